@@ -99,6 +99,8 @@ const schema = z
     TRAINER_IDS: idList(),
     ESCALATION_TEAM_IDS: idList(),
     ESCALATION_CHANNEL_ID: str(),
+    ESCALATION_SLA_WORKING_HOURS: int(8, 1, 200),
+    ESCALATION_URGENT_SLA_HOURS: int(1, 1, 72),
 
     EMERGENCY_MASH_CONTACT: str(),
     EMERGENCY_OUT_OF_HOURS_CONTACT: str(),
@@ -183,6 +185,8 @@ export interface Config {
   };
   playgroundPort: number;
   survey: { allowedHosts: string[] };
+  /** Re-raise limits: normal ones in London working hours (Mon-Fri 09:00-17:00), urgent ones in clock hours. */
+  escalation: { slaWorkingHours: number; urgentSlaHours: number };
   publicBaseUrl?: string;
 }
 
@@ -242,6 +246,7 @@ function toConfig(v: Raw): Config {
     },
     playgroundPort: v.PLAYGROUND_PORT,
     survey: { allowedHosts: v.SURVEY_ALLOWED_HOSTS },
+    escalation: { slaWorkingHours: v.ESCALATION_SLA_WORKING_HOURS, urgentSlaHours: v.ESCALATION_URGENT_SLA_HOURS },
     publicBaseUrl: v.PUBLIC_BASE_URL,
   };
 }
