@@ -1,0 +1,198 @@
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { isConflict, isPreconditionFailed, odataString, safeKey } from '../storage/tables';
+import type { DeliveryTarget } from './notifier';
+
+export type OutboxStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'blocked' | 'gone' | 'too_large' | 'skipped';
+export const TERMINAL_STATUSES: readonly OutboxStatus[] = ['sent', 'failed', 'blocked', 'gone', 'too_large', 'skipped'];
+
+/** One recipient of one fan-out job. Partition = job id, row = recipient key (both made key-safe). */
+export interface OutboxRow {
+  partitionKey: string;
+  rowKey: string;
+  etag: string;
+  jobId: string;
+  recipientKey: string;
+  conversationId: string;
+  serviceUrl: string;
+  tenantId?: string;
+  channelId?: string;
+  status: OutboxStatus;
+  /** Last HTTP status from the connector (0 for a network error). */
+  statusCode?: number;
+  attempts: number;
+  claimedBy?: string;
+  /** ISO instant (UTC, so strings sort as times); a claim past it may be taken over (its worker is presumed dead). */
+  claimedUntil?: string;
+  activityId?: string;
+  /** A short code (`http_503`, `network`, `build`), never message text. */
+  lastError?: string;
+  enqueuedAt: string;
+  sentAt?: string;
+  updatedAt?: string;
+}
+
+type Patch = Partial<Omit<OutboxRow, 'partitionKey' | 'rowKey' | 'etag'>>;
+
+export interface OutboxRecipient {
+  key: string;
+  target: DeliveryTarget;
+}
+
+/** Table access for the outbox; the engine holds the policy, this holds the queries and ETag writes. */
+export class OutboxStore {
+  constructor(private readonly table: TableClient) {}
+
+  static partition(jobId: string): string {
+    return safeKey(jobId);
+  }
+
+  /**
+   * Writes one pending row per recipient that has none yet (existing rows, whatever their status,
+   * are left alone), 100 per batch transaction. Returns how many rows were added.
+   */
+  async enqueue(jobId: string, recipients: OutboxRecipient[], nowIso: string): Promise<{ added: number; existing: number }> {
+    const pk = OutboxStore.partition(jobId);
+    const unique = new Map<string, OutboxRecipient>();
+    for (const r of recipients) unique.set(safeKey(r.key), r);
+    const existingKeys = new Set<string>();
+    if (unique.size) {
+      const iter = this.table.listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString(pk)}`, select: ['RowKey'] } });
+      for await (const e of iter) existingKeys.add(e.rowKey as string);
+    }
+    const fresh = [...unique.entries()].filter(([rk]) => !existingKeys.has(rk));
+    const entities = fresh.map(([rk, r]) => ({
+      partitionKey: pk,
+      rowKey: rk,
+      jobId,
+      recipientKey: r.key,
+      conversationId: r.target.conversationId,
+      serviceUrl: r.target.serviceUrl,
+      tenantId: r.target.tenantId,
+      channelId: r.target.channelId,
+      status: 'pending' as OutboxStatus,
+      attempts: 0,
+      enqueuedAt: nowIso,
+    }));
+    let added = 0;
+    const batches: (typeof entities)[] = [];
+    for (let i = 0; i < entities.length; i += 100) batches.push(entities.slice(i, i + 100));
+    // A few batches in flight at once: 100,000 recipients become 1,000 transactions.
+    const queue = [...batches];
+    await Promise.all(
+      Array.from({ length: Math.min(8, queue.length) }, async () => {
+        for (let b = queue.shift(); b; b = queue.shift()) {
+          try {
+            await this.table.submitTransaction(b.map((e) => ['create', e] as TransactionAction));
+            added += b.length;
+          } catch (e) {
+            // Another enqueue raced us on some row: fall back to one create per row, skipping existing ones.
+            if (!isConflict(e)) throw e;
+            for (const ent of b) {
+              try {
+                await this.table.createEntity(ent);
+                added += 1;
+              } catch (err) {
+                if (!isConflict(err)) throw err;
+              }
+            }
+          }
+        }
+      }),
+    );
+    return { added, existing: unique.size - added };
+  }
+
+  /**
+   * Rows this worker may claim now, in row-key order after `afterRowKey`: pending ones, and claims
+   * whose lease has run out. Follows continuation tokens until something is found or the partition ends.
+   */
+  async findClaimable(jobId: string, afterRowKey: string, max: number, nowMs: number): Promise<OutboxRow[]> {
+    const pk = OutboxStore.partition(jobId);
+    const filter =
+      `PartitionKey eq ${odataString(pk)} and RowKey gt ${odataString(afterRowKey)} and ` +
+      `(status eq 'pending' or (status eq 'claimed' and claimedUntil lt ${odataString(new Date(nowMs).toISOString())}))`;
+    const pages = this.table.listEntities<OutboxRow>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, max) });
+    for await (const page of pages) {
+      if (page.length) return (page as OutboxRow[]).slice(0, max);
+    }
+    return [];
+  }
+
+  /** How many rows still need work (pending or claimed by anyone). */
+  async countOpen(jobId: string): Promise<number> {
+    const pk = OutboxStore.partition(jobId);
+    const filter = `PartitionKey eq ${odataString(pk)} and (status eq 'pending' or status eq 'claimed')`;
+    let n = 0;
+    for await (const page of this.table.listEntities({ queryOptions: { filter, select: ['status'] } }).byPage({ maxPageSize: 1000 })) {
+      n += page.length;
+    }
+    return n;
+  }
+
+  /**
+   * Claims rows for `workerId` until `claimedUntil`, each write conditional on the ETag read. Tries one
+   * batch transaction (atomic: all or nothing); when another worker got any row first, claims one by
+   * one and keeps the winners. Returns the claimed rows with their new ETags.
+   */
+  async claim(rows: OutboxRow[], workerId: string, claimedUntil: string): Promise<OutboxRow[]> {
+    if (!rows.length) return [];
+    const patch = { status: 'claimed' as OutboxStatus, claimedBy: workerId, claimedUntil };
+    try {
+      const res = await this.table.submitTransaction(
+        rows.map((r) => ['update', { partitionKey: r.partitionKey, rowKey: r.rowKey, ...patch }, 'Merge', { etag: r.etag }] as TransactionAction),
+      );
+      const etags = new Map(res.subResponses.map((s) => [s.rowKey, s.etag]));
+      const all = rows.map((r) => ({ ...r, ...patch, etag: etags.get(r.rowKey) ?? '' }));
+      if (all.every((r) => r.etag)) return all;
+      // Some emulators omit sub-response ETags: read them back so later writes stay conditional.
+      return Promise.all(all.map(async (r) => (r.etag ? r : { ...r, etag: (await this.table.getEntity(r.partitionKey, r.rowKey)).etag as string })));
+    } catch (e) {
+      if (!isPreconditionFailed(e) && !isConflict(e) && !isBatchConflict(e)) throw e;
+    }
+    const one = await Promise.all(rows.map((r) => this.update(r, patch)));
+    return one.filter((r): r is OutboxRow => r !== undefined);
+  }
+
+  /** ETag-conditional merge; undefined when someone else changed the row first. */
+  async update(row: OutboxRow, patch: Patch): Promise<OutboxRow | undefined> {
+    try {
+      const res = await this.table.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, ...patch }, 'Merge', { etag: row.etag });
+      return { ...row, ...patch, etag: res.etag ?? '' } as OutboxRow;
+    } catch (e) {
+      if (isPreconditionFailed(e) || statusIs(e, 404)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Unconditional merge: used only to record a send that has already happened. */
+  async force(row: OutboxRow, patch: Patch): Promise<void> {
+    await this.table.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, ...patch }, 'Merge');
+  }
+
+  async get(jobId: string, recipientKey: string): Promise<OutboxRow | undefined> {
+    try {
+      return (await this.table.getEntity<OutboxRow>(OutboxStore.partition(jobId), safeKey(recipientKey))) as OutboxRow;
+    } catch (e) {
+      if (statusIs(e, 404)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Streams the rows of a job (only the listed properties), page by page. */
+  async *scan(jobId: string, select?: string[]): AsyncGenerator<Partial<OutboxRow>[]> {
+    const filter = `PartitionKey eq ${odataString(OutboxStore.partition(jobId))}`;
+    for await (const page of this.table.listEntities<OutboxRow>({ queryOptions: { filter, select } }).byPage({ maxPageSize: 1000 })) {
+      yield page as Partial<OutboxRow>[];
+    }
+  }
+}
+
+function statusIs(e: unknown, code: number): boolean {
+  return (e as { statusCode?: number })?.statusCode === code;
+}
+
+/** A transaction whose sub-request failed reports the sub-request's status; some versions say 400 with a code. */
+function isBatchConflict(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  return /UpdateConditionNotSatisfied|ConditionNotMet|EntityAlreadyExists/i.test(code) || /UpdateConditionNotSatisfied/.test(String((e as Error)?.message));
+}

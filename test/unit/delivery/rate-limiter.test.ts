@@ -1,0 +1,69 @@
+import { ConversationRateLimiter, GlobalRateLimiter, type LimiterTimers } from '../../../src/delivery/rate-limiter';
+
+/** Virtual time: sleeping advances the clock, so pacing is checked exactly and instantly. */
+function virtualTimers(): LimiterTimers & { t: number } {
+  const v = {
+    t: 0,
+    now: () => v.t,
+    sleep: async (ms: number) => {
+      v.t += Math.max(0, ms);
+      await Promise.resolve();
+    },
+  };
+  return v;
+}
+
+describe('GlobalRateLimiter', () => {
+  it('never lets more than the rate through in any one-second window', async () => {
+    const timers = virtualTimers();
+    const limiter = new GlobalRateLimiter({ ratePerSecond: 50, timers });
+    const at: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      await limiter.acquire();
+      at.push(timers.t);
+    }
+    for (let i = 50; i < at.length; i++) expect(at[i] - at[i - 50]).toBeGreaterThanOrEqual(1000 - 1e-6);
+    expect(at[499]).toBeLessThanOrEqual(10_000); // and it does not go slower than asked
+  });
+
+  it('holds everyone for Retry-After on a 429, slows down, then recovers', async () => {
+    const timers = virtualTimers();
+    const limiter = new GlobalRateLimiter({ ratePerSecond: 50, timers, recoveryAfterMs: 5000 });
+    await limiter.acquire();
+    const before = timers.t;
+    limiter.penalise(2000);
+    limiter.penalise(2000); // several in-flight 429s at once count as one signal
+    expect(limiter.currentRate).toBe(40);
+    await limiter.acquire();
+    expect(timers.t - before).toBeGreaterThanOrEqual(2000);
+    timers.t += 6000;
+    await limiter.acquire();
+    expect(limiter.currentRate).toBeGreaterThan(40);
+  });
+});
+
+describe('ConversationRateLimiter', () => {
+  it('keeps one conversation within 7/s, 8/2s and 60/30s', async () => {
+    const timers = virtualTimers();
+    const limiter = new ConversationRateLimiter(undefined, timers);
+    const at: number[] = [];
+    for (let i = 0; i < 70; i++) {
+      await limiter.acquire('c1');
+      at.push(timers.t);
+    }
+    const count = (from: number, ms: number) => at.filter((t) => t >= from && t < from + ms).length;
+    for (const t of at) {
+      expect(count(t, 1000)).toBeLessThanOrEqual(7);
+      expect(count(t, 2000)).toBeLessThanOrEqual(8);
+      expect(count(t, 30_000)).toBeLessThanOrEqual(60);
+    }
+    expect(at[69]).toBeGreaterThanOrEqual(30_000); // the 61st had to wait for the 30 s window
+  });
+
+  it('does not hold up other conversations', async () => {
+    const timers = virtualTimers();
+    const limiter = new ConversationRateLimiter(undefined, timers);
+    for (let i = 0; i < 100; i++) await limiter.acquire(`c${i}`);
+    expect(timers.t).toBe(0);
+  });
+});
