@@ -1,0 +1,137 @@
+import { analyze, QUESTION_WORDS, STOP_WORDS, stem, words } from './analyzer';
+import { AMBIGUOUS_ACRONYMS, SYNONYM_GROUPS } from './glossary';
+import type { AcronymTable } from './acronyms';
+
+/** One alternative way of matching a concept: a term sequence and how much a match counts. */
+export interface Alternative {
+  terms: string[];
+  weight: number;
+}
+
+/** One thing the question asks about; matched by its best alternative. */
+export interface Concept {
+  /** The words as the user wrote them (for coverage messages). */
+  surface: string;
+  alternatives: Alternative[];
+  /** true when the concept came from the user's own words, false for acronym expansions. */
+  primary: boolean;
+}
+
+export type AnswerType = 'number' | 'frequency' | 'duration' | 'date' | 'person';
+
+export interface AnalyzedQuery {
+  /** The kind of answer the wording asks for ("how often" → frequency), when it is clear. */
+  answerType?: AnswerType;
+  concepts: Concept[];
+  /** Stemmed terms of the question in order (stop words removed), for phrase proximity. */
+  sequence: string[];
+  /** The question asks for a phone number, email address or other contact detail. */
+  wantsContact: boolean;
+}
+
+interface SynonymPhrase {
+  words: string[];
+  group: number;
+}
+
+const SYNONYM_PHRASES: SynonymPhrase[] = SYNONYM_GROUPS.flatMap((g, group) =>
+  g.map((p) => ({ words: words(p), group })).filter((p) => p.words.length > 0),
+).sort((a, b) => b.words.length - a.words.length);
+
+const GROUP_TERMS: Alternative[][] = SYNONYM_GROUPS.map((g) => {
+  const seen = new Set<string>();
+  const alts: Alternative[] = [];
+  for (const p of g) {
+    const terms = analyze(p);
+    const key = terms.join(' ');
+    if (terms.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    alts.push({ terms, weight: 0.55 });
+  }
+  return alts;
+});
+
+const CONTACT_RE = /\b(phone|telephone|tel|number|email|e-mail|address|contact details?|ring|call)\b/i;
+
+/**
+ * Turns a question into concepts: its content words (stop words and question filler removed), each
+ * with alternatives from the synonym groups and acronym table, multi-word phrases kept together.
+ */
+export function analyzeQuery(question: string, acronyms: AcronymTable): AnalyzedQuery {
+  const raw = question.replace(/[’‘]/g, "'");
+  const upperTokens = new Set((raw.match(/\b[A-Z][A-Za-z]*[A-Z]s?\b|\b[A-Z]{2,}s?\b/g) ?? []).map((t) => t.toLowerCase()));
+  const ws = words(raw);
+  const used = new Array<boolean>(ws.length).fill(false);
+  const concepts: Concept[] = [];
+
+  // Multi-word synonym phrases first ("levels of need", "young people").
+  for (const p of SYNONYM_PHRASES) {
+    if (p.words.length < 2) continue;
+    for (let i = 0; i + p.words.length <= ws.length; i++) {
+      if (used.slice(i, i + p.words.length).some(Boolean)) continue;
+      if (p.words.every((w, k) => ws[i + k] === w)) {
+        for (let k = 0; k < p.words.length; k++) used[i + k] = true;
+        const own = analyze(p.words.join(' '));
+        concepts.push({ surface: p.words.join(' '), alternatives: [{ terms: own, weight: 1 }, ...GROUP_TERMS[p.group]], primary: true });
+      }
+    }
+  }
+
+  ws.forEach((w, i) => {
+    if (used[i] || STOP_WORDS.has(w) || QUESTION_WORDS.has(w)) return;
+    const base = w.replace(/'.*$/, '');
+    const term = stem(base);
+    const alternatives: Alternative[] = [{ terms: [term], weight: 1 }];
+    const acrKey = base.replace(/s$/, '');
+    const acr = acronyms.expansions.get(base) ?? acronyms.expansions.get(acrKey);
+    const isAcronym = acr && (!AMBIGUOUS_ACRONYMS.has(base) && !AMBIGUOUS_ACRONYMS.has(acrKey) ? true : upperTokens.has(w) || upperTokens.has(`${w}s`));
+    if (isAcronym && acr) {
+      const key = acronyms.expansions.has(base) ? base : acrKey;
+      alternatives[0] = { terms: [stem(key)], weight: 1 };
+      alternatives.push({ terms: acr, weight: 0.9 });
+    } else if (AMBIGUOUS_ACRONYMS.has(base) && !upperTokens.has(w) && STOP_LIKE.has(base)) {
+      return;
+    }
+    const group = SYNONYM_PHRASES.find((p) => p.words.length === 1 && (p.words[0] === w || p.words[0] === base));
+    if (group) for (const a of GROUP_TERMS[group.group]) if (!alternatives.some((x) => x.terms.join(' ') === a.terms.join(' '))) alternatives.push(a);
+    concepts.push({ surface: w, alternatives, primary: true });
+  });
+
+  // Expansion phrases written out in full also match the acronym the guidance may use instead.
+  const stems = analyze(raw);
+  for (const [acr, exp] of acronyms.expansions) {
+    if (exp.length < 2) continue;
+    for (let i = 0; i + exp.length <= stems.length; i++) {
+      if (exp.every((t, k) => stems[i + k] === t)) {
+        concepts.push({ surface: acr.toUpperCase(), alternatives: [{ terms: [stem(acr)], weight: 0.6 }], primary: false });
+        break;
+      }
+    }
+  }
+
+  const sequence = ws.filter((w) => !STOP_WORDS.has(w) && !QUESTION_WORDS.has(w)).map((w) => stem(w.replace(/'.*$/, '')));
+  return { concepts: dedupe(concepts), sequence, answerType: answerTypeOf(raw), wantsContact: CONTACT_RE.test(raw) && /\b(who|what|which|how|where|contact|number|email|phone)\b/i.test(raw) };
+}
+
+/** Ambiguous acronyms that are plain verbs/words when lower-case and carry no topic ("send me"). */
+const STOP_LIKE = new Set(['send', 'ed', 'ap', 'wt', 'omg']);
+
+function dedupe(concepts: Concept[]): Concept[] {
+  const seen = new Set<string>();
+  return concepts.filter((c) => {
+    const key = c.alternatives[0].terms.join(' ');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function answerTypeOf(q: string): AnswerType | undefined {
+  const s = q.toLowerCase();
+  if (/\bhow (?:often|frequently|regularly)\b/.test(s)) return 'frequency';
+  if (/\bhow long\b/.test(s)) return 'duration';
+  if (/\bhow (?:many|much)\b|\bwhat (?:percentage|proportion|number)\b|\bnumber of\b/.test(s)) return 'number';
+  if (/\bwhen\b|\bwhat (?:date|year|month)\b/.test(s)) return 'date';
+  if (/\bwho\b/.test(s)) return 'person';
+  return undefined;
+}

@@ -1,0 +1,282 @@
+import type { Chunk } from '../knowledge.types';
+import { analyze } from './analyzer';
+import { buildAcronymTable, learnAcronyms, type AcronymTable } from './acronyms';
+import { analyzeQuery, type AnalyzedQuery, type AnswerType, type Concept } from './query-analyzer';
+
+export interface SearchHit {
+  chunk: Chunk;
+  score: number;
+  /** Share (0..1) of the question's key-term weight that this passage covers. */
+  coverage: number;
+  /** Surfaces of the question's concepts this passage does not cover. */
+  missing: string[];
+}
+
+/** What answering needs from an index; an embeddings-backed index can implement the same. */
+export interface SearchIndex {
+  readonly size: number;
+  readonly acronyms: AcronymTable;
+  analyze(question: string): AnalyzedQuery;
+  search(query: AnalyzedQuery, k?: number): SearchHit[];
+  /** Inverse document frequency of a stemmed term (high = rare); unknown terms get the maximum. */
+  idf(term: string): number;
+  /** Passages of the same document close to this one, in document order. */
+  neighbours(chunk: Chunk, radius: number): Chunk[];
+}
+
+const K1 = 1.2;
+const B = 0.75;
+/** Heading and title words say what a passage is about: they count extra. */
+const HEAD_WEIGHT = 0.7;
+const CANDIDATES = 120;
+
+interface Postings {
+  ids: Int32Array;
+  tfs: Uint16Array;
+}
+
+/**
+ * In-memory BM25 index over passages with a heading/title field, acronym injection (a passage that spells
+ * out "Multi Agency Safeguarding Hub" also matches MASH), concept-level reranking with coverage,
+ * phrase proximity and a light preference for newer documents.
+ */
+export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
+  const acronyms = buildAcronymTable(learnAcronyms(chunks.map((c) => c.text)));
+  const byFirst = new Map<string, { acr: string; exp: string[] }[]>();
+  for (const [acr, exp] of acronyms.expansions) {
+    const list = byFirst.get(exp[0]) ?? [];
+    list.push({ acr: analyze(acr)[0] ?? acr, exp });
+    byFirst.set(exp[0], list);
+  }
+
+  const vocab = new Map<string, number>();
+  const idOf = (t: string) => {
+    let id = vocab.get(t);
+    if (id === undefined) {
+      id = vocab.size;
+      vocab.set(t, id);
+    }
+    return id;
+  };
+  const N = chunks.length;
+  const bodyTokens: Int32Array[] = new Array(N);
+  const headTokens: Int32Array[] = new Array(N);
+  const bodyPost: { ids: number[]; tfs: number[] }[] = [];
+  const headPost: { ids: number[]; tfs: number[] }[] = [];
+  let bodyTotal = 0;
+  let headTotal = 0;
+
+  const addPostings = (store: { ids: number[]; tfs: number[] }[], tokens: Int32Array, doc: number) => {
+    const tf = new Map<number, number>();
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, f] of tf) {
+      let p = store[t];
+      if (!p) p = store[t] = { ids: [], tfs: [] };
+      p.ids.push(doc);
+      p.tfs.push(Math.min(f, 65535));
+    }
+  };
+
+  chunks.forEach((c, i) => {
+    const terms = analyze(c.text);
+    const injected: string[] = [];
+    for (let p = 0; p < terms.length; p++) {
+      const cands = byFirst.get(terms[p]);
+      if (!cands) continue;
+      for (const { acr, exp } of cands) if (exp.every((t, k) => terms[p + k] === t)) injected.push(acr);
+    }
+    const body = Int32Array.from([...terms, ...injected].map(idOf));
+    const head = Int32Array.from(analyze(`${c.headingPath.join(' ')} ${c.title}`).map(idOf));
+    bodyTokens[i] = body;
+    headTokens[i] = head;
+    bodyTotal += body.length;
+    headTotal += head.length;
+    addPostings(bodyPost, body, i);
+    addPostings(headPost, head, i);
+  });
+
+  const compact = (store: { ids: number[]; tfs: number[] }[]): Postings[] =>
+    store.map((p) => (p ? { ids: Int32Array.from(p.ids), tfs: Uint16Array.from(p.tfs) } : { ids: new Int32Array(0), tfs: new Uint16Array(0) }));
+  const body = compact(bodyPost);
+  const head = compact(headPost);
+  bodyPost.length = 0;
+  headPost.length = 0;
+  const avgBody = bodyTotal / Math.max(N, 1) || 1;
+  const avgHead = headTotal / Math.max(N, 1) || 1;
+  const maxIdf = Math.log(1 + (N + 0.5) / 0.5);
+  const idfOf = (tid: number | undefined) => {
+    if (tid === undefined) return maxIdf;
+    const df = body[tid]?.ids.length ?? 0;
+    const dfh = head[tid]?.ids.length ?? 0;
+    const d = Math.max(df, dfh);
+    return Math.log(1 + (N - d + 0.5) / (d + 0.5));
+  };
+
+  const months = chunks.map((c) => publishedMonths(c.published));
+  const known = months.filter((m) => m > 0);
+  const minM = known.length ? Math.min(...known) : 0;
+  const maxM = known.length ? Math.max(...known) : 0;
+  const recency = (i: number) => (months[i] > 0 && maxM > minM ? (months[i] - minM) / (maxM - minM) : 0.5);
+
+  const scratch = new Float64Array(N);
+  const bm25 = (tf: number, len: number, avg: number) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avg));
+
+  const docIndex = new Map<string, number[]>();
+  chunks.forEach((c, i) => {
+    const list = docIndex.get(c.docId) ?? [];
+    list.push(i);
+    docIndex.set(c.docId, list);
+  });
+  const position = new Map<Chunk, number>();
+  chunks.forEach((c, i) => position.set(c, i));
+
+  function candidates(q: AnalyzedQuery): number[] {
+    const touched: number[] = [];
+    for (const concept of q.concepts) {
+      for (const alt of concept.alternatives) {
+        for (const term of alt.terms) {
+          const tid = vocab.get(term);
+          if (tid === undefined) continue;
+          const w = alt.weight * idfOf(tid) / alt.terms.length;
+          for (const [store, avg, lens, hw] of [
+            [body, avgBody, bodyTokens, 1],
+            [head, avgHead, headTokens, HEAD_WEIGHT],
+          ] as const) {
+            const p = store[tid];
+            if (!p) continue;
+            for (let j = 0; j < p.ids.length; j++) {
+              const d = p.ids[j];
+              if (scratch[d] === 0) touched.push(d);
+              scratch[d] += hw * w * bm25(p.tfs[j], lens[d].length, avg);
+            }
+          }
+        }
+      }
+    }
+    touched.sort((a, b) => scratch[b] - scratch[a]);
+    const top = touched.slice(0, CANDIDATES);
+    for (const d of touched) scratch[d] = 0;
+    return top;
+  }
+
+  function rerank(q: AnalyzedQuery, d: number): { score: number; coverage: number; missing: string[] } {
+    const tfBody = new Map<number, number>();
+    for (const t of bodyTokens[d]) tfBody.set(t, (tfBody.get(t) ?? 0) + 1);
+    const tfHead = new Map<number, number>();
+    for (const t of headTokens[d]) tfHead.set(t, (tfHead.get(t) ?? 0) + 1);
+    const lenB = bodyTokens[d].length;
+    const lenH = headTokens[d].length;
+    const termScore = (tid: number) =>
+      idfOf(tid) * (bm25(tfBody.get(tid) ?? 0, lenB, avgBody) + HEAD_WEIGHT * bm25(tfHead.get(tid) ?? 0, lenH, avgHead));
+
+    let total = 0;
+    let wanted = 0;
+    let covered = 0;
+    const missing: string[] = [];
+    for (const c of q.concepts) {
+      const [best, altWeight] = conceptScore(c, termScore, (t) => vocab.get(t), bodyTokens[d]);
+      total += best;
+      if (!c.primary) continue;
+      const weight = idfOf(vocab.get(c.alternatives[0].terms[0]));
+      wanted += weight;
+      if (best > 0) covered += weight * Math.min(1, altWeight);
+      else missing.push(c.surface);
+    }
+    const coverage = wanted > 0 ? Math.min(1, covered / wanted) : 0;
+    const prox = proximity(q.sequence, bodyTokens[d], vocab, idfOf);
+    const typed = q.answerType && ANSWER_PATTERNS[q.answerType].test(chunks[d].text) ? 0.12 * total : 0;
+    const score = (total + prox + typed) * (0.25 + 0.75 * coverage * coverage) * (1 + 0.04 * recency(d));
+    return { score, coverage, missing };
+  }
+
+  return {
+    size: N,
+    acronyms,
+    analyze: (question) => analyzeQuery(question, acronyms),
+    idf: (term) => idfOf(vocab.get(term)),
+    search(q, k = 5) {
+      if (N === 0 || q.concepts.length === 0) return [];
+      const hits = candidates(q).map((d) => ({ d, ...rerank(q, d) }));
+      hits.sort((a, b) => b.score - a.score || months[b.d] - months[a.d]);
+      return hits.slice(0, k).map((h) => ({ chunk: chunks[h.d], score: h.score, coverage: h.coverage, missing: h.missing }));
+    },
+    neighbours(chunk, radius) {
+      const i = position.get(chunk);
+      if (i === undefined) return [];
+      const list = docIndex.get(chunk.docId) ?? [];
+      const at = list.indexOf(i);
+      return list.slice(Math.max(0, at - radius), at + radius + 1).filter((j) => j !== i).map((j) => chunks[j]);
+    },
+  };
+}
+
+function conceptScore(
+  c: Concept,
+  termScore: (tid: number) => number,
+  tidOf: (t: string) => number | undefined,
+  tokens: Int32Array,
+): [number, number] {
+  let best = 0;
+  let bestWeight = 0;
+  for (const alt of c.alternatives) {
+    const tids = alt.terms.map(tidOf);
+    if (tids.some((t) => t === undefined)) continue;
+    const scores = (tids as number[]).map(termScore);
+    if (scores.some((s) => s === 0)) continue;
+    let s = scores.reduce((a, b) => a + b, 0) / scores.length;
+    // Words of a phrase scattered over a passage say little ("young … people … version").
+    if (tids.length > 1) s *= adjacent(tokens, tids as number[]) ? 1.3 : 0.3;
+    if (alt.weight * s > best) {
+      best = alt.weight * s;
+      bestWeight = alt.weight;
+    }
+  }
+  return [best, bestWeight];
+}
+
+function adjacent(tokens: Int32Array, seq: number[]): boolean {
+  outer: for (let i = 0; i + seq.length <= tokens.length; i++) {
+    for (let k = 0; k < seq.length; k++) if (tokens[i + k] !== seq[k]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Consecutive question words found close together in the passage (within 3 words) earn a bonus. */
+function proximity(sequence: string[], tokens: Int32Array, vocab: Map<string, number>, idfOf: (t: number | undefined) => number): number {
+  if (sequence.length < 2) return 0;
+  const ids = sequence.map((t) => vocab.get(t));
+  const pos = new Map<number, number[]>();
+  for (const id of ids) if (id !== undefined) pos.set(id, []);
+  tokens.forEach((t, i) => pos.get(t)?.push(i));
+  let bonus = 0;
+  for (let i = 0; i + 1 < ids.length; i++) {
+    const a = ids[i];
+    const b = ids[i + 1];
+    if (a === undefined || b === undefined || a === b) continue;
+    const pa = pos.get(a)!;
+    const pb = pos.get(b)!;
+    if (!pa.length || !pb.length) continue;
+    let near = false;
+    for (const x of pa) {
+      for (const y of pb) if (Math.abs(y - x) <= 3) near = true;
+      if (near) break;
+    }
+    if (near) bonus += 0.6 * Math.min(idfOf(a), idfOf(b));
+  }
+  return bonus;
+}
+
+/** What a passage that answers "how many / how often / when / how long …" contains. */
+const ANSWER_PATTERNS: Record<AnswerType, RegExp> = {
+  number: /\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|thousand)\b/i,
+  frequency: /\b(?:daily|weekly|fortnightly|monthly|bi-monthly|quarterly|annually|annual|yearly|biennial|bi-annual|every|once|twice|(?:one|two|three|four|\d+) times)\b/i,
+  duration: /\b(?:\d+|an?|one|two|three|four|few)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i,
+  date: /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b/i,
+  person: /\b(?:[A-Z][a-z]+ [A-Z][a-z]+|chair|manager|officer|lead|director|chief|nurse|co-ordinator|coordinator|team|subgroup|board)\b/,
+};
+
+function publishedMonths(p: string): number {
+  const m = /^(\d{4})(?:-(\d{2}))?/.exec(p);
+  return m ? Number(m[1]) * 12 + (m[2] ? Number(m[2]) - 1 : 6) : 0;
+}
