@@ -89,4 +89,22 @@ describe('escalation submission under storage faults', () => {
     for await (const e of tables.client('EscalationHistory').listEntities({ queryOptions: { filter: `PartitionKey eq '${record.id}'` } })) stored.push(e.rowKey!);
     expect(stored).toEqual(['000001']);
   });
+
+  it('finds the channel from ESCALATION_CHANNEL_ID through resolveChannel until "escalations here" overrides it', async () => {
+    const fresh = await testTables();
+    try {
+      const cfg = testConfig({ ESCALATION_CHANNEL_ID: '19:configured@thread.tacv2' });
+      const resolveChannel = async (id: string) => ({ conversationId: id, serviceUrl: 'https://smba.example/uk/' });
+      const svc = createEscalationService({ tables: fresh, notifier, clock, config: cfg, logger, resolveChannel });
+      expect((await svc.teamChannel())?.conversationId).toBe('19:configured@thread.tacv2');
+      await svc.setTeamChannel(channel, sam);
+      expect(await svc.teamChannel()).toEqual(channel);
+      const other = await testTables();
+      const bare = createEscalationService({ tables: other, notifier, clock, config: cfg, logger });
+      expect(await bare.teamChannel()).toBeUndefined(); // an id alone has no serviceUrl: not guessed
+      await other.dropAll();
+    } finally {
+      await fresh.dropAll();
+    }
+  });
 });
