@@ -51,7 +51,8 @@ const GROUP_TERMS: Alternative[][] = SYNONYM_GROUPS.map((g) => {
   return alts;
 });
 
-const CONTACT_RE = /\b(phone|telephone|tel|number|email|e-mail|address|contact details?|ring|call)\b/i;
+const CONTACT_RE =
+  /\b(?:phone|telephone|tel|mobile|e-?mail(?: address)?|contact details?|(?:helpline|phone|contact|team|duty|line|office|direct|emergency) (?:phone )?number|number (?:for|to call|to ring|of the)|postal address)\b/i;
 
 /**
  * Turns a question into concepts: its content words (stop words and question filler removed), each
@@ -110,7 +111,7 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
   }
 
   const sequence = ws.filter((w) => !STOP_WORDS.has(w) && !QUESTION_WORDS.has(w)).map((w) => stem(w.replace(/'.*$/, '')));
-  return { concepts: dedupe(concepts), sequence, answerType: answerTypeOf(raw), wantsContact: CONTACT_RE.test(raw) && /\b(who|what|which|how|where|contact|number|email|phone)\b/i.test(raw) };
+  return { concepts: dedupe(concepts), sequence, answerType: answerTypeOf(raw), wantsContact: CONTACT_RE.test(raw) };
 }
 
 /** Ambiguous acronyms that are plain verbs/words when lower-case and carry no topic ("send me"). */

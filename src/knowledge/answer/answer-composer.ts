@@ -1,0 +1,193 @@
+import type { AnswerSource, Chunk } from '../knowledge.types';
+import { analyze } from '../search/analyzer';
+import type { AnalyzedQuery, Concept } from '../search/query-analyzer';
+import type { SearchHit, SearchIndex } from '../search/search-index';
+import { splitSentences } from '../chunker';
+
+/** About the length of a short Teams message; the first 800 characters must carry the facts. */
+export const ANSWER_BUDGET = 600;
+
+interface Unit {
+  text: string;
+  hit: number;
+  pos: number;
+  /** Set when the unit is a list item: the line introducing the list. */
+  leadIn?: number;
+  isItem: boolean;
+  endsLeadIn: boolean;
+  terms: Set<string>;
+  score: number;
+}
+
+function unitsOf(hit: SearchHit, hitRank: number): Unit[] {
+  const units: Unit[] = [];
+  let leadIn: number | undefined;
+  for (const line of hit.chunk.text.split('\n')) {
+    const isItem = line.startsWith('- ');
+    const body = isItem ? line.slice(2) : line;
+    const pieces = isItem ? [body] : splitSentences(body);
+    for (const p of pieces) {
+      const endsLeadIn = /[:;]-?$/.test(p.trim()) || /\b(?:include|including|following|are|were)\s*:?-?$/i.test(p.trim());
+      units.push({
+        text: p.trim(),
+        hit: hitRank,
+        pos: units.length,
+        leadIn: isItem ? leadIn : undefined,
+        isItem,
+        endsLeadIn,
+        terms: new Set(analyze(p)),
+        score: 0,
+      });
+      if (!isItem) leadIn = endsLeadIn ? units.length - 1 : undefined;
+    }
+  }
+  return units;
+}
+
+/** Which of the question's concepts a unit mentions, weighted by rarity. */
+function conceptGain(u: Unit, concepts: Concept[], idf: (t: string) => number, covered: Set<number>): number {
+  let gain = 0;
+  concepts.forEach((c, ci) => {
+    let best = 0;
+    for (const alt of c.alternatives) if (alt.terms.every((t) => u.terms.has(t))) best = Math.max(best, alt.weight);
+    if (best === 0) return;
+    const w = idf(c.alternatives[0].terms[0]) * best * (c.primary ? 1 : 0.5);
+    gain += covered.has(ci) ? 0.25 * w : w;
+  });
+  return gain;
+}
+
+function conceptsIn(u: Unit, concepts: Concept[]): number[] {
+  const out: number[] = [];
+  concepts.forEach((c, ci) => {
+    if (c.alternatives.some((a) => a.terms.every((t) => u.terms.has(t)))) out.push(ci);
+  });
+  return out;
+}
+
+const ANSWERISH: Record<string, RegExp> = {
+  number: /\d/,
+  frequency: /\b(?:daily|weekly|monthly|quarterly|annual(?:ly)?|yearly|every|times a|once|twice|rotating|regular)/i,
+  duration: /\b(?:\d+|an?|one|two|few)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i,
+  date: /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b/i,
+  person: /\b[A-Z][a-z]+\b.*\b(?:[A-Z][a-z]+|officer|lead|chair|manager|nurse|team|subgroup|board|co-?ordinator)/,
+};
+
+export interface ComposedAnswer {
+  text: string;
+  /** Indexes (into hits) of the passages the text quotes, in marker order. */
+  cited: number[];
+}
+
+/**
+ * Extractive answer: the sentences (and list items) of the top passages that best cover the question,
+ * in their original order, each passage's sentences followed by its [n] marker. A lead-in line brings
+ * its list; a list item brings its lead-in.
+ */
+export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: SearchIndex, budget = ANSWER_BUDGET): ComposedAnswer {
+  if (hits.length === 0) return { text: '', cited: [] };
+  const top = hits[0].score;
+  const usable = hits.slice(0, 3).filter((h, i) => i === 0 || h.score >= top * 0.45);
+  const idf = (t: string) => index.idf(t);
+  const all = usable.flatMap((h, i) => unitsOf(h, i));
+  const rankWeight = [1, 0.75, 0.6];
+  for (const u of all) {
+    u.score = conceptGain(u, q.concepts, idf, new Set()) * rankWeight[u.hit];
+    if (q.answerType && ANSWERISH[q.answerType].test(u.text)) u.score *= 1.25;
+    if (u.text.length < 25 && !u.isItem) u.score *= 0.5;
+  }
+
+  const chosen = new Set<Unit>();
+  const covered = new Set<number>();
+  let used = 0;
+  const take = (u: Unit) => {
+    if (chosen.has(u)) return;
+    chosen.add(u);
+    used += u.text.length + 2;
+    for (const ci of conceptsIn(u, q.concepts)) covered.add(ci);
+  };
+  const byHit = (h: number) => all.filter((u) => u.hit === h);
+
+  for (let round = 0; round < 12 && used < budget; round++) {
+    let best: Unit | undefined;
+    let bestGain = 0;
+    for (const u of all) {
+      if (chosen.has(u)) continue;
+      const gain = conceptGain(u, q.concepts, idf, covered) * rankWeight[u.hit] * (q.answerType && ANSWERISH[q.answerType].test(u.text) ? 1.25 : 1);
+      if (gain > bestGain) {
+        best = u;
+        bestGain = gain;
+      }
+    }
+    if (!best) break;
+    // Later picks must add something: stop once nothing new is covered and the answer has substance.
+    if (chosen.size > 0 && bestGain < 0.35 * (all[0]?.score || 1) && used > budget / 3) break;
+    const cost = best.text.length + 2;
+    if (chosen.size > 0 && used + Math.min(cost, 260) > budget) break;
+    take(best);
+    const units = byHit(best.hit);
+    if (best.isItem && best.leadIn !== undefined) take(units[best.leadIn]);
+    if (best.endsLeadIn) {
+      for (const item of units.filter((x) => x.leadIn === best!.pos).slice(0, 6)) take(item);
+    }
+  }
+  if (chosen.size === 0) take(byHit(0)[0]);
+
+  // Render: passages in rank order, units in document order, list items as "•" lines.
+  const cited: number[] = [];
+  const parts: string[] = [];
+  for (let h = 0; h < usable.length; h++) {
+    const units = byHit(h).filter((u) => chosen.has(u));
+    if (units.length === 0) continue;
+    cited.push(h);
+    const n = cited.length;
+    const lines = units.map((u) => (u.isItem ? `• ${clip(u.text, 160)}` : clip(u.text, 420)));
+    parts.push(`${joinUnits(lines)} [${n}]`);
+  }
+  return { text: parts.join('\n'), cited };
+}
+
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max);
+  const at = Math.max(cut.lastIndexOf('; '), cut.lastIndexOf(', '), cut.lastIndexOf(' '));
+  return `${cut.slice(0, at > max * 0.6 ? at : max).trimEnd()}…`;
+}
+
+function joinUnits(lines: string[]): string {
+  let out = '';
+  for (const l of lines) {
+    if (!out) out = l;
+    else if (l.startsWith('• ') || out.endsWith(':') || /\n• [^\n]*$/.test(out)) out += `\n${l}`;
+    else out += ` ${l}`;
+  }
+  return out;
+}
+
+/** Citation details for a passage. */
+export function toSource(hit: SearchHit, n: number, now: Date, maxAgeYears: number): AnswerSource {
+  const c = hit.chunk;
+  const section = [c.headingPath.join(' › '), c.page ? `page ${c.page}` : ''].filter(Boolean).join(', ');
+  const outdated = isOutdated(c, now, maxAgeYears);
+  return {
+    n,
+    title: c.title,
+    section,
+    published: c.published,
+    url: c.url,
+    text: c.text,
+    score: Math.round(hit.score * 1000) / 1000,
+    chunkId: c.id,
+    ...(c.page ? { page: c.page } : {}),
+    outdated,
+    ...(outdated ? { ageNotice: `published ${c.published.slice(0, 4)} — may be out of date` } : {}),
+  };
+}
+
+export function isOutdated(c: Pick<Chunk, 'published'>, now: Date, maxAgeYears: number): boolean {
+  const m = /^(\d{4})(?:-(\d{2}))?/.exec(c.published);
+  if (!m || maxAgeYears <= 0) return false;
+  const published = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, 1);
+  const limit = Date.UTC(now.getUTCFullYear() - maxAgeYears, now.getUTCMonth(), now.getUTCDate());
+  return published < limit;
+}

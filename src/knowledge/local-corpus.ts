@@ -1,0 +1,30 @@
+import { readGuidanceFolder } from './catalog';
+import { chunkDocument } from './chunker';
+import type { Chunk, ParsedDocument } from './knowledge.types';
+import { DocumentParseError, parseDocumentFile, type MetaOverrides } from './parse/document.parser';
+
+export interface ParseReport {
+  documents: ParsedDocument[];
+  errors: { file: string; message: string }[];
+}
+
+/** Parses files one by one; a file that fails is reported by name and the others carry on. */
+export async function parseFiles(files: { filePath: string; meta: MetaOverrides }[]): Promise<ParseReport> {
+  const documents: ParsedDocument[] = [];
+  const errors: ParseReport['errors'] = [];
+  for (const f of files) {
+    try {
+      documents.push(await parseDocumentFile(f.filePath, f.meta));
+    } catch (e) {
+      const message = e instanceof DocumentParseError ? e.message : `${f.filePath}: ${(e as Error).message}`;
+      errors.push({ file: f.filePath, message });
+    }
+  }
+  return { documents, errors };
+}
+
+/** The whole guidance folder as passages, in memory (the CLI, eval and bench use this; no storage). */
+export async function loadFolderChunks(dir: string): Promise<{ chunks: Chunk[]; report: ParseReport }> {
+  const report = await parseFiles(await readGuidanceFolder(dir));
+  return { chunks: report.documents.flatMap((d) => chunkDocument(d)), report };
+}

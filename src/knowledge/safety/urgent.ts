@@ -1,0 +1,93 @@
+/**
+ * Urgent-message detection. A message is urgent when it describes a danger signal AND it is about a
+ * real, present situation (a specific child, or words of immediacy); questions about a topic
+ * ("what training is there on self-harm?", "what should I do if a child goes missing?") are not.
+ */
+
+export type UrgentReason = 'danger' | 'disclosure' | 'missing' | 'self-harm';
+
+const SELF_HARM = [
+  /\b(?:taken|took|swallowed|swallowing|taking|had)\b[^.?!]{0,40}\b(?:tablets|pills|paracetamol|overdose|medication|meds)\b/i,
+  /\boverdos(?:e|ed|ing)\b/i,
+  /\b(?:cutting|cut|hurting|harming)\s+(?:him|her|them|my|him|her)sel(?:f|ves)\b/i,
+  /\bsel(?:f|ves)[- ]harm(?:ing|ed)?\b/i,
+  /\b(?:kill|killing|hang|hanging|end)\s+(?:him|her|them)sel(?:f|ves)\b|\bend (?:his|her|their) life\b/i,
+  /\bsuicid(?:e|al)\b|\bligature\b|\bjump(?:ing)? off\b/i,
+  /\b(?:doesn'?t|does not|don'?t|do not) want to (?:be here|live|be alive)\b|\bwants? to die\b/i,
+];
+const MISSING = [
+  /\b(?:is|has gone|gone|went|been|reported|still|now)\s+missing\b/i,
+  /\bmissing (?:since|from|for|overnight|again)\b/i,
+  /\b(?:run|ran) away\b|\bhas(?:n'?t| not) (?:come|came|returned|been) (?:home|back)\b|\bcan'?t (?:find|locate)\b|\bwhereabouts (?:are )?unknown\b|\babsconded\b/i,
+];
+const DANGER = [
+  /\bimmediate (?:danger|risk)\b|\bin danger\b|\bat risk (?:right )?now\b/i,
+  /\bbeing (?:hurt|hit|beaten|attacked|abused|assaulted|raped|threatened)\b/i,
+  /\b(?:is going to|gonna|will|threaten(?:ed|ing) to)\s+(?:hurt|kill|hit|stab|beat|attack)\b/i,
+  /\b(?:has|with|carrying|got) (?:a )?(?:knife|weapon|gun|blade)\b/i,
+  /\b(?:scared|afraid|frightened) to go home\b|\bnot safe (?:to go )?(?:at )?home\b|\blocked (?:in|out)\b/i,
+  /\b(?:meet|meeting|go(?:ing)? off with)\s+(?:an? )?(?:older|adult|unknown|strange)\s+(?:man|men|male|woman|adult|person)\b/i,
+  /\b(?:unconscious|not breathing|bleeding heavily|seriously injured)\b/i,
+];
+const DISCLOSURE = [
+  /\b(?:just|has just|have just)\s+(?:told|disclosed|said|confided|messaged|texted)\b/i,
+  /\b(?:disclosed|disclosing|is disclosing)\b[^.?!]{0,30}\b(?:to me|now|today|abuse|that)\b/i,
+  /\btold me (?:that )?(?:her|his|their|she|he|they|mum|dad|step)/i,
+];
+const ABUSE = /\b(?:abus|hit|hits|hitting|beat|hurt|touch|rape|sexual|assault|punch|kick|burn|strangl|chok|threat|bruis)/i;
+
+/** A real child in front of the practitioner, not "a child" in general. */
+const SPECIFIC_CHILD =
+  /\b(?:my|our|this|one of (?:my|our)|the)\s+(?:\w+\s+){0,2}(?:pupil|student|child|kid|boy|girl|young person|yp|client|son|daughter|teen(?:ager)?|learner|baby|year \d{1,2}s?)\b|\b\d{1,2}\s*(?:yr|yrs|year|years)[\s-]*old\b|\byear \d{1,2}s?\b|\b(?:she|he|they)(?:'s| has| is| was| have| are|'ve|'re| took| said| told)\b/i;
+const IMMEDIACY =
+  /\b(?:just|right now|now|tonight|today|this (?:morning|afternoon|evening)|currently|at the moment|still|since|hasn'?t|has not|urgent|urgently|asap|emergency|help)\b/i;
+const TOPIC_QUESTION =
+  /^\s*(?:what|which|how many|how do (?:i|we|you) (?:recognise|spot|identify)|where can i (?:find|get)|is there|are there|any)\b[^?]*\b(?:training|course|guidance|policy|procedure|toolkit|resources?|statistics|figures|data|report|review|strategy|awareness|e-?learning|briefing)\b|^\s*(?:what|how)\b[^?]*\b(?:if|when) (?:a|an)\s+(?:child|young person|pupil)\b/i;
+
+export interface UrgentCheck {
+  urgent: boolean;
+  reasons: UrgentReason[];
+}
+
+/** Decides whether a message describes a child at immediate risk (see the module comment). */
+export function detectUrgent(text: string): UrgentCheck {
+  const reasons: UrgentReason[] = [];
+  if (SELF_HARM.some((r) => r.test(text))) reasons.push('self-harm');
+  if (MISSING.some((r) => r.test(text))) reasons.push('missing');
+  if (DANGER.some((r) => r.test(text))) reasons.push('danger');
+  if (DISCLOSURE.some((r) => r.test(text)) && ABUSE.test(text)) reasons.push('disclosure');
+  if (reasons.length === 0) return { urgent: false, reasons };
+  const specific = SPECIFIC_CHILD.test(text);
+  const immediate = IMMEDIACY.test(text);
+  const topic = TOPIC_QUESTION.test(text);
+  const explicitDanger = /\bimmediate (?:danger|risk)\b/i.test(text) && !topic;
+  const urgent = explicitDanger || ((specific || (immediate && !topic)) && !(topic && !specific));
+  return { urgent, reasons: urgent ? reasons : [] };
+}
+
+export interface EmergencyContacts {
+  mashContact?: string;
+  outOfHoursContact?: string;
+}
+
+/**
+ * The emergency preface. Contact lines come from configuration only; without them the wording is
+ * generic and names no number but 999.
+ */
+export function emergencyPreface(reasons: UrgentReason[], contacts: EmergencyContacts): string {
+  const lines = ['If a child is in immediate danger, call 999.'];
+  if (reasons.includes('self-harm')) lines.push('If they have taken an overdose or are injured, call 999 for an ambulance now and stay with them.');
+  if (reasons.includes('missing')) lines.push('Report a missing child who may be at risk to the police on 999 without delay.');
+  lines.push(
+    contacts.mashContact
+      ? `Then contact the Multi Agency Safeguarding Hub (MASH): ${contacts.mashContact}.`
+      : "Then make a referral to Coventry's Multi Agency Safeguarding Hub (MASH) using the contact details in your organisation's safeguarding procedures.",
+  );
+  lines.push(
+    contacts.outOfHoursContact
+      ? `Out of hours: ${contacts.outOfHoursContact}.`
+      : "Out of hours, use the children's social care emergency duty route in your safeguarding procedures.",
+  );
+  lines.push('Tell your Designated Safeguarding Lead and record what you saw and heard, in the child’s own words.');
+  return lines.join('\n');
+}
