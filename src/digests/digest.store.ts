@@ -1,0 +1,125 @@
+import type { TableClient } from '@azure/data-tables';
+import { ConflictError } from '../errors';
+import { getOrUndefined, isPreconditionFailed } from '../storage/tables';
+import type { DigestRecord } from './digest.types';
+
+const PK = 'digest';
+/** Table string properties hold 32K characters; the newsletter's markdown is split across body0..bodyN. */
+const BODY_CHUNK = 30_000;
+const BODY_CHUNKS = 11;
+export const MAX_BODY_CHARS = BODY_CHUNK * BODY_CHUNKS;
+
+interface Row {
+  title: string;
+  published: string;
+  url?: string;
+  intro?: string;
+  itemsJson: string;
+  totalItems: number;
+  format: string;
+  status: string;
+  createdBy: string;
+  createdAt: string;
+  scheduledFor?: string;
+  scheduledLocal?: string;
+  scheduledBy?: string;
+  sentBy?: string;
+  sendStartedAt?: string;
+  enqueuedAt?: string;
+  finishedAt?: string;
+  cancelledBy?: string;
+  cancelledAt?: string;
+  jobId?: string;
+  progressCardJson?: string;
+  countsJson?: string;
+  [body: `body${number}`]: string | undefined;
+}
+
+/** Table 'Digests': partition 'digest', row = digest id. Every status change is ETag-conditional. */
+export class DigestStore {
+  constructor(private readonly table: TableClient) {}
+
+  async create(d: DigestRecord, markdown: string): Promise<DigestRecord> {
+    const body: Record<string, string> = {};
+    for (let i = 0; i * BODY_CHUNK < Math.min(markdown.length, MAX_BODY_CHARS); i++) body[`body${i}`] = markdown.slice(i * BODY_CHUNK, (i + 1) * BODY_CHUNK);
+    const res = await this.table.createEntity({ partitionKey: PK, rowKey: d.id, ...toRow(d), ...body });
+    return { ...d, etag: res.etag };
+  }
+
+  async get(id: string): Promise<DigestRecord | undefined> {
+    const row = await getOrUndefined<Row>(this.table, PK, id);
+    return row ? fromRow(id, row) : undefined;
+  }
+
+  /** The newsletter's cleaned markdown, as stored at creation. */
+  async body(id: string): Promise<string> {
+    const row = await getOrUndefined<Row>(this.table, PK, id);
+    if (!row) return '';
+    let out = '';
+    for (let i = 0; i < BODY_CHUNKS && typeof row[`body${i}`] === 'string'; i++) out += row[`body${i}`];
+    return out;
+  }
+
+  /** Writes the changed fields only if nobody changed the record since `d.etag`; throws ConflictError otherwise. */
+  async update(d: DigestRecord, patch: Partial<DigestRecord>): Promise<DigestRecord> {
+    const next = { ...d, ...patch };
+    try {
+      const res = await this.table.updateEntity({ partitionKey: PK, rowKey: d.id, ...toRow(patch) }, 'Merge', { etag: d.etag });
+      return { ...next, etag: res.etag };
+    } catch (e) {
+      if (isPreconditionFailed(e)) throw new ConflictError('The digest was changed by someone else; look again.');
+      throw e;
+    }
+  }
+
+  /** Every digest, newest first (a few a year, so one listing is fine). */
+  async list(select?: { statuses?: string[] }): Promise<DigestRecord[]> {
+    const filter = select?.statuses?.length
+      ? `PartitionKey eq '${PK}' and (${select.statuses.map((s) => `status eq '${s}'`).join(' or ')})`
+      : `PartitionKey eq '${PK}'`;
+    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'cancelledBy', 'cancelledAt', 'jobId', 'progressCardJson', 'countsJson'];
+    const out: DigestRecord[] = [];
+    for await (const e of this.table.listEntities<Row>({ queryOptions: { filter, select: props } })) out.push(fromRow(e.rowKey as string, e as Row, e.etag));
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  }
+}
+
+function toRow(d: Partial<DigestRecord>): Partial<Row> {
+  const r: Partial<Row> = {};
+  const copy = ['title', 'published', 'url', 'intro', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'cancelledBy', 'cancelledAt', 'jobId'] as const;
+  for (const k of copy) if (k in d) (r as Record<string, unknown>)[k] = d[k] ?? '';
+  if (d.items) r.itemsJson = JSON.stringify(d.items);
+  if ('progressCard' in d) r.progressCardJson = d.progressCard ? JSON.stringify(d.progressCard) : '';
+  if ('counts' in d) r.countsJson = d.counts ? JSON.stringify(d.counts) : '';
+  return r;
+}
+
+function fromRow(id: string, r: Row, etag?: string): DigestRecord {
+  const opt = (v: string | undefined) => (v ? v : undefined);
+  return {
+    id,
+    title: r.title,
+    published: r.published,
+    url: opt(r.url),
+    intro: opt(r.intro),
+    items: r.itemsJson ? JSON.parse(r.itemsJson) : [],
+    totalItems: r.totalItems ?? 0,
+    format: r.format === 'html' ? 'html' : 'markdown',
+    status: r.status as DigestRecord['status'],
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    scheduledFor: opt(r.scheduledFor),
+    scheduledLocal: opt(r.scheduledLocal),
+    scheduledBy: opt(r.scheduledBy),
+    sentBy: opt(r.sentBy),
+    sendStartedAt: opt(r.sendStartedAt),
+    enqueuedAt: opt(r.enqueuedAt),
+    finishedAt: opt(r.finishedAt),
+    cancelledBy: opt(r.cancelledBy),
+    cancelledAt: opt(r.cancelledAt),
+    jobId: opt(r.jobId),
+    progressCard: r.progressCardJson ? JSON.parse(r.progressCardJson) : undefined,
+    counts: r.countsJson ? JSON.parse(r.countsJson) : undefined,
+    etag: etag ?? (r as { etag?: string }).etag,
+  };
+}
