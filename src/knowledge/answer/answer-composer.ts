@@ -16,6 +16,7 @@ interface Unit {
   isItem: boolean;
   endsLeadIn: boolean;
   terms: Set<string>;
+  seq: string[];
   score: number;
 }
 
@@ -25,7 +26,8 @@ function unitsOf(hit: SearchHit, hitRank: number): Unit[] {
   for (const line of hit.chunk.text.split('\n')) {
     const isItem = line.startsWith('- ');
     const body = isItem ? line.slice(2) : line;
-    const pieces = isItem ? [body] : splitSentences(body);
+    // A short line (a table row, a caption, a two-sentence paragraph) stays whole.
+    const pieces = isItem || body.length <= 280 ? [body] : splitSentences(body);
     for (const p of pieces) {
       const endsLeadIn = /[:;]-?$/.test(p.trim()) || /\b(?:include|including|following|are|were)\s*:?-?$/i.test(p.trim());
       units.push({
@@ -36,6 +38,7 @@ function unitsOf(hit: SearchHit, hitRank: number): Unit[] {
         isItem,
         endsLeadIn,
         terms: new Set(analyze(p)),
+        seq: analyze(p),
         score: 0,
       });
       if (!isItem) leadIn = endsLeadIn ? units.length - 1 : undefined;
@@ -57,6 +60,22 @@ function conceptGain(u: Unit, concepts: Concept[], idf: (t: string) => number, c
   return gain;
 }
 
+/** Consecutive question words that sit next to each other in the unit ("working together"). */
+function phraseBonus(u: Unit, sequence: string[], idf: (t: string) => number): number {
+  let bonus = 0;
+  for (let i = 0; i + 1 < sequence.length; i++) {
+    const a = sequence[i];
+    const b = sequence[i + 1];
+    for (let k = 0; k + 1 < u.seq.length; k++) {
+      if (u.seq[k] === a && u.seq[k + 1] === b) {
+        bonus += 0.5 * Math.min(idf(a), idf(b));
+        break;
+      }
+    }
+  }
+  return bonus;
+}
+
 function conceptsIn(u: Unit, concepts: Concept[]): number[] {
   const out: number[] = [];
   concepts.forEach((c, ci) => {
@@ -71,6 +90,7 @@ const ANSWERISH: Record<string, RegExp> = {
   duration: /\b(?:\d+|an?|one|two|few)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i,
   date: /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b/i,
   person: /\b[A-Z][a-z]+\b.*\b(?:[A-Z][a-z]+|officer|lead|chair|manager|nurse|team|subgroup|board|co-?ordinator)/,
+  place: /\b(?:locations?|located|based (?:at|in)|venues?|such as|sites?|includes?)\b/i,
 };
 
 export interface ComposedAnswer {
@@ -92,9 +112,9 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
   const all = usable.flatMap((h, i) => unitsOf(h, i));
   const rankWeight = [1, 0.75, 0.6];
   for (const u of all) {
-    u.score = conceptGain(u, q.concepts, idf, new Set()) * rankWeight[u.hit];
+    u.score = (conceptGain(u, q.concepts, idf, new Set()) + phraseBonus(u, q.sequence, idf)) * rankWeight[u.hit];
     if (q.answerType && ANSWERISH[q.answerType].test(u.text)) u.score *= 1.25;
-    if (u.text.length < 25 && !u.isItem) u.score *= 0.5;
+    if (u.text.length < 25 && !u.isItem) u.score *= 0.8;
   }
 
   const chosen = new Set<Unit>();
@@ -113,7 +133,10 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
     let bestGain = 0;
     for (const u of all) {
       if (chosen.has(u)) continue;
-      const gain = conceptGain(u, q.concepts, idf, covered) * rankWeight[u.hit] * (q.answerType && ANSWERISH[q.answerType].test(u.text) ? 1.25 : 1);
+      const gain =
+        (conceptGain(u, q.concepts, idf, covered) + (chosen.size === 0 ? phraseBonus(u, q.sequence, idf) : 0)) *
+        rankWeight[u.hit] *
+        (q.answerType && ANSWERISH[q.answerType].test(u.text) ? 1.25 : 1);
       if (gain > bestGain) {
         best = u;
         bestGain = gain;
@@ -130,8 +153,16 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
     if (best.endsLeadIn) {
       for (const item of units.filter((x) => x.leadIn === best!.pos).slice(0, 6)) take(item);
     }
+    // A caption or signature line ("Independent Chair, …") needs the line before it ("Janet …").
+    if (!best.isItem && best.text.length < 60 && best.pos > 0) take(units[best.pos - 1]);
   }
   if (chosen.size === 0) take(byHit(0)[0]);
+  // Room left: give the best sentence the sentence before it, which often names the subject.
+  const first = all.filter((u) => chosen.has(u)).sort((a, b) => b.score - a.score)[0];
+  if (first && first.pos > 0 && !first.isItem) {
+    const prev = byHit(first.hit)[first.pos - 1];
+    if (prev && !chosen.has(prev) && !prev.isItem && used + prev.text.length < budget) take(prev);
+  }
 
   // Render: passages in rank order, units in document order, list items as "•" lines.
   const cited: number[] = [];

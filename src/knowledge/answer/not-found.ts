@@ -1,4 +1,5 @@
 import type { AnalyzedQuery } from '../search/query-analyzer';
+import { COMMON_WORDS } from './common-words';
 import type { SearchHit, SearchIndex } from '../search/search-index';
 
 const PHONE = /(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\b(?:999|111|116 ?\d{3})\b/;
@@ -19,11 +20,13 @@ export interface Confidence {
  */
 export const NOT_FOUND_THRESHOLDS = {
   /** Top passage must cover at least this share of the question's key-term weight. */
-  minCoverage: 0.3,
+  minCoverage: 0.22,
   /** A question word this rare (share of the maximum IDF) that no top passage has is a key term not covered. */
   rareIdfShare: 0.8,
   /** Missing rare terms may carry at most this share of the question's key-term weight. */
-  maxMissingRareShare: 0.22,
+  maxMissingRareShare: 0.25,
+  /** …unless the rest of the question matches strongly (top score per unit of key-term weight). */
+  strongMatch: 0.45,
 };
 
 /**
@@ -40,15 +43,22 @@ export function judgeConfidence(q: AnalyzedQuery, hits: SearchHit[], index: Sear
   const weightOf = (c: (typeof primary)[number]) => index.idf(c.alternatives[0].terms[0]);
   const total = primary.reduce((a, c) => a + weightOf(c), 0) || 1;
   const missingRare = primary.filter(
-    (c) => weightOf(c) >= maxIdf * NOT_FOUND_THRESHOLDS.rareIdfShare && top.every((h) => h.missing.includes(c.surface)),
+    (c) =>
+      weightOf(c) >= maxIdf * NOT_FOUND_THRESHOLDS.rareIdfShare &&
+      !COMMON_WORDS.has(c.surface) &&
+      !/\d/.test(c.surface) &&
+      c.surface.length > 2 &&
+      top.every((h) => h.missing.includes(c.surface)),
   );
+  const strength = hits[0].score / total;
   const missingShare = missingRare.reduce((a, c) => a + weightOf(c), 0) / total;
   const base = { coverage, missingRare: missingRare.map((c) => c.surface) };
 
-  if (q.wantsContact && !top.some((h) => PHONE.test(h.chunk.text) || EMAIL.test(h.chunk.text) || ADDRESS_OR_LINK.test(h.chunk.text))) {
+  const detail = q.wantsContact === 'phone' ? PHONE : q.wantsContact === 'email' ? EMAIL : q.wantsContact === 'address' ? ADDRESS_OR_LINK : undefined;
+  if (detail && !top.some((h) => detail.test(h.chunk.text))) {
     return { found: false, reason: 'no-contact-detail', ...base };
   }
   if (coverage < NOT_FOUND_THRESHOLDS.minCoverage) return { found: false, reason: 'low-coverage', ...base };
-  if (missingShare > NOT_FOUND_THRESHOLDS.maxMissingRareShare) return { found: false, reason: 'rare-terms-missing', ...base };
+  if (missingShare > NOT_FOUND_THRESHOLDS.maxMissingRareShare && strength < NOT_FOUND_THRESHOLDS.strongMatch) return { found: false, reason: 'rare-terms-missing', ...base };
   return { found: true, ...base };
 }

@@ -17,7 +17,7 @@ export interface Concept {
   primary: boolean;
 }
 
-export type AnswerType = 'number' | 'frequency' | 'duration' | 'date' | 'person';
+export type AnswerType = 'number' | 'frequency' | 'duration' | 'date' | 'person' | 'place';
 
 export interface AnalyzedQuery {
   /** The kind of answer the wording asks for ("how often" → frequency), when it is clear. */
@@ -25,8 +25,8 @@ export interface AnalyzedQuery {
   concepts: Concept[];
   /** Stemmed terms of the question in order (stop words removed), for phrase proximity. */
   sequence: string[];
-  /** The question asks for a phone number, email address or other contact detail. */
-  wantsContact: boolean;
+  /** The question asks for a phone number, an email address or a postal/web address. */
+  wantsContact?: 'phone' | 'email' | 'address';
 }
 
 interface SynonymPhrase {
@@ -51,8 +51,17 @@ const GROUP_TERMS: Alternative[][] = SYNONYM_GROUPS.map((g) => {
   return alts;
 });
 
-const CONTACT_RE =
-  /\b(?:phone|telephone|tel|mobile|e-?mail(?: address)?|contact details?|(?:helpline|phone|contact|team|duty|line|office|direct|emergency) (?:phone )?number|number (?:for|to call|to ring|of the)|postal address)\b/i;
+const PHONE_ASK =
+  /\b(?:phone|telephone|tel|mobile|contact details?|(?:helpline|phone|contact|team|duty|line|office|direct|emergency) (?:phone )?number|number (?:for|to call|to ring|of the))\b/i;
+const EMAIL_ASK = /\be-?mail(?: address)?\b/i;
+const ADDRESS_ASK = /\b(?:postal address|postcode|web ?site address|address of)\b/i;
+
+function contactAsk(q: string): AnalyzedQuery['wantsContact'] {
+  if (PHONE_ASK.test(q)) return 'phone';
+  if (EMAIL_ASK.test(q) && /\b(?:what|which|who|give|send|need|is there)\b/i.test(q)) return 'email';
+  if (ADDRESS_ASK.test(q)) return 'address';
+  return undefined;
+}
 
 /**
  * Turns a question into concepts: its content words (stop words and question filler removed), each
@@ -111,7 +120,7 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
   }
 
   const sequence = ws.filter((w) => !STOP_WORDS.has(w) && !QUESTION_WORDS.has(w)).map((w) => stem(w.replace(/'.*$/, '')));
-  return { concepts: dedupe(concepts), sequence, answerType: answerTypeOf(raw), wantsContact: CONTACT_RE.test(raw) };
+  return { concepts: dedupe(concepts), sequence, answerType: answerTypeOf(raw), wantsContact: contactAsk(raw) };
 }
 
 /** Ambiguous acronyms that are plain verbs/words when lower-case and carry no topic ("send me"). */
@@ -134,5 +143,6 @@ function answerTypeOf(q: string): AnswerType | undefined {
   if (/\bhow (?:many|much)\b|\bwhat (?:percentage|proportion|number)\b|\bnumber of\b/.test(s)) return 'number';
   if (/\bwhen\b|\bwhat (?:date|year|month)\b/.test(s)) return 'date';
   if (/\bwho\b/.test(s)) return 'person';
+  if (/\bwhere (?:are|is|'s)\b|\bwhere's\b/.test(s)) return 'place';
   return undefined;
 }

@@ -274,6 +274,7 @@ const ANSWER_PATTERNS: Record<AnswerType, RegExp> = {
   duration: /\b(?:\d+|an?|one|two|three|four|few)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i,
   date: /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b/i,
   person: /\b(?:[A-Z][a-z]+ [A-Z][a-z]+|chair|manager|officer|lead|director|chief|nurse|co-ordinator|coordinator|team|subgroup|board)\b/,
+  place: /\b(?:locations?|located|based (?:at|in)|venues?|such as|sites?)\b/i,
 };
 
 function publishedMonths(p: string): number {
