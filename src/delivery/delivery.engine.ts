@@ -148,7 +148,6 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
       summary.outcomes[status] = (summary.outcomes[status] ?? 0) + 1;
     };
 
-    if (run.shouldSend && !(await run.shouldSend(row.recipientKey))) return finish('skipped');
     let message: OutgoingMessage;
     try {
       message = await build(row.recipientKey);
@@ -164,7 +163,18 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
     };
     const counters = { retries429: 0, retries5xx: 0, attempts: 0 };
     let released = false;
+    let skipped = false;
+    let checked = false;
     const beforeSend = async () => {
+      // Checked after the pacing wait, right before the first attempt, so an unsubscribe that lands while
+      // the row waits in the queue still counts.
+      if (!checked && run.shouldSend) {
+        checked = true;
+        if (!(await run.shouldSend(row.recipientKey))) {
+          skipped = true;
+          return false;
+        }
+      }
       if (run.signal?.aborted) {
         released = true;
         await store.update(current, { status: 'pending', claimedBy: undefined, claimedUntil: undefined });
@@ -182,6 +192,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
     };
     try {
       const outcome = await sendPaced(target, message, counters, beforeSend);
+      if (skipped) return finish('skipped');
       if (released || !outcome) return;
       await finish('sent', { statusCode: 201, attempts: row.attempts + counters.attempts, activityId: outcome.activityId, sentAt: nowIso(), lastError: undefined });
     } catch (e) {

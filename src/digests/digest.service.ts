@@ -82,6 +82,8 @@ export interface DigestService {
   listReports(limit?: number): Promise<DigestReport[]>;
   /** Resolves when deliveries started by this instance have finished (tests, graceful shutdown). */
   whenIdle(): Promise<void>;
+  /** Shutdown: stops claiming and sending; unsent claimed rows are released for the next instance or tick. */
+  stop(): void;
 }
 
 const recipientKey = (kind: SubscriberKind, key: string) => `${kind}:${key}`;
@@ -101,6 +103,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
   const runLeaseMs = deps.runLeaseMs ?? 60_000;
   const progressIntervalMs = deps.progressIntervalMs ?? 5000;
   const running = new Map<string, Promise<void>>();
+  const stopping = new AbortController();
   const nowIso = () => clock.now().toISOString();
 
   async function mustGet(id: string): Promise<DigestRecord> {
@@ -168,6 +171,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       ticker.unref();
       await showProgress(d);
       await engine.run(d.jobId!, () => message, {
+        signal: stopping.signal,
         shouldSend: (rk) => {
           const r = parseRecipient(rk);
           return subs.isSubscribed(r.kind, r.key);
@@ -210,7 +214,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
   }
 
   function launch(d: DigestRecord): void {
-    if (running.has(d.id)) return;
+    if (running.has(d.id) || stopping.signal.aborted) return;
     const p = deliver(d)
       .catch((e) => logger.error({ digestId: d.id, err: (e as Error).message }, 'digest delivery failed; the next tick resumes it'))
       .finally(() => running.delete(d.id));
@@ -359,6 +363,10 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
     async listReports(limit = 20) {
       const all = (await store.list()).slice(0, limit);
       return Promise.all(all.map(async (digest) => ({ digest, progress: digest.status === 'sending' && digest.jobId ? await engine.progress(digest.jobId) : undefined })));
+    },
+
+    stop() {
+      stopping.abort();
     },
 
     async whenIdle() {

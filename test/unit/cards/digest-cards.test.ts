@@ -1,0 +1,102 @@
+import { buildDigestCard, MAX_CARD_ITEMS, digestMessage } from '../../../cards/digest.card';
+import { buildDigestCreateCard } from '../../../cards/digest-create.card';
+import { parseDigestCreateSubmit } from '../../../cards/digest-create.submit';
+import { buildDigestPreviewCard } from '../../../cards/digest-preview.card';
+import { parseDigestPreviewSubmit } from '../../../cards/digest-preview.submit';
+import { buildDigestStatusCard } from '../../../cards/digest-progress.card';
+import { buildDigestReportListCard } from '../../../cards/digest-report.card';
+import { parseAskSubmit, parseSubscriptionSubmit } from '../../../cards/digest.submit';
+import { buildSubscriptionCard } from '../../../cards/subscription.card';
+import type { DeliveryProgress } from '../../../src/delivery/delivery.progress';
+import type { DigestRecord } from '../../../src/digests/digest.types';
+import { composeNewsletter } from '../../../src/digests/newsletter.composer';
+import { validateCard } from '../../helpers/card-validator';
+
+function digest(over: Partial<DigestRecord> = {}): DigestRecord {
+  const c = composeNewsletter(Array.from({ length: 12 }, (_, i) => `## Story ${i} [x]\n\nFirst *sentence* ${i}. Second sentence. [Link](https://example.org/${i})`).join('\n\n'));
+  return {
+    id: 'dg-20261020-abc123',
+    title: 'CSCP Newsletter Autumn 2026',
+    published: '2026-10-20',
+    url: 'https://www.coventry.gov.uk/cscp/newsletter',
+    items: c.items,
+    totalItems: c.totalItems,
+    format: 'markdown',
+    status: 'draft',
+    createdBy: 'admin-1',
+    createdAt: '2026-10-20T10:00:00Z',
+    ...over,
+  };
+}
+const progress: DeliveryProgress = { jobId: 'j', total: 3400, sent: 1200, pending: 2190, failed: 4, blocked: 6, gone: 0, tooLarge: 0, skipped: 0, ratePerSecond: 48.5, etaSeconds: 45, done: false };
+
+const actions = (card: unknown) => JSON.stringify(card);
+
+describe('digest cards', () => {
+  it('digest card: title, date, capped items with Ask buttons, full-newsletter link, Unsubscribe; valid and small', () => {
+    const card = buildDigestCard(digest());
+    expect(validateCard(card)).toEqual([]);
+    const json = actions(card);
+    expect(json).toContain('20 October 2026');
+    expect(json.match(/"verb":"ask"/g)).toHaveLength(MAX_CARD_ITEMS + 1);
+    expect(json).toContain('…and 4 more stories in the full newsletter.');
+    expect(json).toContain('"Action.OpenUrl"');
+    expect(json).toContain('"verb":"unsubscribe"');
+    expect(Buffer.byteLength(JSON.stringify(digestMessage(digest())))).toBeLessThan(28_000);
+    expect(parseAskSubmit({ verb: 'ask', question: 'What does it say?' })).toEqual({ verb: 'ask', question: 'What does it say?' });
+    expect(parseSubscriptionSubmit({ verb: 'unsubscribe' })).toEqual({ verb: 'unsubscribe' });
+  });
+
+  it('a huge newsletter still gives a card well under 100 KB', () => {
+    const c = composeNewsletter(Array.from({ length: 100 }, (_, i) => `## ${'Very long headline '.repeat(20)} ${i}\n\n${'Sentence. '.repeat(100)} [l](https://example.org/${i})`).join('\n\n'));
+    const msg = digestMessage(digest({ items: c.items, totalItems: c.totalItems }));
+    expect(Buffer.byteLength(JSON.stringify(msg))).toBeLessThan(30_000);
+    expect(validateCard(msg.attachments[0].content)).toEqual([]);
+  });
+
+  it('create card and its submission schema (inputs arrive as strings)', () => {
+    const card = buildDigestCreateCard({ requestId: 'r1', values: { title: 'T' }, errors: { url: 'a link starting with https://' } });
+    expect(validateCard(card)).toEqual([]);
+    expect(actions(card)).toContain('a link starting with https://');
+    const parsed = parseDigestCreateSubmit({ verb: 'digestCreate', requestId: 'r1', title: ' Autumn ', published: '', url: '', format: 'html', content: '<p>x</p>' });
+    expect(parsed).toEqual({ verb: 'digestCreate', requestId: 'r1', title: 'Autumn', published: undefined, url: undefined, format: 'html', content: '<p>x</p>' });
+    expect(parseDigestCreateSubmit({ verb: 'digestCreate', requestId: 'r1', format: 'weird' })?.format).toBe('auto');
+    expect(parseDigestCreateSubmit({ verb: 'other' })).toBeUndefined();
+  });
+
+  it('preview card shows the subscriber card plus Send now / Schedule / Cancel', () => {
+    const card = buildDigestPreviewCard(digest(), { subscriberCount: 3400, errors: { time: 'in the past' } });
+    expect(validateCard(card)).toEqual([]);
+    const json = actions(card);
+    for (const verb of ['digestSend', 'digestSchedule', 'digestCancel']) expect(json).toContain(`"verb":"${verb}"`);
+    expect(json).toContain('Input.Date');
+    expect(json).toContain('Input.Time');
+    expect(json).toContain('3,400 subscribers');
+    expect(parseDigestPreviewSubmit({ verb: 'digestSchedule', digestId: 'dg-1', scheduleDate: '2026-10-25', scheduleTime: '09:00' })).toEqual({
+      verb: 'digestSchedule',
+      digestId: 'dg-1',
+      scheduleDate: '2026-10-25',
+      scheduleTime: '09:00',
+    });
+    expect(parseDigestPreviewSubmit({ verb: 'digestSend' })).toBeUndefined();
+  });
+
+  it('status cards: scheduled, sending (progress), sent (report), cancelled; report list; subscription state', () => {
+    const cards = [
+      buildDigestStatusCard(digest({ status: 'scheduled', scheduledFor: '2026-10-25T09:00:00.000Z' })),
+      buildDigestStatusCard(digest({ status: 'sending', jobId: 'j' }), progress),
+      buildDigestStatusCard(digest({ status: 'sent', finishedAt: '2026-10-25T09:02:00Z' }), { ...progress, sent: 3390, pending: 0, done: true, etaSeconds: 0 }),
+      buildDigestStatusCard(digest({ status: 'cancelled' })),
+      buildDigestReportListCard([{ digest: digest({ status: 'sent', counts: { total: 3400, sent: 3390, failed: 4, blocked: 6, gone: 0, tooLarge: 0, skipped: 0 } }) }]),
+      buildDigestReportListCard([]),
+      buildSubscriptionCard({ kind: 'user', subscribed: true }),
+      buildSubscriptionCard({ kind: 'channel', subscribed: false, changed: false }),
+    ];
+    for (const c of cards) expect(validateCard(c)).toEqual([]);
+    expect(actions(cards[0])).toContain('Sunday 25 October 2026, 09:00'); // GMT after the clocks go back
+    expect(actions(cards[1])).toMatch(/1,200 of 3,400.*Pending.*2,190.*48.5 messages\/s.*about 45 s/);
+    expect(actions(cards[2])).toContain('Delivery report');
+    expect(actions(cards[6])).toContain('"verb":"unsubscribe"');
+    expect(actions(cards[7])).toContain('"verb":"subscribe"');
+  });
+});

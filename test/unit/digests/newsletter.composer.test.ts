@@ -1,0 +1,73 @@
+import { UserInputError } from '../../../src/errors';
+import { composeNewsletter, MAX_INPUT_CHARS, MAX_STORED_ITEMS } from '../../../src/digests/newsletter.composer';
+
+describe('newsletter composition', () => {
+  it('splits markdown by heading: title from the single h1, one item per h2 with a 1–2 sentence summary and its links', () => {
+    const md = [
+      '# CSCP Newsletter — Autumn 2026',
+      'Welcome to the autumn edition.',
+      '## New threshold guidance',
+      'Coventry has published new guidance. It replaces Right Help Right Time. Read it on [the CSCP website](https://www.coventry.gov.uk/cscp) before supervision. A fourth sentence.',
+      '### Detail',
+      'Sub-section text that should not lead the summary.',
+      '## Training dates',
+      '- Professional curiosity, 12 November',
+      '- Neglect toolkit, 3 December',
+      '',
+      'Book at [the training page](https://www.coventry.gov.uk/training).',
+    ].join('\n\n');
+    const r = composeNewsletter(md);
+    expect(r.title).toBe('CSCP Newsletter — Autumn 2026');
+    expect(r.intro).toBe('Welcome to the autumn edition.');
+    expect(r.items.map((i) => i.headline)).toEqual(['New threshold guidance', 'Training dates']);
+    expect(r.items[0].summary).toBe('Coventry has published new guidance. It replaces Right Help Right Time.');
+    expect(r.items[0].links).toEqual([{ text: 'the CSCP website', url: 'https://www.coventry.gov.uk/cscp' }]);
+    expect(r.items[1].summary).toContain('Professional curiosity, 12 November; Neglect toolkit, 3 December.');
+    expect(r.items[1].links[0].url).toBe('https://www.coventry.gov.uk/training');
+  });
+
+  it('without headings makes one item per block, using bold lead-ins as headlines', () => {
+    const md = [
+      '**Domestic abuse training.** New sessions open in January. Places are limited.',
+      'The partnership thanks everyone who came to the conference in June. Slides are now online for all delegates. More soon.',
+    ].join('\n\n');
+    const r = composeNewsletter(md, 'markdown');
+    expect(r.items).toHaveLength(2);
+    expect(r.items[0]).toMatchObject({ headline: 'Domestic abuse training', summary: 'New sessions open in January. Places are limited.' });
+    expect(r.items[1].headline).toBe('The partnership thanks everyone who came to the conference in June');
+    expect(r.items[1].summary).toBe('Slides are now online for all delegates. More soon.');
+  });
+
+  it('cleans HTML: scripts and styles stripped, bold paragraphs as headings, only http(s)/mailto links kept, malformed markup tolerated', () => {
+    const html = `<html><head><style>p{color:red}</style><script>steal()</script></head><body>
+      <p><strong>Private fostering</strong></p><p>Tell us about arrangements. <a href="javascript:alert(1)">Bad</a> or <a href="https://example.org/pf">read more</a>.
+      <script>alert('x')</script><div><span>unclosed text.`;
+    const r = composeNewsletter(html);
+    expect(r.format).toBe('html');
+    const all = JSON.stringify(r);
+    expect(all).not.toMatch(/steal|alert|color:red|javascript:/);
+    expect(r.items[0].headline).toBe('Private fostering');
+    expect(r.items[0].links).toEqual([{ text: 'read more', url: 'https://example.org/pf' }]);
+  });
+
+  it('strips raw HTML scripts from markdown', () => {
+    const r = composeNewsletter('## News\n\nHello there.\n\n<script>alert(1)</script>\n\n<iframe src="x"></iframe>');
+    expect(JSON.stringify(r)).not.toMatch(/alert|iframe/);
+    expect(r.markdown).not.toMatch(/<script/);
+  });
+
+  it('gives clear errors for empty, oversized and unreadable input', () => {
+    expect(() => composeNewsletter('   ')).toThrow(UserInputError);
+    expect(() => composeNewsletter('   ')).toThrow(/empty/);
+    expect(() => composeNewsletter('x'.repeat(MAX_INPUT_CHARS + 1))).toThrow(/too large/);
+    expect(() => composeNewsletter('<html><script>var a=1;</script><style>b{}</style></html>')).toThrow(/readable text/);
+  });
+
+  it('keeps a huge newsletter bounded: items capped, total counted', () => {
+    const md = Array.from({ length: 300 }, (_, i) => `## Story ${i}\n\n${'Long sentence about safeguarding practice. '.repeat(15)}`).join('\n\n');
+    const r = composeNewsletter(md);
+    expect(r.totalItems).toBe(300);
+    expect(r.items).toHaveLength(MAX_STORED_ITEMS);
+    for (const i of r.items) expect(i.summary.length).toBeLessThanOrEqual(300);
+  });
+});
