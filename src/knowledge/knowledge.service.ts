@@ -1,0 +1,74 @@
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Tables } from '../storage/tables';
+import type { AnswerGenerator } from './answer/answer-generator';
+import { createIngestService, type IngestReport } from './ingest.service';
+import { createKnowledgeEngine, type KnowledgeEngine } from './knowledge-engine';
+import { createKnowledgeStore, type StoredDocument } from './knowledge.store';
+import type { AnswerResult } from './knowledge.types';
+import type { MetaOverrides } from './parse/document.parser';
+
+export interface KnowledgeService {
+  /** Loads every stored passage and builds the search index (call once at start). */
+  init(): Promise<void>;
+  /** Syncs the bundled guidance folder into storage (unchanged files skipped) and rebuilds the index if anything changed. */
+  ingestBundled(dir?: string): Promise<IngestReport>;
+  /** Ingests uploaded/CLI files with optional metadata and rebuilds the index if anything changed. */
+  ingestPaths(paths: string[], meta?: MetaOverrides): Promise<IngestReport>;
+  removeDocument(id: string): Promise<boolean>;
+  listDocuments(): Promise<StoredDocument[]>;
+  ask(question: string): Promise<AnswerResult>;
+  documentCount(): number;
+  chunkCount(): number;
+}
+
+export interface KnowledgeServiceDeps {
+  tables: Tables;
+  config: Config;
+  clock: Clock;
+  logger?: Logger;
+  generator?: AnswerGenerator;
+}
+
+/** The knowledge feature for the bot: Table storage for documents and passages, an in-memory index for answers. */
+export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeService {
+  const { tables, config, clock, logger, generator } = deps;
+  const store = createKnowledgeStore(tables);
+  const ingester = createIngestService({ store, clock, logger });
+  let engine: KnowledgeEngine = createKnowledgeEngine([], { safety: config.safety, clock, generator });
+  let docCount = 0;
+
+  async function reload(): Promise<void> {
+    const started = Date.now();
+    const chunks = await store.loadChunks();
+    engine = createKnowledgeEngine(chunks, { safety: config.safety, clock, generator });
+    docCount = new Set(chunks.map((c) => c.docId)).size;
+    logger?.info({ documents: docCount, chunks: chunks.length, ms: Date.now() - started }, 'knowledge index built');
+  }
+
+  const changed = (r: IngestReport) => r.added.length + r.updated.length + r.removed.length > 0;
+
+  return {
+    init: reload,
+    async ingestBundled(dir = config.guidanceDir) {
+      const report = await ingester.ingestFolder(dir, 'bundled');
+      if (changed(report) || engine.chunks.length === 0) await reload();
+      return report;
+    },
+    async ingestPaths(paths, meta) {
+      const report = await ingester.ingestPaths(paths, meta, 'upload');
+      if (changed(report)) await reload();
+      return report;
+    },
+    async removeDocument(id) {
+      const removed = await store.removeDocument(id);
+      if (removed) await reload();
+      return removed;
+    },
+    listDocuments: () => store.listDocuments(),
+    ask: (question) => engine.ask(question),
+    documentCount: () => docCount,
+    chunkCount: () => engine.chunks.length,
+  };
+}
