@@ -77,6 +77,9 @@ export async function parseDocumentFile(filePath: string, overrides: MetaOverrid
 /** Same as parseDocumentFile for bytes already in memory (uploads, tests). */
 export async function parseDocumentBytes(fileName: string, bytes: Buffer, overrides: MetaOverrides = {}): Promise<ParsedDocument> {
   const ext = path.extname(fileName).toLowerCase();
+  if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
+    throw new DocumentParseError(fileName, `unsupported file type "${ext || 'none'}"; use ${SUPPORTED_EXTENSIONS.join(', ')}`);
+  }
   let blocks: Block[];
   let front: Record<string, string> = {};
   try {
