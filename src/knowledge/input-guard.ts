@@ -34,7 +34,10 @@ export function stripMarkup(text: string): string {
 function firstPart(text: string): string {
   if (text.length <= MAX_QUESTION_CHARS) return text;
   const head = text.slice(0, MAX_QUESTION_CHARS);
-  const cut = Math.max(head.lastIndexOf('? '), head.lastIndexOf('. '), head.lastIndexOf('! '));
+  // The first question mark usually ends the question; the rest is background.
+  const q = head.indexOf('?');
+  if (q >= 10) return head.slice(0, q + 1).trim();
+  const cut = Math.max(head.lastIndexOf('. '), head.lastIndexOf('! '));
   return (cut > MAX_QUESTION_CHARS / 3 ? head.slice(0, cut + 1) : head.replace(/\s+\S*$/, '')).trim();
 }
 

@@ -38,7 +38,7 @@ const ABUSE = /\b(?:abus|hit|hits|hitting|beat|hurt|touch|rape|sexual|assault|pu
 
 /** A real child in front of the practitioner, not "a child" in general. */
 const SPECIFIC_CHILD =
-  /\b(?:my|our|this|one of (?:my|our)|the)\s+(?:\w+\s+){0,2}(?:pupil|student|child|kid|boy|girl|young person|yp|client|son|daughter|teen(?:ager)?|learner|baby|year \d{1,2}s?)\b|\b\d{1,2}\s*(?:yr|yrs|year|years)[\s-]*old\b|\byear \d{1,2}s?\b|\b(?:she|he|they)(?:'s| has| is| was| have| are|'ve|'re| took| said| told)\b/i;
+  /\b(?:my|our|this|one of (?:my|our)|the)\s+(?:\w+\s+){0,2}(?:pupil|student|child|kid|boy|girl|young person|yp|client|son|daughter|teen(?:ager)?|learner|baby|year \d{1,2})s?\b|\b\d{1,2}\s*(?:yr|yrs|year|years)[\s-]*old\b|\byear \d{1,2}s?\b|\b(?:she|he|they)(?:'s| has| is| was| have| are|'ve|'re| took| said| told)\b/i;
 const IMMEDIACY =
   /\b(?:just|right now|now|tonight|today|this (?:morning|afternoon|evening)|currently|at the moment|still|since|hasn'?t|has not|urgent|urgently|asap|emergency|help)\b/i;
 const TOPIC_QUESTION =
