@@ -1,28 +1,27 @@
+import { digestMessage } from '../../cards/digest.card';
 import type { OutgoingMessage } from '../../src/delivery/notifier';
+import type { DigestRecord } from '../../src/digests/digest.types';
+import { composeNewsletter } from '../../src/digests/newsletter.composer';
 
-/** A digest-sized message (about 4 KB of card JSON) so the benchmark moves realistic payloads. */
+/** The real digest card for a realistic newsletter, so the benchmark moves production-sized payloads. */
 export function benchMessage(): OutgoingMessage {
-  const items = Array.from({ length: 8 }, (_, i) => ({
-    type: 'Container',
-    separator: true,
-    items: [
-      { type: 'TextBlock', text: `Item ${i + 1}: updated multi-agency guidance`, weight: 'Bolder', wrap: true },
-      { type: 'TextBlock', text: 'The partnership has refreshed its procedures. Practitioners should read the changes before their next supervision.', wrap: true },
-    ],
-  }));
-  return {
-    summary: 'CSCP newsletter',
-    attachments: [
-      {
-        contentType: 'application/vnd.microsoft.card.adaptive',
-        content: {
-          type: 'AdaptiveCard',
-          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-          version: '1.5',
-          body: [{ type: 'TextBlock', text: 'CSCP newsletter', size: 'Large', weight: 'Bolder', wrap: true }, ...items],
-          actions: [{ type: 'Action.OpenUrl', title: 'Read the full newsletter', url: 'https://www.coventry.gov.uk/cscp' }],
-        },
-      },
-    ],
+  const md = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `## Story ${i + 1}: updated multi-agency guidance\n\nThe partnership has refreshed its procedures for practitioners. Read the changes before your next supervision. [More](https://www.coventry.gov.uk/cscp/${i})`,
+  ).join('\n\n');
+  const c = composeNewsletter(`# CSCP Newsletter\n\n${md}`);
+  const d: DigestRecord = {
+    id: 'dg-bench',
+    title: c.title ?? 'CSCP Newsletter',
+    published: '2026-11-23',
+    url: 'https://www.coventry.gov.uk/cscp/newsletter',
+    items: c.items,
+    totalItems: c.totalItems,
+    format: c.format,
+    status: 'sending',
+    createdBy: 'bench',
+    createdAt: '2026-11-23T09:00:00Z',
   };
+  return digestMessage(d);
 }
