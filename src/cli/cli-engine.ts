@@ -11,9 +11,9 @@ import { loadFolderChunks } from '../knowledge/local-corpus';
 export async function cliEngine(dir?: string): Promise<{ engine: KnowledgeEngine; config: Config; errors: string[] }> {
   const config = loadConfig(process.env);
   const folder = path.resolve(dir ?? config.guidanceDir);
-  const { chunks, report } = await loadFolderChunks(folder);
+  const { chunks, errors } = await loadFolderChunks(folder);
   const engine = createKnowledgeEngine(chunks, { safety: config.safety, clock: systemClock });
-  return { engine, config, errors: report.errors.map((e) => e.message) };
+  return { engine, config, errors: errors.map((e) => e.message) };
 }
 
 /** Reads `--name value` / `--flag` options; everything else is positional. */

@@ -1,6 +1,6 @@
 import { readGuidanceFolder } from './catalog';
 import { chunkDocument } from './chunker';
-import type { Chunk, ParsedDocument } from './knowledge.types';
+import type { Chunk, DocumentMeta, ParsedDocument } from './knowledge.types';
 import { DocumentParseError, parseDocumentFile, type MetaOverrides } from './parse/document.parser';
 
 export interface ParseReport {
@@ -24,7 +24,18 @@ export async function parseFiles(files: { filePath: string; meta: MetaOverrides 
 }
 
 /** The whole guidance folder as passages, in memory (the CLI, eval and bench use this; no storage). */
-export async function loadFolderChunks(dir: string): Promise<{ chunks: Chunk[]; report: ParseReport }> {
-  const report = await parseFiles(await readGuidanceFolder(dir));
-  return { chunks: report.documents.flatMap((d) => chunkDocument(d)), report };
+export async function loadFolderChunks(dir: string): Promise<{ chunks: Chunk[]; documents: DocumentMeta[]; errors: ParseReport['errors'] }> {
+  const chunks: Chunk[] = [];
+  const documents: DocumentMeta[] = [];
+  const errors: ParseReport['errors'] = [];
+  // One file at a time, so parsed blocks are garbage once chunked (a big corpus stays small in memory).
+  for (const entry of await readGuidanceFolder(dir)) {
+    const report = await parseFiles([entry]);
+    errors.push(...report.errors);
+    for (const d of report.documents) {
+      documents.push(d.meta);
+      chunks.push(...chunkDocument(d));
+    }
+  }
+  return { chunks, documents, errors };
 }

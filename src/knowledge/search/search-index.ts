@@ -137,7 +137,10 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
         for (const term of alt.terms) {
           const tid = vocab.get(term);
           if (tid === undefined) continue;
-          const w = alt.weight * idfOf(tid) / alt.terms.length;
+          const idf = idfOf(tid);
+          // Words in most passages cannot pick candidates; the rerank still scores them.
+          if (idf < 0.25 && q.concepts.length > 1) continue;
+          const w = (alt.weight * idf) / alt.terms.length;
           for (const [store, avg, lens, hw] of [
             [body, avgBody, bodyTokens, 1],
             [head, avgHead, headTokens, HEAD_WEIGHT],
@@ -153,8 +156,7 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
         }
       }
     }
-    touched.sort((a, b) => scratch[b] - scratch[a]);
-    const top = touched.slice(0, CANDIDATES);
+    const top = topK(touched, scratch, CANDIDATES);
     for (const d of touched) scratch[d] = 0;
     return top;
   }
@@ -280,4 +282,39 @@ const ANSWER_PATTERNS: Record<AnswerType, RegExp> = {
 function publishedMonths(p: string): number {
   const m = /^(\d{4})(?:-(\d{2}))?/.exec(p);
   return m ? Number(m[1]) * 12 + (m[2] ? Number(m[2]) - 1 : 6) : 0;
+}
+
+/** The k ids with the highest scores, best first, without sorting everything (a small min-heap). */
+function topK(ids: number[], scores: Float64Array, k: number): number[] {
+  if (ids.length <= k) return [...ids].sort((a, b) => scores[b] - scores[a]);
+  const heap: number[] = [];
+  const less = (a: number, b: number) => scores[heap[a]] < scores[heap[b]];
+  const swap = (a: number, b: number) => ([heap[a], heap[b]] = [heap[b], heap[a]]);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(l, m)) m = l;
+      if (r < heap.length && less(r, m)) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
+    }
+  };
+  for (const id of ids) {
+    if (heap.length < k) {
+      heap.push(id);
+      for (let i = heap.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!less(i, p)) break;
+        swap(i, p);
+        i = p;
+      }
+    } else if (scores[id] > scores[heap[0]]) {
+      heap[0] = id;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => scores[b] - scores[a]);
 }
