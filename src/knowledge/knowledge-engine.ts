@@ -70,7 +70,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     const candidates = [...index.neighbours(top, 4), ...hits.slice(1).map((h) => h.chunk)];
     for (const c of candidates) {
       const key = c.headingPath.join(' › ');
-      if (!c.headingPath.length || seen.has(key)) continue;
+      // Skip the sections the answer already sits in (its own heading and its parents).
+      if (!c.headingPath.length || seen.has(key) || here.startsWith(`${key} › `)) continue;
       seen.add(key);
       const leaf = c.headingPath[c.headingPath.length - 1];
       const label = GENERIC_HEADING.test(leaf) && c.headingPath.length > 1 ? `${c.headingPath[c.headingPath.length - 2]} (${leaf.replace(/\?$/, '').toLowerCase()})` : leaf;

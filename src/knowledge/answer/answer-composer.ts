@@ -128,41 +128,54 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
   };
   const byHit = (h: number) => all.filter((u) => u.hit === h);
 
-  for (let round = 0; round < 12 && used < budget; round++) {
+  const typed = (u: Unit) => (q.answerType && ANSWERISH[q.answerType].test(u.text) ? 1.25 : 1);
+  const withContext = (u: Unit) => {
+    take(u);
+    const units = byHit(u.hit);
+    if (u.isItem && u.leadIn !== undefined) take(units[u.leadIn]);
+    if (u.endsLeadIn) for (const item of units.filter((x) => x.leadIn === u.pos).slice(0, 6)) take(item);
+    // A caption or signature line ("Independent Chair, …") needs the line before it ("Janet …").
+    if (!u.isItem && u.text.length < 60 && u.pos > 0) take(units[u.pos - 1]);
+  };
+
+  // A: the best unit (usually from the top passage), with the sentence before it (it often names the subject).
+  // Questions that want a number, date, frequency… may find it in the second passage; others stay with the first.
+  const pool = q.answerType ? all : byHit(0);
+  const best0 = [...pool].sort((a, b) => b.score - a.score)[0];
+  const firstUnits = best0 ? byHit(best0.hit) : [];
+  if (best0) {
+    withContext(best0);
+    const prev = firstUnits[best0.pos - 1];
+    if (prev && !prev.isItem && !best0.isItem && used + prev.text.length <= budget) take(prev);
+  }
+  const bar = (best0?.score ?? 0) * 0.5;
+
+  // B: units from any passage that add question words not yet covered (multi-document questions).
+  for (let round = 0; round < 8 && used < budget; round++) {
     let best: Unit | undefined;
     let bestGain = 0;
     for (const u of all) {
       if (chosen.has(u)) continue;
-      const gain =
-        (conceptGain(u, q.concepts, idf, covered) + (chosen.size === 0 ? phraseBonus(u, q.sequence, idf) : 0)) *
-        rankWeight[u.hit] *
-        (q.answerType && ANSWERISH[q.answerType].test(u.text) ? 1.25 : 1);
+      const gain = conceptGain(u, q.concepts, idf, covered) * rankWeight[u.hit] * typed(u);
       if (gain > bestGain) {
         best = u;
         bestGain = gain;
       }
     }
-    if (!best) break;
-    // Later picks must add something: stop once nothing new is covered and the answer has substance.
-    if (chosen.size > 0 && bestGain < 0.35 * (all[0]?.score || 1) && used > budget / 3) break;
-    const cost = best.text.length + 2;
-    if (chosen.size > 0 && used + Math.min(cost, 260) > budget) break;
-    take(best);
-    const units = byHit(best.hit);
-    if (best.isItem && best.leadIn !== undefined) take(units[best.leadIn]);
-    if (best.endsLeadIn) {
-      for (const item of units.filter((x) => x.leadIn === best!.pos).slice(0, 6)) take(item);
+    if (!best || bestGain < bar || conceptsIn(best, q.concepts).every((ci) => covered.has(ci))) break;
+    if (used + Math.min(best.text.length + 2, 260) > budget) break;
+    withContext(best);
+  }
+
+  // C: room left: continue the top passage after its best unit.
+  if (best0) {
+    for (const u of firstUnits.slice(best0.pos + 1, best0.pos + 3)) {
+      if (chosen.has(u)) continue;
+      if (used + u.text.length + 2 > budget) break;
+      take(u);
     }
-    // A caption or signature line ("Independent Chair, …") needs the line before it ("Janet …").
-    if (!best.isItem && best.text.length < 60 && best.pos > 0) take(units[best.pos - 1]);
   }
   if (chosen.size === 0) take(byHit(0)[0]);
-  // Room left: give the best sentence the sentence before it, which often names the subject.
-  const first = all.filter((u) => chosen.has(u)).sort((a, b) => b.score - a.score)[0];
-  if (first && first.pos > 0 && !first.isItem) {
-    const prev = byHit(first.hit)[first.pos - 1];
-    if (prev && !chosen.has(prev) && !prev.isItem && used + prev.text.length < budget) take(prev);
-  }
 
   // Render: passages in rank order, units in document order, list items as "•" lines.
   const cited: number[] = [];

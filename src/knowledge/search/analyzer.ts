@@ -23,7 +23,7 @@ export const QUESTION_WORDS = new Set(
   `please thanks thank hi hello hey tell know need want wondering wonder looking find get got give show explain anyone anybody
   someone somebody something anything everything somewhere anywhere thing things like just really actually still
   kind sort maybe quick question ask asking help mean means meant supposed go going gonna wanna let lets us info information
-  exactly currently right sure ok okay pls plz cheers whats whos hows wheres whens etc lot lots bit able`
+  exactly currently right sure ok okay pls plz cheers whats whos hows wheres whens etc lot lots bit able example examples eg`
     .split(/\s+/)
     .filter(Boolean),
 );
