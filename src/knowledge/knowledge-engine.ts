@@ -115,11 +115,9 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     let sources: AnswerSource[] = [];
     if (confidence.found) {
       const composed = composeExtractive(q, hits, index);
-      // Cited passages first (numbered as in the text), then the other close matches.
-      const order = [...composed.cited, ...hits.map((_, i) => i).filter((i) => !composed.cited.includes(i))];
-      sources = order.map((i, k) => toSource(hits[i], k + 1, now, maxAge));
-      const ageLines = sources
-        .slice(0, composed.cited.length)
+      sources = hits.map((h, k) => toSource(h, k + 1, now, maxAge));
+      const ageLines = composed.cited
+        .map((i) => sources[i])
         .filter((s) => s.outdated)
         .map((s) => `[${s.n}] was ${s.ageNotice}.`);
       answer = [composed.text, ...ageLines].join('\n');

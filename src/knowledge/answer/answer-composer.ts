@@ -184,7 +184,8 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
     const units = byHit(h).filter((u) => chosen.has(u));
     if (units.length === 0) continue;
     cited.push(h);
-    const n = cited.length;
+    // Markers use the passage's rank, so sources can stay best first ([1] [3] is fine).
+    const n = h + 1;
     const lines = units.map((u) => (u.isItem ? `• ${clip(u.text, 160)}` : clip(u.text, 420)));
     parts.push(`${joinUnits(lines)} [${n}]`);
   }

@@ -46,6 +46,9 @@ describe('ranking on the bundled guidance (project questions, not the dev set)',
     expect(r.sources[0]).toMatchObject({ n: 1, title: expect.stringContaining('Annual Report'), published: '2025-09', outdated: false });
     expect(r.sources[0].chunkId).toMatch(/^cscp-annual-report-2024-2025#\d+$/);
     expect(r.followUps.length).toBeGreaterThanOrEqual(2);
+    const scores = r.sources.map((s) => s.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const m of r.answer.matchAll(/\[(\d)\]/g)) expect(r.sources[Number(m[1]) - 1]).toBeDefined();
   });
 
   it('flags a 2016 source as possibly out of date', () => {
