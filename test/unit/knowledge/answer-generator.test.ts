@@ -1,0 +1,44 @@
+import { ManualClock } from '../../../src/clock';
+import { testConfig } from '../../../src/config';
+import { buildGroundedPrompt, isGenerativeConfigured, withTimeout, type AnswerGenerator } from '../../../src/knowledge/answer/answer-generator';
+import { createKnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import type { Chunk } from '../../../src/knowledge/knowledge.types';
+
+const chunks: Chunk[] = [
+  { id: 'pond#0', docId: 'pond', ordinal: 0, headingPath: ['Ponds'], text: 'Cover garden ponds with a rigid mesh when toddlers visit.', title: 'Pond leaflet', kind: 'guidance', published: '2025-01', url: 'https://example.org/p' },
+  { id: 'bath#0', docId: 'bath', ordinal: 0, headingPath: ['Baths'], text: 'Never leave a baby alone in the bath.', title: 'Bath leaflet', kind: 'guidance', published: '2025-01', url: '' },
+];
+const opts = { safety: testConfig().safety, clock: new ManualClock('2026-01-01T00:00:00Z') };
+const question = 'how should garden ponds be covered when toddlers visit?';
+
+describe('generative seam', () => {
+  it('uses the generator text when it answers, with the same sources', async () => {
+    const seen: string[] = [];
+    const gen: AnswerGenerator = {
+      async generate(input) {
+        seen.push(buildGroundedPrompt(input).system);
+        return 'Use a rigid mesh over the pond [1].';
+      },
+    };
+    const r = await createKnowledgeEngine(chunks, { ...opts, generator: gen }).ask(question);
+    expect(r).toMatchObject({ mode: 'generative', answer: 'Use a rigid mesh over the pond [1].', notFound: false });
+    expect(r.sources[0].chunkId).toBe('pond#0');
+    expect(seen[0]).toContain('[1] Pond leaflet — Ponds');
+    expect(seen[0]).toContain('ONLY the numbered passages');
+  });
+
+  it.each([
+    ['throws', { generate: async () => Promise.reject(new Error('500')) }],
+    ['says the passages do not answer', withTimeout({ generate: async () => 'NOT_IN_GUIDANCE' }, 1000)],
+    ['times out', withTimeout({ generate: () => new Promise<string>((res) => setTimeout(() => res('late'), 200)) }, 20)],
+  ])('falls back to the extractive answer when the model %s', async (_label, gen) => {
+    const r = await createKnowledgeEngine(chunks, { ...opts, generator: gen as AnswerGenerator }).ask(question);
+    expect(r.mode).toBe('extractive');
+    expect(r.answer).toContain('rigid mesh');
+  });
+
+  it('is only configured with a model', () => {
+    expect(isGenerativeConfigured(testConfig())).toBe(false);
+    expect(isGenerativeConfigured(testConfig({ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'gpt-4o-mini' }))).toBe(true);
+  });
+});
