@@ -1,0 +1,39 @@
+import type { TurnContext } from 'botbuilder';
+import type { ConversationRecord } from '../src/conversations/conversation.types';
+import type { BotDeps } from './deps';
+
+/** The stored reference for this activity: the person's 1:1 chat, or the channel / group chat it came from. */
+export function recordFor(ctx: TurnContext): Omit<ConversationRecord, 'lastSeen'> | undefined {
+  const a = ctx.activity;
+  if (!a.conversation?.id || !a.serviceUrl) return undefined;
+  const type = a.conversation.conversationType;
+  const tenantId = a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  const teamId = (a.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+  const base = {
+    conversationId: a.conversation.id,
+    serviceUrl: a.serviceUrl,
+    tenantId,
+    channelId: a.channelId ?? 'msteams',
+    botId: a.recipient?.id,
+  };
+  if (type === 'channel' || type === 'groupChat') {
+    return { ...base, kind: type === 'channel' ? 'channel' : 'group', key: a.conversation.id, teamId };
+  }
+  const userKey = a.from?.aadObjectId ?? a.from?.id;
+  if (!userKey || a.from?.role === 'bot') return undefined;
+  return { ...base, kind: 'user', key: userKey, aadObjectId: a.from?.aadObjectId, userId: a.from?.id, name: a.from?.name };
+}
+
+/**
+ * Stores the reference on every activity (install, conversation update, message). A storage failure must not
+ * stop the reply — the person still gets their answer — so it is logged and the turn goes on.
+ */
+export async function captureConversation(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const record = recordFor(ctx);
+  if (!record) return;
+  try {
+    await deps.conversations.upsert(record);
+  } catch (e) {
+    deps.logger.warn({ activityId: ctx.activity.id, kind: record.kind, err: (e as Error).name }, 'could not store conversation reference');
+  }
+}

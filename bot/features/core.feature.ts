@@ -1,0 +1,59 @@
+import type { TurnContext } from 'botbuilder';
+import { buildWelcomeCard } from '../../cards/welcome.card';
+import { isEntraObjectId, type Role } from '../../src/roles/role.service';
+import type { BotDeps, FeatureModule } from '../deps';
+import { sendCard } from '../reply';
+
+/** Sends the welcome/help card, showing staff commands to those who hold a role. */
+export async function sendHelp(ctx: TurnContext, deps: BotDeps, opts: { greeting?: boolean; notice?: string } = {}): Promise<void> {
+  const aad = ctx.activity.from?.aadObjectId;
+  const [isAdmin, isTrainer] = await Promise.all([
+    deps.roles.has('admin', aad).catch(() => false),
+    deps.roles.has('trainer', aad).catch(() => false),
+  ]);
+  await sendCard(ctx, buildWelcomeCard({ greeting: Boolean(opts.greeting), isAdmin, isTrainer, notice: opts.notice }), 'What the CSCP assistant can do');
+}
+
+const ROLE_WORDS: Record<string, Role> = { admin: 'admin', trainer: 'trainer', escalation: 'escalation', 'escalation-team': 'escalation' };
+
+/** `grant trainer <object id>` / `revoke trainer <object id>` / `roles` — admins only. */
+async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promise<void> {
+  const aad = ctx.activity.from?.aadObjectId;
+  if (!(await deps.roles.has('admin', aad))) {
+    deps.logger.info({ activityId: ctx.activity.id, user: aad, action: 'roles' }, 'refused: not an admin');
+    await ctx.sendActivity('Sorry, only CSCP admins can manage roles.');
+    return;
+  }
+  const [verb, roleWord, id] = args.trim().split(/\s+/);
+  if (verb === 'list' || !verb) {
+    const lines: string[] = [];
+    for (const role of ['admin', 'trainer', 'escalation'] as Role[]) {
+      const members = await deps.roles.list(role);
+      lines.push(`**${role}**: ${members.length ? members.map((m) => `${m.id} (${m.source})`).join(', ') : 'nobody'}`);
+    }
+    await ctx.sendActivity(lines.join('\n\n'));
+    return;
+  }
+  const role = ROLE_WORDS[roleWord?.toLowerCase() ?? ''];
+  if (!role || !id || !isEntraObjectId(id)) {
+    await ctx.sendActivity('Usage: `roles grant trainer <Entra object id>` or `roles revoke trainer <Entra object id>` (roles: admin, trainer, escalation).');
+    return;
+  }
+  if (verb === 'grant') await deps.roles.grant(role, id, aad ?? 'unknown');
+  else if (verb === 'revoke') await deps.roles.revoke(role, id);
+  else {
+    await ctx.sendActivity('Usage: `roles grant|revoke admin|trainer|escalation <Entra object id>`');
+    return;
+  }
+  deps.logger.info({ activityId: ctx.activity.id, by: aad, role, target: id, verb }, 'role changed');
+  await ctx.sendActivity(`Done: ${verb === 'grant' ? 'granted' : 'revoked'} ${role} for ${id}.`);
+}
+
+export const coreFeature: FeatureModule = {
+  commands: [
+    { name: 'help', pattern: /^(help|\?|menu|start|hi|hello)$/i, run: (ctx, deps) => sendHelp(ctx, deps) },
+    { name: 'roles', pattern: /^roles\b/i, run: (ctx, deps, args) => roleCommand(ctx, deps, args.replace(/^roles\s*/i, '')) },
+  ],
+  submits: [{ verb: 'help', run: (ctx, deps) => sendHelp(ctx, deps) }],
+  intents: { help: 'help' },
+};

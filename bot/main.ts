@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { appVersion, type Config } from '../src/config';
+import { systemClock, type Clock } from '../src/clock';
+import { createLogger, type Logger } from '../src/logger';
+import { createTables, type Tables } from '../src/storage/tables';
+import { createConversationStore } from '../src/conversations/conversation.store';
+import { createRoleService } from '../src/roles/role.service';
+import { createAdapter } from './adapter';
+import { createApp } from './app';
+import type { BotDeps, FeatureModule } from './deps';
+import { coreFeature } from './features/core.feature';
+import { createProactiveSender } from './proactive-sender';
+import { createServer } from './server';
+
+export interface RunningBot {
+  port: number;
+  deps: BotDeps;
+  /** Stops schedulers, waits for in-flight sends (bounded), closes the server. Storage is left running. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Skip the start-up ingestion of the bundled guidance (tests that bring their own). */
+  skipIngest?: boolean;
+}
+
+async function countDocuments(tables: Tables): Promise<number> {
+  let n = 0;
+  for await (const page of tables.client('Documents').listEntities({ queryOptions: { select: ['RowKey'] } }).byPage({ maxPageSize: 1000 })) {
+    n += page.length;
+  }
+  return n;
+}
+
+/** Builds every dependency against storage, starts the HTTP server, and returns a handle to stop it. */
+export async function startBot(config: Config, opts: StartOptions = {}): Promise<RunningBot> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  if (!config.storage.connectionString) throw new Error('No storage connection string: npm start provides Azurite, or set AZURE_STORAGE_CONNECTION_STRING');
+  const tables = createTables(config.storage.connectionString, config.storage.tablePrefix);
+  await tables.ensureAll();
+
+  const adapter = createAdapter(config, logger);
+  const sender = createProactiveSender(adapter, config.auth.appId ?? '');
+  const deps: BotDeps = {
+    config,
+    logger,
+    clock,
+    tables,
+    conversations: createConversationStore(tables, clock),
+    notifier: sender,
+    roles: createRoleService(config, tables, clock),
+    features: {},
+  };
+  const modules: FeatureModule[] = [coreFeature];
+  const app = createApp({ deps, modules });
+
+  const server = createServer({
+    config,
+    logger,
+    adapter,
+    app,
+    health: { storageReachable: () => tables.ping(), documentCount: () => countDocuments(tables), version: appVersion() },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.bindHost, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off' }, 'bot listening');
+
+  let stopped = false;
+  return {
+    port,
+    deps,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Let in-flight proactive sends finish (bounded) so no outbox row is left half-way.
+      const deadline = Date.now() + 10_000;
+      while (sender.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      logger.info('bot stopped');
+    },
+  };
+}

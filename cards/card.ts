@@ -1,0 +1,63 @@
+/** Shared Adaptive Card helpers: version 1.5 (the highest Teams renders) and the attachment envelope. */
+export type CardElement = Record<string, unknown>;
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: CardElement[];
+  actions?: CardElement[];
+  msteams?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export function adaptiveCard(body: CardElement[], actions?: CardElement[], extra: Record<string, unknown> = {}): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...(actions && actions.length ? { actions } : {}),
+    msteams: { width: 'Full' },
+    ...extra,
+  };
+}
+
+export function cardAttachment(card: AdaptiveCard): { contentType: string; content: AdaptiveCard } {
+  return { contentType: CARD_CONTENT_TYPE, content: card };
+}
+
+/**
+ * Adaptive Card TextBlocks render a markdown subset; anything we echo from a user must not become a link,
+ * heading or emphasis, so markdown control characters are backslash-escaped and angle brackets dropped.
+ */
+export function escapeCardText(text: string): string {
+  return text.replace(/[<>]/g, '').replace(/([\\`*_{}\[\]()#+\-.!|~])/g, '\\$1');
+}
+
+export const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({
+  type: 'TextBlock',
+  text: value,
+  wrap: true,
+  ...extra,
+});
+
+export const heading = (value: string): CardElement => text(value, { size: 'Large', weight: 'Bolder', style: 'heading' });
+
+/** A red line under an input, shown when a submission is re-rendered with its field errors. */
+export const fieldError = (message: string | undefined, id: string): CardElement[] =>
+  message ? [text(`⚠ ${message}`, { color: 'Attention', size: 'Small', spacing: 'None', id: `${id}Error` })] : [];
+
+/**
+ * An Action.Submit that also works as a typed command: Teams' messageBack puts `displayText` in the chat,
+ * and the bot routes on `verb` whichever way the data arrives.
+ */
+export function submitAction(title: string, verb: string, data: Record<string, unknown> = {}, style?: 'positive' | 'destructive'): CardElement {
+  return {
+    type: 'Action.Submit',
+    title,
+    ...(style ? { style } : {}),
+    data: { verb, ...data },
+  };
+}

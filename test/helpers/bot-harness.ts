@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { testConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import type { Clock } from '../../src/clock';
+import { startBot, type RunningBot, type StartOptions } from '../../bot/main';
+import { CaptureConnector } from './connector';
+import { testConnectionString, uniquePrefix } from './storage';
+
+export interface TestUser {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+
+export function makeUser(name = 'Pat Practitioner', aadObjectId = randomUUID()): TestUser {
+  return { id: `29:${aadObjectId.slice(0, 8)}`, aadObjectId, name };
+}
+
+export interface TestBot {
+  bot: RunningBot;
+  connector: CaptureConnector;
+  config: Config;
+  url: string;
+  post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** A 1:1 message from `user`; resolves after the bot's turn has completed. */
+  say(user: TestUser, text: string, extra?: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  /** An Action.Submit from a card. */
+  submit(user: TestUser, value: Record<string, unknown>, replyToId?: string): Promise<{ status: number; body: any }>;
+  personalConversationId(user: TestUser): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the real server on port 0 against the suite's own Azurite prefix, plus a capture connector. */
+export async function startTestBot(env: Record<string, string> = {}, opts: StartOptions & { clock?: Clock } = {}): Promise<TestBot> {
+  const connector = await new CaptureConnector().start();
+  const config = testConfig({
+    PORT: '0',
+    BIND_HOST: '127.0.0.1',
+    AZURE_STORAGE_CONNECTION_STRING: testConnectionString(),
+    TABLE_PREFIX: uniquePrefix(),
+    ...env,
+  });
+  const bot = await startBot(config, { logger: createLogger('silent'), skipIngest: true, ...opts });
+  const url = `http://127.0.0.1:${bot.port}`;
+  const tenantId = 'tenant-1';
+  const personalConversationId = (u: TestUser) => `a:personal-${u.aadObjectId}`;
+
+  const post: TestBot['post'] = async (activity, headers = {}) => {
+    const res = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(activity),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body };
+  };
+
+  const base = (user: TestUser) => ({
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    timestamp: new Date().toISOString(),
+    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+    recipient: { id: '28:bot', name: 'CSCP' },
+    conversation: { id: personalConversationId(user), conversationType: 'personal', tenantId },
+    channelData: { tenant: { id: tenantId } },
+    locale: 'en-GB',
+  });
+
+  return {
+    bot,
+    connector,
+    config,
+    url,
+    post,
+    say: (user, text, extra = {}) => post({ ...base(user), type: 'message', text, ...extra }),
+    submit: (user, value, replyToId) => post({ ...base(user), type: 'message', value, ...(replyToId ? { replyToId } : {}) }),
+    personalConversationId,
+    async stop() {
+      await bot.stop();
+      await bot.deps.tables.dropAll();
+      await connector.stop();
+    },
+  };
+}
