@@ -16,8 +16,13 @@ export const realTimers: LimiterTimers = {
 
 export interface GlobalLimiterOptions {
   ratePerSecond: number;
-  /** Tokens that may accumulate while idle. 1 keeps any 1-second window at or under the rate. */
+  /** Sends that may go back to back after an idle spell. 1 keeps any 1-second window at or under the rate. */
   burst?: number;
+  /**
+   * Share of the rate actually used. Timers and the network add jitter of a few milliseconds; pacing at 98%
+   * keeps the server's 1-second window from ever seeing one request too many (which costs a Retry-After).
+   */
+  headroom?: number;
   /** Lowest rate a 429 may push us down to. */
   minRatePerSecond?: number;
   /** After this long without a 429, the rate climbs back by `recoveryStep` × configured rate. */
@@ -38,8 +43,8 @@ export class GlobalRateLimiter {
   private readonly recoveryAfterMs: number;
   private readonly recoveryStep: number;
   private readonly timers: LimiterTimers;
-  private tokens: number;
-  private last: number;
+  private next = -Infinity;
+  private readonly headroom: number;
   private pausedUntil = 0;
   private lastPenalty = -Infinity;
   private lastRecovery = 0;
@@ -54,8 +59,7 @@ export class GlobalRateLimiter {
     this.minRate = Math.min(opts.minRatePerSecond ?? 1, opts.ratePerSecond);
     this.recoveryAfterMs = opts.recoveryAfterMs ?? 5000;
     this.recoveryStep = opts.recoveryStep ?? 0.1;
-    this.tokens = 1;
-    this.last = this.timers.now();
+    this.headroom = opts.headroom ?? 0.98;
   }
 
   get currentRate(): number {
@@ -76,25 +80,30 @@ export class GlobalRateLimiter {
     // Several in-flight requests often get 429 together: count them as one signal.
     if (now - this.lastPenalty > 1000) this.rate = Math.max(this.minRate, this.rate * 0.8);
     this.lastPenalty = now;
-    this.tokens = 0;
   }
 
+  /**
+   * Virtual scheduling (GCRA): each send owns a slot `interval` after the previous one, kept in absolute
+   * time, so a timer that fires a little late does not slow the average rate; a slot more than
+   * `tolerance` in the past is not banked, so an idle period never turns into a burst.
+   */
   private async take(): Promise<void> {
     for (;;) {
       const now = this.timers.now();
       this.recover(now);
       if (now < this.pausedUntil) {
         await this.timers.sleep(this.pausedUntil - now);
-        this.last = this.timers.now();
+        this.next = Math.max(this.next, this.timers.now());
         continue;
       }
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.rate) / 1000);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
+      const interval = 1000 / (this.rate * this.headroom);
+      const tolerance = interval * (this.burst - 1) + interval / 2;
+      this.next = Math.max(this.next, now - tolerance);
+      if (this.next <= now) {
+        this.next += interval;
         return;
       }
-      await this.timers.sleep(((1 - this.tokens) * 1000) / this.rate);
+      await this.timers.sleep(this.next - now);
     }
   }
 
