@@ -101,10 +101,11 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     }
     if (input.truncated) notices.push('Your message was long, so I answered from its first part.');
 
-    const intent = detectIntent(input.question);
+    // Safety first: a message describing a child at risk is never swallowed by a command.
+    const urgent = detectUrgent(input.question);
+    const intent = urgent.urgent ? undefined : detectIntent(input.question);
     if (intent) return base({ answer: INTENT_TEXT[intent], intent, notices });
 
-    const urgent = detectUrgent(input.question);
     const q = index.analyze(input.question);
     const hits = index.search(q, 5);
     const confidence = judgeConfidence(q, hits, index);

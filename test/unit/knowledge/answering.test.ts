@@ -88,6 +88,12 @@ describe('urgent', () => {
     expect(r.answer.slice(0, 600)).toContain('024 7683 2222 (test)');
   });
 
+  it('is not swallowed by a command', () => {
+    const r = engine.askExtractive('I want to escalate, a pupil has just told me her stepdad hits her and she is scared to go home');
+    expect(r.urgent).toBe(true);
+    expect(r.intent).toBeUndefined();
+  });
+
   it('uses generic wording, never a made-up number, when no contacts are configured', () => {
     const r = engine.askExtractive('my 15 year old client has taken an overdose, she is at my office now');
     expect(r.urgent).toBe(true);
