@@ -1,18 +1,12 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import { captureConversation } from './conversation-capture';
-import type { BotDeps, Command, CommandRun, FeatureModule, SubmitHandler } from './deps';
+import type { BotDeps, Command, FeatureModule, SubmitHandler } from './deps';
 import { sendHelp } from './features/core.feature';
 
 export interface AppOptions {
   deps: BotDeps;
   modules: FeatureModule[];
-  /** What a free-text message that is no command goes to (the guidance Q&A). */
-  fallback?: CommandRun;
-  /** Natural-language intent detection (e.g. "sign me up to the newsletter" → subscribe). */
-  detectIntent?: (text: string) => string | undefined;
-  /** Extra teams-ai routes (invokes such as Action.Execute and the feedback loop). */
-  register?: (app: Application<TurnState>) => void;
 }
 
 const MAX_TEXT = 10_000;
@@ -37,6 +31,8 @@ export function createApp(opts: AppOptions): Application<TurnState> {
   for (const m of opts.modules) for (const s of m.submits ?? []) submits.set(s.verb, s);
   const intents: Record<string, string> = Object.assign({}, ...opts.modules.map((m) => m.intents ?? {}));
   const byName = new Map(commands.map((c) => [c.name, c]));
+  const fallback = opts.modules.find((m) => m.fallback)?.fallback;
+  const detectIntent = opts.modules.find((m) => m.detectIntent)?.detectIntent;
 
   app.turn('beforeTurn', async (ctx) => {
     await captureConversation(ctx, deps);
@@ -60,7 +56,7 @@ export function createApp(opts: AppOptions): Application<TurnState> {
     if (botAdded || (personal && added.length > 0)) await sendHelp(ctx, deps, { greeting: true });
   });
 
-  opts.register?.(app);
+  for (const m of opts.modules) m.register?.(app);
 
   app.activity(ActivityTypes.Message, async (ctx) => {
     const a = ctx.activity;
@@ -79,10 +75,10 @@ export function createApp(opts: AppOptions): Application<TurnState> {
     if (/^[/!]/.test(a.text?.trim() ?? '')) {
       return sendHelp(ctx, deps, { notice: 'I don’t know that command. Here is what I can do:' });
     }
-    const intent = opts.detectIntent?.(text);
+    const intent = detectIntent?.(text);
     const target = intent ? byName.get(intents[intent] ?? '') : undefined;
     if (target) return target.run(ctx, deps, text);
-    if (opts.fallback) return opts.fallback(ctx, deps, raw);
+    if (fallback) return fallback(ctx, deps, raw);
     return sendHelp(ctx, deps, { notice: 'I can’t answer questions yet: the guidance index is not loaded.' });
   });
 

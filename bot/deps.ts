@@ -37,8 +37,23 @@ export interface SubmitHandler {
 
 /** What a feature adds to the bot: typed commands, Action.Submit handlers, and natural-language intents. */
 export interface FeatureModule {
+  name: string;
   commands?: Command[];
   submits?: SubmitHandler[];
   /** Intent name (from src/knowledge/intent.ts) → command name to run. */
   intents?: Record<string, string>;
+  /** Extra teams-ai routes: Action.Execute (`app.adaptiveCards.actionExecute`), feedback loop, file consent… */
+  register?: (app: import('@microsoft/teams-ai').Application<import('@microsoft/teams-ai').TurnState>) => void;
+  /** Where free text goes when no command matched (only the Q&A feature sets this). */
+  fallback?: CommandRun;
+  detectIntent?: (text: string) => string | undefined;
+  /** Background work (schedulers); started after the server listens, stopped before it closes. */
+  start?: () => Promise<void> | void;
+  stop?: () => Promise<void> | void;
 }
+
+/**
+ * Builds a feature from the shared dependencies; may attach its service to `deps.features[name]` so other
+ * features can use it (e.g. digests ask the knowledge service to ingest a newsletter).
+ */
+export type FeatureFactory = (deps: BotDeps) => Promise<FeatureModule> | FeatureModule;

@@ -8,7 +8,7 @@ import { createRoleService } from '../src/roles/role.service';
 import { createAdapter } from './adapter';
 import { createApp } from './app';
 import type { BotDeps, FeatureModule } from './deps';
-import { coreFeature } from './features/core.feature';
+import { featureFactories } from './features';
 import { createProactiveSender } from './proactive-sender';
 import { createServer } from './server';
 
@@ -24,6 +24,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Skip the start-up ingestion of the bundled guidance (tests that bring their own). */
   skipIngest?: boolean;
+  /** Don't start background schedulers (tests drive ticks themselves). */
+  noSchedulers?: boolean;
 }
 
 async function countDocuments(tables: Tables): Promise<number> {
@@ -54,7 +56,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     roles: createRoleService(config, tables, clock),
     features: {},
   };
-  const modules: FeatureModule[] = [coreFeature];
+  const modules: FeatureModule[] = [];
+  for (const factory of featureFactories) modules.push(await factory(deps));
   const app = createApp({ deps, modules });
 
   const server = createServer({
@@ -70,6 +73,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off' }, 'bot listening');
+  if (!opts.noSchedulers) for (const m of modules) await m.start?.();
 
   let stopped = false;
   return {
@@ -78,6 +82,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const m of modules) await m.stop?.();
       // Let in-flight proactive sends finish (bounded) so no outbox row is left half-way.
       const deadline = Date.now() + 10_000;
       while (sender.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -50,6 +50,7 @@ async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promi
 }
 
 export const coreFeature: FeatureModule = {
+  name: 'core',
   commands: [
     { name: 'help', pattern: /^(help|\?|menu|start|hi|hello)$/i, run: (ctx, deps) => sendHelp(ctx, deps) },
     { name: 'roles', pattern: /^roles\b/i, run: (ctx, deps, args) => roleCommand(ctx, deps, args.replace(/^roles\s*/i, '')) },

@@ -1,0 +1,10 @@
+import type { FeatureFactory } from '../deps';
+import { coreFeature } from './core.feature';
+
+/**
+ * Every feature of the bot, in routing order (earlier features' commands win). One line per feature:
+ * a feature's factory builds its services from the shared deps and returns its commands, submits and routes.
+ */
+export const featureFactories: FeatureFactory[] = [
+  () => coreFeature,
+];
