@@ -19,7 +19,7 @@ export interface GlobalLimiterOptions {
   /** Sends that may go back to back after an idle spell. 1 keeps any 1-second window at or under the rate. */
   burst?: number;
   /**
-   * Share of the rate actually used. Timers and the network add jitter of a few milliseconds; pacing at 98%
+   * Share of the rate actually used. Timers and the network add jitter of a few milliseconds; pacing at 97%
    * keeps the server's 1-second window from ever seeing one request too many (which costs a Retry-After).
    */
   headroom?: number;
@@ -33,7 +33,7 @@ export interface GlobalLimiterOptions {
 
 /**
  * FIFO token bucket with an adjustable rate. `penalise()` applies a 429: nobody sends until the
- * Retry-After has passed and the rate drops by a fifth (multiplicative decrease, additive recovery).
+ * Retry-After has passed and the rate drops by a tenth (multiplicative decrease), climbing back 5% every 3 s.
  */
 export class GlobalRateLimiter {
   readonly configuredRate: number;
@@ -57,9 +57,9 @@ export class GlobalRateLimiter {
     this.rate = opts.ratePerSecond;
     this.burst = Math.max(1, opts.burst ?? 1);
     this.minRate = Math.min(opts.minRatePerSecond ?? 1, opts.ratePerSecond);
-    this.recoveryAfterMs = opts.recoveryAfterMs ?? 5000;
-    this.recoveryStep = opts.recoveryStep ?? 0.1;
-    this.headroom = opts.headroom ?? 0.98;
+    this.recoveryAfterMs = opts.recoveryAfterMs ?? 3000;
+    this.recoveryStep = opts.recoveryStep ?? 0.05;
+    this.headroom = opts.headroom ?? 0.97;
   }
 
   get currentRate(): number {
@@ -78,7 +78,7 @@ export class GlobalRateLimiter {
     const now = this.timers.now();
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.max(0, retryAfterMs));
     // Several in-flight requests often get 429 together: count them as one signal.
-    if (now - this.lastPenalty > 1000) this.rate = Math.max(this.minRate, this.rate * 0.8);
+    if (now - this.lastPenalty > 1000) this.rate = Math.max(this.minRate, this.rate * 0.9);
     this.lastPenalty = now;
   }
 

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const message = benchMessage();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const summary = await engine.run(args.jobId, () => message);
+  // SIGTERM is a deploy restart: stop claiming, let in-flight sends finish and be marked, release the rest.
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort());
+  const summary = await engine.run(args.jobId, () => message, { signal: stop.signal });
   const cpu = process.cpuUsage(cpu0);
   notifier.close();
   process.stdout.write(

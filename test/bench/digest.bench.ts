@@ -23,12 +23,14 @@ interface Args {
   rate: number;
   json: boolean;
   kill: boolean;
+  /** hard: SIGKILL (a crash); graceful: SIGTERM (a deploy restart: in-flight sends finish, claims released). */
+  killMode: 'hard' | 'graceful';
   failureRate: number;
   leaseMs: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { recipients: 3400, rate: 50, json: false, kill: true, failureRate: 0.02, leaseMs: 20_000 };
+  const a: Args = { recipients: 3400, rate: 50, json: false, kill: true, killMode: 'hard', failureRate: 0.02, leaseMs: 20_000 };
   for (let i = 0; i < argv.length; i++) {
     const next = () => Number(argv[++i]);
     switch (argv[i]) {
@@ -49,6 +51,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--no-kill':
         a.kill = false;
+        break;
+      case '--graceful':
+        a.killMode = 'graceful';
         break;
     }
   }
@@ -110,11 +115,14 @@ async function main(): Promise<void> {
     let report: WorkerReport | undefined;
     let killedAtSent: number | undefined;
     if (args.kill) {
-      while (sim.accepted < args.recipients / 2 && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+      // Kill at a moment unrelated to any one message (a count-triggered kill would always land just
+      // after an accepted send, i.e. inside the at-least-once window): shortly after the half-way mark.
+      while (sim.accepted < args.recipients / 2 && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, Math.random() * (1000 / args.rate) * 10));
       killedAtSent = sim.accepted;
-      first.child.kill('SIGKILL');
+      first.child.kill(args.killMode === 'hard' ? 'SIGKILL' : 'SIGTERM');
       await first.done;
-      log(`killed worker-1 after ${killedAtSent} messages; starting worker-2`);
+      log(`${args.killMode === 'hard' ? 'killed' : 'stopped'} worker-1 after ${killedAtSent} messages; starting worker-2`);
       report = await startWorker({ ...base, workerId: 'worker-2' }).done;
     } else {
       report = await first.done;
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
       retries429: sim.count429,
       retries5xx: sim.count503,
       rate: args.rate,
+      kill: args.kill ? args.killMode : 'none',
       killedAtSent,
       outboxSent: progress.sent,
       outboxFailed: progress.failed,
