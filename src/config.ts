@@ -111,6 +111,17 @@ const schema = z
 
     DIGEST_RATE_PER_SECOND: int(20, 1, 50),
 
+    TRAINING_REMINDER_DAYS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('7,1')
+        .transform((s) => s.split(/[,;\s]+/).filter(Boolean).map(Number))
+        .refine((a) => a.every((n) => Number.isInteger(n) && n >= 0 && n <= 60), 'whole days between 0 and 60, comma-separated'),
+    ),
+    TRAINING_REMINDER_TIME: z.preprocess(emptyToUndefined, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:00').default('09:00')),
+    TRAINING_ONLINE_REMINDER_MINUTES: int(60, 0, 1440),
+
     OPENAI_API_KEY: str(),
     OPENAI_BASE_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
     OPENAI_MODEL: str(),
@@ -172,6 +183,8 @@ export interface Config {
     answerLogRetentionDays: number;
   };
   delivery: { ratePerSecond: number };
+  /** Automatic reminders: `reminderDays` before at `reminderTime` (London), plus minutes before for online sessions (0 = off). */
+  training: { reminderDays: number[]; reminderTime: string; onlineReminderMinutes: number };
   model: {
     openaiApiKey?: string;
     openaiBaseUrl?: string;
@@ -233,6 +246,11 @@ function toConfig(v: Raw): Config {
       answerLogRetentionDays: v.ANSWER_LOG_RETENTION_DAYS,
     },
     delivery: { ratePerSecond: v.DIGEST_RATE_PER_SECOND },
+    training: {
+      reminderDays: [...new Set(v.TRAINING_REMINDER_DAYS)].sort((a, b) => b - a),
+      reminderTime: v.TRAINING_REMINDER_TIME,
+      onlineReminderMinutes: v.TRAINING_ONLINE_REMINDER_MINUTES,
+    },
     model: {
       openaiApiKey: v.OPENAI_API_KEY,
       openaiBaseUrl: v.OPENAI_BASE_URL,
