@@ -6,12 +6,14 @@ import {
 } from 'botbuilder';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
+import { keepEntityProperties } from './entity-serialization';
 
 /**
  * CloudAdapter with Bot Framework authentication from config. With no app id, auth is off (local use only:
  * config refuses production without credentials, and the start log says so loudly).
  */
 export function createAdapter(config: Config, logger: Logger): CloudAdapter {
+  keepEntityProperties();
   const { appId, appPassword, tenantId, appType, enabled } = config.auth;
   const settings = enabled
     ? { MicrosoftAppId: appId, MicrosoftAppPassword: appPassword, MicrosoftAppTenantId: tenantId, MicrosoftAppType: appType }

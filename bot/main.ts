@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { appVersion, type Config } from '../src/config';
 import { systemClock, type Clock } from '../src/clock';
 import { createLogger, type Logger } from '../src/logger';
-import { createTables, type Tables } from '../src/storage/tables';
+import { createTables } from '../src/storage/tables';
 import { createConversationStore } from '../src/conversations/conversation.store';
 import { createRoleService } from '../src/roles/role.service';
 import { createAdapter } from './adapter';
@@ -22,18 +22,14 @@ export interface RunningBot {
 export interface StartOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Skip the start-up ingestion of the bundled guidance (tests that bring their own). */
-  skipIngest?: boolean;
   /** Don't start background schedulers (tests drive ticks themselves). */
   noSchedulers?: boolean;
 }
 
-async function countDocuments(tables: Tables): Promise<number> {
-  let n = 0;
-  for await (const page of tables.client('Documents').listEntities({ queryOptions: { select: ['RowKey'] } }).byPage({ maxPageSize: 1000 })) {
-    n += page.length;
-  }
-  return n;
+/** Documents in the live search index (the knowledge feature's count; 0 before it has loaded). */
+function indexedDocuments(deps: BotDeps): number {
+  const knowledge = deps.features.knowledge as { documentCount(): number } | undefined;
+  return knowledge?.documentCount() ?? 0;
 }
 
 /** Builds every dependency against storage, starts the HTTP server, and returns a handle to stop it. */
@@ -65,7 +61,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     logger,
     adapter,
     app,
-    health: { storageReachable: () => tables.ping(), documentCount: () => countDocuments(tables), version: appVersion() },
+    health: { storageReachable: () => tables.ping(), documentCount: () => indexedDocuments(deps), version: appVersion() },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
 import type { FeatureFactory } from '../deps';
+import { askFeature } from './ask.feature';
 import { coreFeature } from './core.feature';
 
 /**
@@ -7,4 +8,5 @@ import { coreFeature } from './core.feature';
  */
 export const featureFactories: FeatureFactory[] = [
   () => coreFeature,
+  askFeature,
 ];

@@ -21,6 +21,7 @@ export const TABLE_NAMES = [
   'EscalationHistory',
   'Counters',
   'Idempotency',
+  'AnswerMessages',
   'Settings',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];

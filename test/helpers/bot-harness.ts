@@ -40,7 +40,7 @@ export async function startTestBot(env: Record<string, string> = {}, opts: Start
     TABLE_PREFIX: uniquePrefix(),
     ...env,
   });
-  const bot = await startBot(config, { logger: createLogger('silent'), skipIngest: true, ...opts });
+  const bot = await startBot(config, { logger: createLogger('silent'), noSchedulers: true, ...opts });
   const url = `http://127.0.0.1:${bot.port}`;
   const tenantId = 'tenant-1';
   const personalConversationId = (u: TestUser) => `a:personal-${u.aadObjectId}`;

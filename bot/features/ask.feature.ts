@@ -1,0 +1,149 @@
+import type { TurnContext } from 'botbuilder';
+import cron from 'node-cron';
+import { randomUUID } from 'node:crypto';
+import { buildAnswerMessage } from '../../cards/answer.message';
+import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
+import { detectIntent } from '../../src/knowledge/intent';
+import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
+import { detectUrgent } from '../../src/knowledge/safety/urgent';
+import { acquireLease } from '../../src/storage/lease';
+import type { BotDeps, FeatureFactory } from '../deps';
+import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
+
+export interface AskServices {
+  knowledge: KnowledgeService;
+  answerLog: AnswerLogStore;
+  messages: AnswerMessageMap;
+}
+
+/** Answers one question: the answer is sent even when logging fails (storage trouble must not silence advice). */
+export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: string): Promise<void> {
+  const svc = deps.features.ask as AskServices;
+  const result = await svc.knowledge.ask(question);
+  let answerId: string | undefined;
+  try {
+    answerId = await svc.answerLog.record(question, result);
+  } catch (e) {
+    deps.logger.warn({ activityId: ctx.activity.id, err: (e as Error).name }, 'answer not logged');
+  }
+  const message = buildAnswerMessage(result, { answerId, feedbackLoop: Boolean(answerId) && !result.urgent });
+  const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
+  deps.logger.info(
+    { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, sources: result.sources.map((s) => s.chunkId) },
+    'answered',
+  );
+  if (answerId && sent?.id) await svc.messages.remember(sent.id, answerId).catch(() => undefined);
+}
+
+async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {
+  const svc = deps.features.ask as AskServices;
+  const user = ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
+  if (!answerId) return false;
+  try {
+    await svc.answerLog.recordFeedback(answerId, user, rating, comment?.slice(0, 1000));
+    deps.logger.info({ activityId: ctx.activity.id, answerId, rating }, 'feedback recorded');
+    return true;
+  } catch (e) {
+    deps.logger.warn({ activityId: ctx.activity.id, answerId, err: (e as Error).name }, 'feedback not recorded');
+    return false;
+  }
+}
+
+async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
+  const aad = ctx.activity.from?.aadObjectId;
+  if (!(await deps.roles.has('admin', aad))) {
+    deps.logger.info({ activityId: ctx.activity.id, user: aad, action: 'answers report' }, 'refused: not an admin');
+    await ctx.sendActivity('Sorry, only CSCP admins can see the answers report.');
+    return;
+  }
+  const stats = await (deps.features.ask as AskServices).answerLog.stats(30, 5);
+  const worst = stats.worst.length
+    ? stats.worst.map((w, i) => `${i + 1}. ${w.question.replace(/[<>*_`[\]]/g, '')} — 👍 ${w.up} 👎 ${w.down}${w.comments.length ? ` — “${w.comments[0].replace(/[<>*_`[\]]/g, '')}”` : ''}`).join('\n')
+    : 'No thumbs-down in this period.';
+  await ctx.sendActivity(
+    `**Answers in the last 30 days**\n\n${Object.entries(stats)
+      .filter(([k, v]) => k !== 'worst' && typeof v === 'number')
+      .map(([k, v]) => `- ${k}: ${v}`)
+      .join('\n')}\n\n**Worst-rated recent questions**\n\n${worst}`,
+  );
+}
+
+/** The guidance Q&A: free text that is no command lands here; also feedback, follow-ups and the retention purge. */
+export const askFeature: FeatureFactory = async (deps) => {
+  const knowledge = createKnowledgeService({ tables: deps.tables, config: deps.config, clock: deps.clock, logger: deps.logger });
+  const services: AskServices = {
+    knowledge,
+    answerLog: createAnswerLogStore(deps.tables, deps.clock),
+    messages: createAnswerMessageMap(deps.tables, deps.clock),
+  };
+  deps.features.ask = services;
+  deps.features.knowledge = knowledge;
+
+  await knowledge.init();
+  const report = await knowledge.ingestBundled();
+  deps.logger.info(
+    { added: report.added.length, updated: report.updated.length, unchanged: report.unchanged.length, removed: report.removed.length, failed: report.failed.map((f) => f.file), documents: knowledge.documentCount(), chunks: knowledge.chunkCount() },
+    'bundled guidance synced',
+  );
+
+  const owner = randomUUID();
+  let task: ReturnType<typeof cron.schedule> | undefined;
+  const purge = async () => {
+    const lease = await acquireLease(deps.tables.client('Leases'), 'answer-log-purge', owner, 10 * 60_000, deps.clock);
+    if (!lease) return;
+    const days = deps.config.safety.answerLogRetentionDays;
+    const answers = await services.answerLog.purge(days);
+    const maps = await services.messages.purge(days);
+    deps.logger.info({ answers, maps, days }, 'answer log purged');
+  };
+
+  return {
+    name: 'ask',
+    // A message about a child at risk is never taken for a command: it goes to the Q&A, which answers 999 first.
+    detectIntent: (text: string) => (detectUrgent(text).urgent ? undefined : detectIntent(text)),
+    fallback: answerQuestion,
+    commands: [{ name: 'answers report', pattern: /^answers?\s+report$/i, run: answersReport }],
+    submits: [
+      {
+        verb: 'ask',
+        run: async (ctx, d, data) => {
+          const q = typeof data.question === 'string' ? data.question.trim() : '';
+          if (!q) {
+            await ctx.sendActivity('Please type a question first.');
+            return;
+          }
+          await answerQuestion(ctx, d, q);
+        },
+      },
+      {
+        verb: 'answerFeedback',
+        run: async (ctx, d, data) => {
+          const rating = data.rating === 'up' ? 'up' : data.rating === 'down' ? 'down' : undefined;
+          const ok = rating ? await recordFeedback(ctx, d, typeof data.answerId === 'string' ? data.answerId : undefined, rating) : false;
+          await ctx.sendActivity(ok ? 'Thanks — your feedback helps the CSCP improve the guidance.' : 'Sorry, I couldn’t record that feedback (the answer may be too old).');
+        },
+      },
+    ],
+    register(app) {
+      app.feedbackLoop(async (ctx, _state, data) => {
+        const answerId = await services.messages.answerIdFor(data.replyToId);
+        let comment: string | undefined;
+        try {
+          const parsed = JSON.parse(String(data.actionValue?.feedback ?? '{}')) as { feedbackText?: string };
+          comment = parsed.feedbackText;
+        } catch {
+          comment = undefined;
+        }
+        await recordFeedback(ctx, deps, answerId, data.actionValue?.reaction === 'like' ? 'up' : 'down', comment);
+      });
+    },
+    start() {
+      task = cron.schedule('17 3 * * *', () => void purge().catch((e) => deps.logger.error({ err: (e as Error).name }, 'purge failed')), {
+        timezone: 'Europe/London',
+      });
+    },
+    stop() {
+      void task?.stop();
+    },
+  };
+};
