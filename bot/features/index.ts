@@ -1,6 +1,8 @@
 import type { FeatureFactory } from '../deps';
 import { askFeature } from './ask.feature';
 import { coreFeature } from './core.feature';
+import { escalationsFeature } from './escalations.feature';
+import { surveysFeature } from './surveys.feature';
 
 /**
  * Every feature of the bot, in routing order (earlier features' commands win). One line per feature:
@@ -9,4 +11,6 @@ import { coreFeature } from './core.feature';
 export const featureFactories: FeatureFactory[] = [
   () => coreFeature,
   askFeature,
+  surveysFeature,
+  escalationsFeature,
 ];
