@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import QRCode from 'qrcode';
+import type { SurveyService } from '../../src/surveys/survey.service';
+import { makeUser, startTestBot, type TestBot, type TestUser } from '../helpers/bot-harness';
+import type { CapturedActivity } from '../helpers/connector';
+import { validateCard } from '../helpers/card-validator';
+
+const cardOf = (a: { body: Record<string, any> }) => a.body.attachments?.[0]?.content;
+const textOf = (a: CapturedActivity) => JSON.stringify(a.body);
+const LINK = 'https://forms.office.com/r/CSCPparents';
+
+/** Every element of a card, nested ones included. */
+function elements(node: unknown, out: Record<string, any>[] = []): Record<string, any>[] {
+  if (Array.isArray(node)) node.forEach((n) => elements(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, any>;
+    if (typeof o.type === 'string') out.push(o);
+    for (const v of Object.values(o)) if (v && typeof v === 'object') elements(v, out);
+  }
+  return out;
+}
+
+describe('parent survey over HTTP (real server, Azurite, capture connector)', () => {
+  const admin = makeUser('Ada Admin');
+  const pat = makeUser('Pat Practitioner');
+  let t: TestBot;
+  const service = () => t.bot.deps.features.surveys as SurveyService;
+  const sent = (u: TestUser) => t.connector.messagesTo(t.personalConversationId(u));
+
+  /** Sends `survey` and returns the survey card message. */
+  async function openSurvey(u: TestUser): Promise<CapturedActivity> {
+    await t.say(u, 'survey');
+    const all = sent(u);
+    return all[all.length - 1];
+  }
+
+  const log = (extra: Record<string, unknown>) => ({
+    verb: 'surveyLog',
+    submissionId: randomUUID(),
+    agencyType: 'education',
+    setting: 'Primary school parents’ evening',
+    families: '12',
+    method: 'in-person',
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    t = await startTestBot({ ADMIN_IDS: admin.aadObjectId });
+  });
+  afterAll(async () => t.stop());
+  beforeEach(() => t.connector.clear());
+
+  it('says the link is not set yet before an admin sets it', async () => {
+    const msg = await openSurvey(pat);
+    expect(validateCard(cardOf(msg))).toEqual([]);
+    expect(textOf(msg)).toContain('has not been set yet');
+  });
+
+  it('refuses `survey set` from a non-admin and keeps the link unchanged', async () => {
+    await t.say(pat, `survey set ${LINK}`);
+    expect(textOf(sent(pat)[0])).toContain('only CSCP admins can change the survey link');
+    expect(await service().currentLink()).toBeUndefined();
+  });
+
+  it('lets an admin set an https link on an allowed host, refusing http and unknown hosts', async () => {
+    await t.say(admin, 'survey set http://forms.office.com/r/x');
+    await t.say(admin, 'survey set https://evil.example.com/survey');
+    const [http, host] = sent(admin).map(textOf);
+    expect(http).toContain('Not changed');
+    expect(http).toContain('https://');
+    expect(host).toContain('approved site');
+    expect(await service().currentLink()).toBeUndefined();
+
+    t.connector.clear();
+    // Teams delivers a pasted link wrapped in an anchor.
+    await t.say(admin, `survey set <a href="${LINK}">${LINK}</a>`);
+    expect(textOf(sent(admin)[0])).toContain(`Survey link set: ${LINK}`);
+    expect((await service().currentLink())?.url).toBe(LINK);
+  });
+
+  it('gives practitioners the card with the link, a QR code image of it, the message to copy and the log form', async () => {
+    const msg = await openSurvey(pat);
+    const card = cardOf(msg);
+    expect(validateCard(card)).toEqual([]);
+    const images = elements(card).filter((e) => e.type === 'Image');
+    expect(images).toHaveLength(1);
+    expect(images[0].url).toMatch(/^data:image\/png;base64,/);
+    // The QR encodes the current link (same generator and settings as the card's).
+    expect(images[0].url).toBe(await QRCode.toDataURL(LINK, { errorCorrectionLevel: 'M', margin: 2, scale: 4, type: 'image/png' }));
+    expect(Buffer.from(images[0].url.split(',')[1], 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+    const s = JSON.stringify(card);
+    expect(s).toContain(`Please take part here: ${LINK}`);
+    expect(s).toContain('Log that I shared it');
+    expect(card.actions.find((a: any) => a.data?.verb === 'surveyLog')).toBeDefined();
+  });
+
+  it('answers natural phrasing with the same card', async () => {
+    await t.say(pat, 'please can you send me the parent survey link');
+    expect(elements(cardOf(sent(pat)[0])).some((e) => e.type === 'Image' && String(e.url).startsWith('data:image/png'))).toBe(true);
+  });
+
+  it.each([
+    ['an email address', 'Ask jo.bloggs@example.com about it'],
+    ['a phone number', 'Call mum on 07700 900123'],
+  ])('refuses a log with %s in it: card re-rendered in place with the error, nothing stored', async (_what, setting) => {
+    const msg = await openSurvey(pat);
+    const form = log({ setting });
+    await t.submit(pat, form, msg.id);
+    const put = t.connector.activities.filter((a) => a.method === 'PUT' && a.activityId === msg.id);
+    expect(put).toHaveLength(1);
+    const card = cardOf(put[0]);
+    expect(validateCard(card)).toEqual([]);
+    const s = JSON.stringify(card);
+    expect(s).toContain('looks like contact details');
+    expect(s).toContain(form.submissionId); // a corrected resubmission stays the same submission
+    expect((await service().report()).total.shares).toBe(0);
+  });
+
+  it('logs a valid share once, renews the card for the next one, and counts a double click once', async () => {
+    const msg = await openSurvey(pat);
+    const form = log({});
+    await Promise.all([t.submit(pat, form, msg.id), t.submit(pat, form, msg.id)]);
+    const puts = t.connector.activities.filter((a) => a.method === 'PUT' && a.activityId === msg.id).map(textOf);
+    expect(puts).toHaveLength(2);
+    expect(puts.some((p) => p.includes('Logged 12 families'))).toBe(true);
+    for (const p of puts) expect(p).not.toContain(form.submissionId); // fresh id for the next share
+    expect(JSON.stringify(sent(pat))).toContain('Thank you: logged 12 families');
+    const report = await service().report();
+    expect(report.total).toEqual({ shares: 1, families: 12 });
+    expect(report.byAgency.find((a) => a.agencyType === 'education')).toMatchObject({ shares: 1, families: 12 });
+  });
+
+  it('gives admins the reach report as a card with bars and a CSV file; refuses others', async () => {
+    await t.submit(pat, log({ agencyType: 'health', families: '3', method: 'email', setting: '' }));
+    t.connector.clear();
+
+    await t.say(pat, 'survey report');
+    expect(textOf(sent(pat)[0])).toContain('for CSCP admins');
+
+    await t.say(admin, 'survey report');
+    const [cardMsg, fileMsg] = sent(admin);
+    const card = cardOf(cardMsg);
+    expect(validateCard(card)).toEqual([]);
+    const s = JSON.stringify(card);
+    expect(s).toContain('**15** families reached through **2** logged shares');
+    expect(s).toContain('Families by agency type');
+    expect(s).toContain('Families by month');
+    const file = fileMsg.body.attachments[0];
+    expect(file).toMatchObject({ contentType: 'text/csv', name: expect.stringMatching(/^survey-reach-\d{4}-\d{2}-\d{2}\.csv$/) });
+    const csv = Buffer.from(file.contentUrl.replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('Month,Agency type,How shared,Shares logged,Families reached');
+    expect(lines.slice(1).sort()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\d{4}-\d{2},Education,In person \/ QR code,1,12$/), expect.stringMatching(/^\d{4}-\d{2},Health,Email,1,3$/)]),
+    );
+    expect(csv).not.toContain('parents’ evening'); // aggregates only
+
+    t.connector.clear();
+    await t.submit(admin, { verb: 'surveyReportCsv' });
+    expect(sent(admin)[0].body.attachments[0].contentType).toBe('text/csv');
+  });
+});
