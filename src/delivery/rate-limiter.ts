@@ -23,6 +23,8 @@ export interface GlobalLimiterOptions {
    * keeps the server's 1-second window from ever seeing one request too many (which costs a Retry-After).
    */
   headroom?: number;
+  /** Extra milliseconds beyond one second that the last `rate` sends must span. */
+  guardMs?: number;
   /** Lowest rate a 429 may push us down to. */
   minRatePerSecond?: number;
   /** After this long without a 429, the rate climbs back by `recoveryStep` × configured rate. */
@@ -44,6 +46,8 @@ export class GlobalRateLimiter {
   private readonly recoveryStep: number;
   private readonly timers: LimiterTimers;
   private next = -Infinity;
+  private readonly granted: number[] = [];
+  private readonly guardMs: number;
   private readonly headroom: number;
   private pausedUntil = 0;
   private lastPenalty = -Infinity;
@@ -60,6 +64,7 @@ export class GlobalRateLimiter {
     this.recoveryAfterMs = opts.recoveryAfterMs ?? 3000;
     this.recoveryStep = opts.recoveryStep ?? 0.05;
     this.headroom = opts.headroom ?? 0.97;
+    this.guardMs = opts.guardMs ?? 25;
   }
 
   get currentRate(): number {
@@ -99,11 +104,19 @@ export class GlobalRateLimiter {
       const interval = 1000 / (this.rate * this.headroom);
       const tolerance = interval * (this.burst - 1) + interval / 2;
       this.next = Math.max(this.next, now - tolerance);
-      if (this.next <= now) {
+      // After a stall (GC, a busy CPU) the schedule catches up a little; the log keeps even that catch-up
+      // from putting more than the rate into any trailing second, with a small guard for network jitter.
+      const windowMax = Math.max(1, Math.floor(this.rate));
+      const log = this.granted;
+      const nth = log.length >= windowMax ? log[log.length - windowMax] : -Infinity;
+      const logWait = nth + 1000 + this.guardMs - now;
+      if (this.next <= now && logWait <= 0) {
         this.next += interval;
+        log.push(now);
+        if (log.length > 2 * this.configuredRate + 10) log.splice(0, log.length - (Math.ceil(this.configuredRate) + 1));
         return;
       }
-      await this.timers.sleep(this.next - now);
+      await this.timers.sleep(Math.max(this.next - now, logWait));
     }
   }
 

@@ -21,6 +21,8 @@ export class ConnectorSimulator {
   count429 = 0;
   count503 = 0;
   requests = 0;
+  /** performance.now() of the first accepted message. */
+  firstAcceptedAt?: number;
   private readonly window: number[] = [];
   private head = 0;
   private server?: http.Server;
@@ -90,6 +92,7 @@ export class ConnectorSimulator {
         return;
       }
       const id = decodeURIComponent(m[1]);
+      this.firstAcceptedAt ??= now;
       this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sim-${++this.seq}` }));
     });

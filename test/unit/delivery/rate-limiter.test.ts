@@ -26,6 +26,18 @@ describe('GlobalRateLimiter', () => {
     expect(at[499]).toBeLessThanOrEqual(499 * (1000 / (50 * 0.97)) + 1e-6); // and no slower than 97% of the rate (timer-jitter headroom)
   });
 
+  it('does not burst past the rate when catching up after a stall', async () => {
+    const timers = virtualTimers();
+    const limiter = new GlobalRateLimiter({ ratePerSecond: 50, timers });
+    const at: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      if (i % 37 === 0) timers.t += 45; // the event loop was busy for 45 ms
+      await limiter.acquire();
+      at.push(timers.t);
+    }
+    for (let i = 50; i < at.length; i++) expect(at[i] - at[i - 50]).toBeGreaterThanOrEqual(1000);
+  });
+
   it('holds everyone for Retry-After on a 429, slows down, then recovers', async () => {
     const timers = virtualTimers();
     const limiter = new GlobalRateLimiter({ ratePerSecond: 50, timers, recoveryAfterMs: 5000 });
