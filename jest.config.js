@@ -8,4 +8,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
+  moduleNameMapper: { '^strip-bom$': '<rootDir>/test/helpers/strip-bom.cjs' },
 };
