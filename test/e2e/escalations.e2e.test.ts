@@ -328,6 +328,21 @@ describe('escalations over HTTP (real server, Azurite, capture connector)', () =
     }
   });
 
+  it('opens the form and lists escalations from natural phrasing and from the help card buttons', async () => {
+    const u = makeUser('Natural Phrasing');
+    await t.say(u, 'I need to escalate a MASH threshold decision');
+    await t.say(u, 'check on my escalation please');
+    await t.submit(u, { verb: 'escalate' });
+    await t.submit(u, { verb: 'myEscalations' });
+    const texts = t.connector.messagesTo(t.personalConversationId(u)).map((a) => JSON.stringify(cardOf(a)));
+    expect(texts).toHaveLength(4);
+    expect(texts[0]).toContain('Escalate a concern');
+    expect(texts[1]).toContain('My escalations');
+    expect(texts[2]).toContain('Escalate a concern');
+    expect(texts[3]).toContain('My escalations');
+    for (const a of t.connector.messagesTo(t.personalConversationId(u))) expect(validateCard(cardOf(a))).toEqual([]);
+  });
+
   it('re-raises an unacknowledged escalation in the channel after 8 working hours, once per period, under a lease', async () => {
     const { id } = await raise(t, dsl);
     t.connector.clear();
@@ -353,7 +368,7 @@ describe('escalations when storage goes down during a submission', () => {
     if (az.child.exitCode !== null) return;
     const exited = new Promise<void>((r) => az.child.once('exit', () => r()));
     az.child.kill('SIGINT');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 8000).unref())]);
     await az.stop();
   };
   let location: string;
