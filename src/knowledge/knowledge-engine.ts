@@ -120,7 +120,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       const ageLines = composed.cited
         .map((i) => sources[i])
         .filter((s) => s.outdated)
-        .map((s) => `[${s.n}] was ${s.ageNotice}.`);
+        .map((s) => `Source ${s.n} was ${s.ageNotice}.`);
       answer = [composed.text, ...ageLines].join('\n');
     } else {
       sources = hits.map((h, k) => toSource(h, k + 1, now, maxAge));
