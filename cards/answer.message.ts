@@ -60,7 +60,7 @@ function sourceBlock(s: AnswerSource): CardElement[] {
       actions: [
         {
           type: 'Action.ShowCard',
-          title: 'Show the passage',
+          title: `Show the passage [${s.n}]`,
           card: adaptiveCard([text(s.text, { size: 'Small' })]),
         },
         { type: 'Action.OpenUrl', title: 'Open the source', url: s.url },
@@ -69,44 +69,53 @@ function sourceBlock(s: AnswerSource): CardElement[] {
   ];
 }
 
-/** The card under an answer: each source with its passage on demand, follow-up questions, and 👍/👎 for clients without Teams' feedback buttons. */
-export function buildSourcesCard(result: AnswerResult, answerId?: string) {
+/**
+ * Sources the answer text cites with [n] markers, best first. An answer that quotes nothing (not found, an
+ * emergency reply without guidance) shows no sources: listing passages it did not use would suggest they answer.
+ */
+export function citedSources(result: AnswerResult, max = 3): AnswerSource[] {
+  return result.sources.filter((s) => result.answer.includes(`[${s.n}]`)).slice(0, max);
+}
+
+/** The card under an answer: the cited sources with their passage on demand, and follow-up questions. */
+export function buildSourcesCard(result: AnswerResult) {
   const body: CardElement[] = [];
-  if (result.sources.length) body.push(text('Sources', { weight: 'Bolder', size: 'Medium' }), ...result.sources.flatMap(sourceBlock));
+  const shown = citedSources(result);
+  if (shown.length) body.push(text('Sources', { weight: 'Bolder', size: 'Medium' }), ...shown.flatMap(sourceBlock));
   if (result.followUps.length) {
     body.push(text('You could also ask', { weight: 'Bolder', spacing: 'Large' }));
-    body.push({
-      type: 'ActionSet',
-      actions: result.followUps.slice(0, 3).map((q) => ({ type: 'Action.Submit', title: snippet(q, 60), data: { verb: 'ask', question: q } })),
-    });
+    for (const q of result.followUps.slice(0, 3)) {
+      // A tappable line wraps long questions, where a button would cut them off.
+      body.push({
+        type: 'Container',
+        spacing: 'Small',
+        selectAction: { type: 'Action.Submit', title: q, data: { verb: 'ask', question: q } },
+        items: [text(`→ ${q}`, { color: 'Accent', spacing: 'None' })],
+      });
+    }
   }
-  const actions = answerId
-    ? [
-        { type: 'Action.Submit', title: '👍 Helpful', data: { verb: 'answerFeedback', answerId, rating: 'up' } },
-        { type: 'Action.Submit', title: '👎 Not helpful', data: { verb: 'answerFeedback', answerId, rating: 'down' } },
-      ]
-    : undefined;
-  return adaptiveCard(body.length ? body : [text('No sources for this reply.')], actions);
+  return adaptiveCard(body.length ? body : [text('No sources for this reply.')]);
 }
 
 export interface AnswerMessageOptions {
-  answerId?: string;
-  /** Teams shows 👍/👎 on the message itself when this is on (teams-ai's feedback loop). */
+  /** Teams shows 👍/👎 (with an optional comment) on the message itself when this is on: teams-ai's feedback loop. */
   feedbackLoop?: boolean;
 }
 
 /** One Teams message: answer text with [n] markers, citation entities, feedback loop, and the sources card. */
 export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOptions = {}): OutgoingMessage {
   const notices = result.notices.length ? `\n\n_${result.notices.join(' ')}_` : '';
-  const ageNotes = result.sources.filter((s) => s.outdated && s.ageNotice).map((s) => `[${s.n}] ${s.ageNotice}.`);
-  const body = result.answer + (ageNotes.length && !result.answer.includes('may be out of date') ? `\n\n${ageNotes.join(' ')}` : '') + notices;
-  const withSources = result.sources.length > 0 || result.followUps.length > 0;
+  // The emergency line must be the first thing anyone sees, so it is set in bold.
+  const answer = result.urgent ? result.answer.replace(/^(If a child is in immediate danger, call 999\.)/, '**$1**') : result.answer;
+  const body = answer + notices;
+  const cited = citedSources(result, 5);
+  const withSources = cited.length > 0 || result.followUps.length > 0;
   return {
     text: body,
     textFormat: 'markdown',
-    entities: [result.sources.length ? citationEntity(result.sources) : citationEntityWithout()],
+    entities: [cited.length ? citationEntity(cited) : citationEntityWithout()],
     ...(opts.feedbackLoop ? { channelData: { feedbackLoopEnabled: true } } : {}),
-    ...(withSources ? { attachments: [cardAttachment(buildSourcesCard(result, opts.answerId))] } : {}),
+    ...(withSources ? { attachments: [cardAttachment(buildSourcesCard(result))] } : {}),
   };
 }
 

@@ -19,7 +19,6 @@ export function adaptiveCard(body: CardElement[], actions?: CardElement[], extra
     version: '1.5',
     body,
     ...(actions && actions.length ? { actions } : {}),
-    msteams: { width: 'Full' },
     ...extra,
   };
 }

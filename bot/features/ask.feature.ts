@@ -26,7 +26,7 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
   } catch (e) {
     deps.logger.warn({ activityId: ctx.activity.id, err: (e as Error).name }, 'answer not logged');
   }
-  const message = buildAnswerMessage(result, { answerId, feedbackLoop: Boolean(answerId) && !result.urgent });
+  const message = buildAnswerMessage(result, { feedbackLoop: Boolean(answerId) && !result.urgent });
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
   deps.logger.info(
     { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, sources: result.sources.map((s) => s.chunkId) },
@@ -113,14 +113,6 @@ export const askFeature: FeatureFactory = async (deps) => {
             return;
           }
           await answerQuestion(ctx, d, q);
-        },
-      },
-      {
-        verb: 'answerFeedback',
-        run: async (ctx, d, data) => {
-          const rating = data.rating === 'up' ? 'up' : data.rating === 'down' ? 'down' : undefined;
-          const ok = rating ? await recordFeedback(ctx, d, typeof data.answerId === 'string' ? data.answerId : undefined, rating) : false;
-          await ctx.sendActivity(ok ? 'Thanks — your feedback helps the CSCP improve the guidance.' : 'Sorry, I couldn’t record that feedback (the answer may be too old).');
         },
       },
     ],

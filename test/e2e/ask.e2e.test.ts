@@ -87,14 +87,6 @@ describe('guidance Q&A over HTTP', () => {
     expect(stats.worst.find((w: any) => w.answerId === answerId)).toMatchObject({ down: 1, comments: ['too vague'] });
   });
 
-  it('records thumbs from the sources card buttons too', async () => {
-    const { user, reply } = await ask('What does STAG stand for?');
-    const up = reply.attachments[0].content.actions.find((a: any) => a.data?.rating === 'up');
-    t.connector.clear();
-    await t.submit(user, up.data);
-    expect(t.connector.messagesTo(t.personalConversationId(user))[0].body.text).toContain('Thanks');
-  });
-
   describe('bad input gets a clear, polite reply', () => {
     it('only emoji', async () => {
       const { reply } = await ask('🙂🙂👍');

@@ -1,0 +1,48 @@
+import * as fs from 'node:fs';
+import { startTestBot, type TestBot } from '../helpers/bot-harness';
+import { PlaygroundSession } from '../helpers/playground';
+
+/**
+ * The real-client path: the Microsoft 365 Agents Playground in headless Chromium, against the real bot on
+ * Azurite. Each step waits for what a person would see, and saves a screenshot under test-artifacts/screenshots.
+ */
+describe('a person in the Agents Playground', () => {
+  let t: TestBot;
+  const pg = new PlaygroundSession();
+  beforeAll(async () => {
+    t = await startTestBot({ EMERGENCY_MASH_CONTACT: 'MASH: see your organisation’s procedures' });
+    await pg.start(t.bot.port);
+  }, 90_000);
+  afterAll(async () => {
+    await pg.stop();
+    await t?.stop();
+  });
+
+  it('sees the welcome card on opening the chat', async () => {
+    await pg.waitForText('Welcome to the CSCP assistant');
+    expect(fs.existsSync(await pg.screenshot('01-welcome'))).toBe(true);
+  });
+
+  it('types help and sees the help card with a button for each feature', async () => {
+    await pg.sendAndWait('help', 'How I can help');
+    for (const button of ['Subscribe to the newsletter', 'Training', 'Parent survey', 'Escalate a concern']) {
+      expect(await pg.page.getByRole('button', { name: button }).count()).toBeGreaterThan(0);
+    }
+    await pg.screenshot('02-help');
+  });
+
+  it('asks a question and sees the answer with sources, the out-of-date warning, the passage and feedback buttons', async () => {
+    const outdatedBefore = await pg.count(/may be out of date/);
+    await pg.sendAndWait('who should I contact about Prevent and radicalisation?', 'Sources', 20_000);
+    await pg.waitForText(/may be out of date/, outdatedBefore + 1);
+    expect(await pg.page.getByRole('button', { name: 'Like' }).count()).toBeGreaterThan(0);
+    await pg.click(/Show the passage \[1\]/);
+    await pg.screenshot('03-answer-with-sources');
+  });
+
+  it('describes a child in danger and sees 999 first', async () => {
+    // The welcome and help cards also mention 999, so wait for the answer's own opening line.
+    await pg.sendAndWait('a girl in my class has just told me she took a load of pills an hour ago', /^If a child is in immediate danger, call 999/);
+    await pg.screenshot('04-urgent');
+  });
+});
