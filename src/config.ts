@@ -164,6 +164,9 @@ const schema = z
 
 type Raw = z.infer<typeof schema>;
 
+/** Every environment key the configuration reads (env.example must document each; a test checks it). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   env: Raw['NODE_ENV'];
   port: number;

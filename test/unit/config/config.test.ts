@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CONFIG_KEYS, ConfigError, loadConfig, connectionStringProblem } from '../../../src/config';
+
+const root = path.join(__dirname, '../../..');
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+}
+
+describe('configuration', () => {
+  it('gives a working local bot with no settings at all', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3978);
+    expect(c.auth.enabled).toBe(false);
+    expect(c.storage.connectionString).toBeUndefined(); // npm start then provides Azurite
+    expect(c.guidanceDir).toBe('guidance');
+    expect(c.safety.sourceMaxAgeYears).toBe(3);
+  });
+
+  it('treats empty strings as unset', () => {
+    const c = loadConfig({ PORT: '', MicrosoftAppId: '  ', ADMIN_IDS: '', AZURE_STORAGE_CONNECTION_STRING: '' });
+    expect(c.port).toBe(3978);
+    expect(c.auth.enabled).toBe(false);
+    expect(c.roles.adminIds).toEqual([]);
+  });
+
+  it('reports one readable line per invalid value', () => {
+    const p = problems({ PORT: 'abc', AZURE_STORAGE_CONNECTION_STRING: 'this is not one', LOG_LEVEL: 'loud' });
+    expect(p).toHaveLength(3);
+    expect(p.find((l) => l.startsWith('PORT:'))).toBeDefined();
+    expect(p.find((l) => l.startsWith('AZURE_STORAGE_CONNECTION_STRING:'))).toMatch(/malformed connection string/);
+    expect(p.find((l) => l.startsWith('LOG_LEVEL:'))).toBeDefined();
+  });
+
+  it('accepts the connection string shapes Azure accepts and refuses others', () => {
+    expect(connectionStringProblem('UseDevelopmentStorage=true')).toBeUndefined();
+    expect(connectionStringProblem('DefaultEndpointsProtocol=https;AccountName=a;AccountKey=b==;EndpointSuffix=core.windows.net')).toBeUndefined();
+    expect(connectionStringProblem('TableEndpoint=https://a.table.core.windows.net/;SharedAccessSignature=sv=1&sig=x')).toBeUndefined();
+    expect(connectionStringProblem('AccountName=a')).toBeDefined();
+    expect(connectionStringProblem('AccountName=a;AccountKey=b;TableEndpoint=not a url')).toBeDefined();
+  });
+
+  it('refuses production without Bot Framework credentials or a storage account', () => {
+    const p = problems({ NODE_ENV: 'production' });
+    expect(p.join('\n')).toMatch(/MicrosoftAppId: production needs/);
+    expect(p.join('\n')).toMatch(/AZURE_STORAGE_CONNECTION_STRING: production needs/);
+  });
+
+  it('needs a tenant for a single-tenant bot and the password with the id', () => {
+    expect(problems({ MicrosoftAppId: 'x' }).join('\n')).toMatch(/MicrosoftAppPassword/);
+    expect(problems({ MicrosoftAppId: 'x', MicrosoftAppPassword: 'y' }).join('\n')).toMatch(/MicrosoftAppTenantId/);
+  });
+
+  it('documents every key in env.example, with a comment', () => {
+    const example = fs.readFileSync(path.join(root, 'env.example'), 'utf8');
+    for (const key of CONFIG_KEYS) {
+      const line = example.split('\n').findIndex((l) => l.startsWith(`# ${key}=`));
+      expect({ key, documented: line > 0 }).toEqual({ key, documented: true });
+      // The line above a key is its explanation (or another key of the same group, explained above it).
+      expect(example.split('\n')[line - 1].startsWith('#')).toBe(true);
+    }
+  });
+
+  it('stops the bot process with exit code 1 and the list of problems', () => {
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: 'abc', AZURE_STORAGE_CONNECTION_STRING: 'nonsense' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/configuration has 2 problem/);
+    expect(res.stderr).toMatch(/PORT:/);
+    expect(res.stderr).toMatch(/AZURE_STORAGE_CONNECTION_STRING:/);
+  });
+});
