@@ -1,3 +1,4 @@
+import { formatLondon } from '../src/digests/london-time';
 import { addToCalendarLink } from '../src/training/calendar-link';
 import type { OutgoingMessage } from '../src/delivery/notifier';
 import type { SessionView, TrainingRenderer, TrainingSession } from '../src/training/training.types';
@@ -66,7 +67,7 @@ export const trainingRenderer: TrainingRenderer = {
       [
         title(change.previousStartUtc ? 'Training session rescheduled' : 'Training session changed', 'Warning'),
         text(`**${escapeCardText(s.courseName)}**`),
-        ...(change.previousStartUtc ? [text(`Was: ~~${whenText({ startUtc: change.previousStartUtc, endUtc: change.previousStartUtc, durationMinutes: 0 }).replace(/–.*$/, '')}~~`, { isSubtle: true })] : []),
+        ...(change.previousStartUtc ? [text(`Previously: ${formatLondon(change.previousStartUtc)}`, { isSubtle: true })] : []),
         sessionFacts(s, { joinLink: s.mode === 'online' }),
         ...(change.reason ? [text(`Reason: ${escapeCardText(change.reason)}`)] : []),
         text('Your booking stays as it was. If you can no longer come, please cancel it.', { isSubtle: true }),

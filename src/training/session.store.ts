@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { getOrUndefined, isConflict, isNotFound, isPreconditionFailed, odataString } from '../storage/tables';
+import { getOrUndefined, isConflict, isNotFound, isPreconditionFailed, odataString, safeKey } from '../storage/tables';
 import type { Booking, TrainingSession } from './training.types';
 
 /**
@@ -10,7 +10,7 @@ import type { Booking, TrainingSession } from './training.types';
  */
 export const SESSION_ROW = 'session';
 const BOOKING_PREFIX = 'b~';
-export const bookingRowKey = (personId: string) => `${BOOKING_PREFIX}${personId.toLowerCase()}`;
+export const bookingRowKey = (personId: string) => `${BOOKING_PREFIX}${safeKey(personId)}`;
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
@@ -129,12 +129,12 @@ export class BookingIndex {
   constructor(private readonly table: TableClient) {}
 
   async put(personId: string, sessionId: string, status: Booking['status'], startUtc: string): Promise<void> {
-    await this.table.upsertEntity({ partitionKey: personId.toLowerCase(), rowKey: sessionId, status, startUtc }, 'Replace');
+    await this.table.upsertEntity({ partitionKey: safeKey(personId), rowKey: sessionId, status, startUtc }, 'Replace');
   }
 
   async sessionIds(personId: string): Promise<string[]> {
     const out: string[] = [];
-    const filter = `PartitionKey eq ${odataString(personId.toLowerCase())}`;
+    const filter = `PartitionKey eq ${odataString(safeKey(personId))}`;
     for await (const r of this.table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) out.push(r.rowKey as string);
     return out;
   }

@@ -111,7 +111,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
 
   async function waitingPlace(sessionId: string, personId: string): Promise<number | undefined> {
     const waiting = (await sessions.bookings(sessionId)).filter((b) => b.status === 'waiting');
-    const i = waiting.findIndex((b) => b.personId === personId.toLowerCase());
+    const i = waiting.findIndex((b) => b.personId === personId);
     return i >= 0 ? i + 1 : undefined;
   }
 
@@ -313,7 +313,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     },
 
     async book(sessionId, person) {
-      const personId = person.id.toLowerCase();
+      const personId = person.id;
       const res = await withRetry(async () => {
         const s = await mustGet(sessionId);
         if (s.status === 'cancelled') throw new UserInputError('Sorry, this session has been cancelled, so it cannot be booked.');
@@ -344,8 +344,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       return { outcome: res.outcome, view: await viewOf(s, personId) };
     },
 
-    async cancelBooking(sessionId, personIdRaw) {
-      const personId = personIdRaw.toLowerCase();
+    async cancelBooking(sessionId, personId) {
       const res = await withRetry(async () => {
         const s = await mustGet(sessionId);
         const b = await sessions.getBooking(sessionId, personId);
@@ -375,8 +374,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       return { outcome: res.outcome, promoted: res.promoted[0], view: await viewOf(s, personId) };
     },
 
-    async myBookings(personIdRaw) {
-      const personId = personIdRaw.toLowerCase();
+    async myBookings(personId) {
       const now = clock.now().getTime();
       const views: SessionView[] = [];
       for (const id of await index.sessionIds(personId)) {
