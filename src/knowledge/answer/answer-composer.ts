@@ -14,6 +14,8 @@ interface Unit {
   /** Set when the unit is a list item: the line introducing the list. */
   leadIn?: number;
   isItem: boolean;
+  /** Index of the line (paragraph, item, row) the unit comes from. */
+  line: number;
   endsLeadIn: boolean;
   terms: Set<string>;
   seq: string[];
@@ -23,7 +25,7 @@ interface Unit {
 function unitsOf(hit: SearchHit, hitRank: number): Unit[] {
   const units: Unit[] = [];
   let leadIn: number | undefined;
-  for (const line of hit.chunk.text.split('\n')) {
+  for (const [lineNo, line] of hit.chunk.text.split('\n').entries()) {
     const isItem = line.startsWith('- ');
     const body = isItem ? line.slice(2) : line;
     // A short line (a table row, a caption, a two-sentence paragraph) stays whole.
@@ -36,6 +38,7 @@ function unitsOf(hit: SearchHit, hitRank: number): Unit[] {
         pos: units.length,
         leadIn: isItem ? leadIn : undefined,
         isItem,
+        line: lineNo,
         endsLeadIn,
         terms: new Set(analyze(p)),
         seq: analyze(p),
@@ -107,10 +110,14 @@ export interface ComposedAnswer {
 export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: SearchIndex, budget = ANSWER_BUDGET): ComposedAnswer {
   if (hits.length === 0) return { text: '', cited: [] };
   const top = hits[0].score;
-  const usable = hits.slice(0, 3).filter((h, i) => i === 0 || h.score >= top * 0.45);
+  const ranks = hits.slice(0, 3).map((_, i) => i).filter((i) => i === 0 || hits[i].score >= top * 0.45);
+  // A question several documents answer ("the arrangements and the annual report say…") shows each
+  // document's view: the best passage from another document joins when it is nearly as strong.
+  const other = otherDocumentRank(hits);
+  if (other !== undefined && !ranks.includes(other)) ranks.push(other);
   const idf = (t: string) => index.idf(t);
-  const all = usable.flatMap((h, i) => unitsOf(h, i));
-  const rankWeight = [1, 0.75, 0.6];
+  const all = ranks.flatMap((r) => unitsOf(hits[r], r));
+  const rankWeight = [1, 0.75, 0.6, 0.5, 0.45];
   for (const u of all) {
     u.score = (conceptGain(u, q.concepts, idf, new Set()) + phraseBonus(u, q.sequence, idf)) * rankWeight[u.hit];
     if (q.answerType && ANSWERISH[q.answerType].test(u.text)) u.score *= 1.25;
@@ -146,9 +153,35 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
   if (best0) {
     withContext(best0);
     const prev = firstUnits[best0.pos - 1];
-    if (prev && !prev.isItem && !best0.isItem && used + prev.text.length <= budget) take(prev);
+    // From another paragraph only when it adds something the question asks about.
+    const related = prev && (prev.line === best0.line || conceptsIn(prev, q.concepts).some((ci) => !covered.has(ci)));
+    if (prev && related && !prev.isItem && !best0.isItem && used + prev.text.length <= budget) take(prev);
   }
   const bar = (best0?.score ?? 0) * 0.5;
+
+  // C: continue the top passage after its best unit — first only with sentences that speak to the
+  // question ("…launched Safe Spaces. … Safe Spaces includes locations such as…"), then, after the
+  // other passages had their turn, with whatever follows.
+  const continueTop = (onTopic: boolean) => {
+    if (!best0) return;
+    for (const u of firstUnits.slice(best0.pos + 1, best0.pos + 3)) {
+      if (chosen.has(u)) continue;
+      if (onTopic && conceptsIn(u, q.concepts).length === 0) break;
+      if (used + u.text.length + 2 > budget) break;
+      take(u);
+    }
+  };
+  continueTop(true);
+
+  // A2: the other document's best unit, when it speaks to the question (see otherDocumentRank).
+  if (other !== undefined && best0 && best0.hit !== other) {
+    const best = byHit(other)
+      .filter((u) => !chosen.has(u) && conceptsIn(u, q.concepts).length > 0)
+      .sort((a, b) => b.score - a.score)[0];
+    // A second document's view may stretch the answer a little past the budget (still well inside 800).
+    const room = budget + OTHER_DOCUMENT.extraBudget;
+    if (best && best.score >= best0.score * OTHER_DOCUMENT.minUnitShare && used + Math.min(best.text.length, 260) <= room) withContext(best);
+  }
 
   // B: units from any passage that add question words not yet covered (multi-document questions).
   for (let round = 0; round < 8 && used < budget; round++) {
@@ -167,20 +200,13 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
     withContext(best);
   }
 
-  // C: room left: continue the top passage after its best unit.
-  if (best0) {
-    for (const u of firstUnits.slice(best0.pos + 1, best0.pos + 3)) {
-      if (chosen.has(u)) continue;
-      if (used + u.text.length + 2 > budget) break;
-      take(u);
-    }
-  }
+  continueTop(false);
   if (chosen.size === 0) take(byHit(0)[0]);
 
   // Render: passages in rank order, units in document order, list items as "•" lines.
   const cited: number[] = [];
   const parts: string[] = [];
-  for (let h = 0; h < usable.length; h++) {
+  for (const h of [...ranks].sort((a, b) => a - b)) {
     const units = byHit(h).filter((u) => chosen.has(u));
     if (units.length === 0) continue;
     cited.push(h);
@@ -190,6 +216,19 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
     parts.push(`${joinUnits(lines)} [${n}]`);
   }
   return { text: parts.join('\n'), cited };
+}
+
+/** When a passage from a second document joins the answer (share of the top passage's score / best unit's score). */
+export const OTHER_DOCUMENT = { minHitShare: 0.6, minUnitShare: 0.35, extraBudget: 120 };
+
+/** Rank of the best passage (top 5) from a document other than the top passage's, if strong enough. */
+function otherDocumentRank(hits: SearchHit[]): number | undefined {
+  const first = hits[0].chunk.docId;
+  for (let r = 1; r < Math.min(hits.length, 5); r++) {
+    if (hits[r].chunk.docId === first) continue;
+    return hits[r].score >= hits[0].score * OTHER_DOCUMENT.minHitShare ? r : undefined;
+  }
+  return undefined;
 }
 
 function clip(s: string, max: number): string {

@@ -27,7 +27,22 @@ export interface AnalyzedQuery {
   sequence: string[];
   /** The question asks for a phone number, an email address or a postal/web address. */
   wantsContact?: 'phone' | 'email' | 'address';
+  /**
+   * The question asks for a length of time ("how many weeks' notice", "how long", "notice period");
+   * `unit` when it names one. An answer must then show a duration in a fitting unit.
+   */
+  wantsDuration?: { unit?: DurationUnit };
+  /** Acronyms and names the user typed in capitals ("KCSIE", "LADO"): what the question is about. */
+  entities: string[];
+  /**
+   * A named publication with a year ("KCSIE 2025", "Working Together 2023"): the stemmed name (and the
+   * last word of an acronym's expansion) and the year. The guidance must speak of that edition.
+   */
+  editions: { names: string[]; year: string }[];
 }
+
+export const DURATION_UNITS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
+export type DurationUnit = (typeof DURATION_UNITS)[number];
 
 interface SynonymPhrase {
   words: string[];
@@ -120,7 +135,15 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
   }
 
   const sequence = ws.filter((w) => !STOP_WORDS.has(w) && !QUESTION_WORDS.has(w)).map((w) => stem(w.replace(/'.*$/, '')));
-  return { concepts: dedupe(concepts), sequence, answerType: answerTypeOf(raw), wantsContact: contactAsk(raw) };
+  return {
+    concepts: dedupe(concepts),
+    sequence,
+    answerType: answerTypeOf(raw),
+    wantsContact: contactAsk(raw),
+    wantsDuration: durationAsk(raw),
+    entities: typedEntities(raw),
+    editions: editionsAsked(raw, acronyms),
+  };
 }
 
 /** Ambiguous acronyms that are plain verbs/words when lower-case and carry no topic ("send me"). */
@@ -136,11 +159,47 @@ function dedupe(concepts: Concept[]): Concept[] {
   });
 }
 
+const UNIT_WORD = '(minute|hour|day|week|month|year)s?';
+
+function durationAsk(q: string): AnalyzedQuery['wantsDuration'] {
+  const s = q.toLowerCase();
+  const unit = new RegExp(`\\bhow many (?:working |calendar |clear )?${UNIT_WORD}\\b|\\b(?:number of|within|after) (?:how many )?${UNIT_WORD}\\b`).exec(s);
+  if (unit) return { unit: (unit[1] ?? unit[2]) as DurationUnit };
+  if (/\bhow long\b|\bnotice period\b|\bhow much notice\b|\b(?:time ?limit|time ?scale|timescale|deadline) for\b/.test(s)) return {};
+  return undefined;
+}
+
+const NOT_A_TITLE = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter|since|in|of|from|until|before|after|during|year|the|and|or|to|by|for)$/i;
+
+function editionsAsked(q: string, acronyms: AcronymTable): AnalyzedQuery['editions'] {
+  const out: AnalyzedQuery['editions'] = [];
+  for (const m of q.matchAll(/\b([A-Za-z][A-Za-z-]*)\s+((?:19|20)\d\d)\b(?!\s*[-/–]\s*\d)/g)) {
+    const word = m[1];
+    if (NOT_A_TITLE.test(word)) continue;
+    const lower = word.toLowerCase();
+    const expansion = acronyms.expansions.get(lower);
+    // A publication's name is written with a capital or is a known acronym ("kcsie 2025").
+    if (!/^[A-Z]/.test(word) && !expansion) continue;
+    const names = [stem(lower)];
+    if (expansion) names.push(expansion[expansion.length - 1]);
+    out.push({ names, year: m[2] });
+  }
+  return out;
+}
+
+/** Tokens typed in capitals (2+ letters, an optional plural s), unless the whole message is shouted. */
+function typedEntities(q: string): string[] {
+  const tokens = q.match(/\b[A-Za-z][A-Za-z]*\b/g) ?? [];
+  const caps = tokens.filter((t) => /^[A-Z]{2,}s?$/.test(t) && !/^(?:I|OK|UK|AM|PM)$/.test(t));
+  if (caps.length > tokens.length / 2) return [];
+  return [...new Set(caps.map((t) => t.replace(/s$/, '').toLowerCase()))];
+}
+
 function answerTypeOf(q: string): AnswerType | undefined {
   const s = q.toLowerCase();
   if (/\bhow (?:often|frequently|regularly)\b/.test(s)) return 'frequency';
-  if (/\bhow long\b/.test(s)) return 'duration';
-  if (/\bhow (?:many|much)\b|\bwhat (?:percentage|proportion|number)\b|\bnumber of\b/.test(s)) return 'number';
+  if (/\bhow long\b/.test(s) || new RegExp(`\\bhow many (?:working |calendar |clear )?${UNIT_WORD}\\b`).test(s)) return 'duration';
+  if (/\bhow (?:many|much)\b|\bwhat (?:percentage|proportion|share|number)\b|\bnumber of\b/.test(s)) return 'number';
   if (/\bwhen\b|\bwhat (?:date|year|month)\b/.test(s)) return 'date';
   if (/\bwho\b/.test(s)) return 'person';
   if (/\bwhere (?:are|is|'s)\b|\bwhere's\b/.test(s)) return 'place';

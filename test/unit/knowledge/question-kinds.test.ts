@@ -1,0 +1,124 @@
+import * as path from 'node:path';
+import { ManualClock } from '../../../src/clock';
+import { testConfig } from '../../../src/config';
+import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import { detectUrgent } from '../../../src/knowledge/safety/urgent';
+
+/*
+ * The project's own questions, one block per kind of question the bot must handle (written for the
+ * project, not taken from the evaluation set). Each block exercises a general mechanism: a second
+ * document's view in multi-document answers, declining when a specific kind of fact or a named thing
+ * is not in the passages, and urgent detection over many phrasings without flagging topic questions.
+ */
+const guidance = path.join(__dirname, '..', '..', '..', 'guidance');
+const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
+
+let engine: KnowledgeEngine;
+beforeAll(async () => {
+  const { chunks } = await loadFolderChunks(guidance);
+  engine = createKnowledgeEngine(chunks, { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+});
+
+describe('answers carry the fact, within the first 800 characters', () => {
+  it.each([
+    // a second document nearly as relevant as the first gets its say
+    ['which inspectors looked at serious youth violence in the city last year?', 'Ofsted'],
+    ['what does the DfE information sharing guidance cover?', '7 golden rules'],
+    // vocabulary: the council is the local authority; a handout is a leaflet
+    ['what share of the partnership budget comes from the council?', '72%'],
+    ['is there a handout about the partnership’s services I can give out?', 'leaflet'],
+    // the sentence after the best one completes it
+    ['are there any youth custody placements in Coventry?', 'no youth custody placements'],
+    ['how many people engaged with the campaign over 4 days?', '550'],
+  ])('%s', (question, fact) => {
+    const r = engine.askExtractive(question);
+    expect(r.notFound).toBe(false);
+    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+  });
+
+  it('cites passages from two documents when both speak to a multi-part question', () => {
+    const r = engine.askExtractive('which inspectors looked at serious youth violence in the city last year?');
+    const cited = [...r.answer.matchAll(/\[(\d)\]/g)].map((m) => r.sources[Number(m[1]) - 1]);
+    expect(new Set(cited.map((s) => s.chunkId.split('#')[0])).size).toBeGreaterThanOrEqual(2);
+    expect(r.answer.length).toBeLessThanOrEqual(800);
+  });
+});
+
+describe('answerable questions that name a thing, a year or a length of time are still answered', () => {
+  it.each([
+    ['how long does the Amity course last?', 'an hour'],
+    ['what do schools have to do under KCSIE 2023?', 'Keeping Children Safe in Education'],
+    ['what does Working Together 2023 say about the role of education?', 'Working Together 2023'],
+    ['what does SWFT do with MARF referrals?', 'MARF'],
+    ['who are the LSPs?', 'Lead Safeguarding Partners'],
+  ])('%s', (question, expected) => {
+    const r = engine.askExtractive(question);
+    expect(r.notFound).toBe(false);
+    expect(norm(r.answer.slice(0, 800))).toContain(norm(expected));
+  });
+});
+
+describe('out of scope: the passages lack the kind of fact or the thing asked about', () => {
+  it.each([
+    // a length of time in a fitting unit, next to what the question is about
+    ['how many days notice must a school give before an exclusion?', 'no-duration'],
+    ['how many weeks does the partnership have to send a rapid review to the national panel?', 'no-duration'],
+    // another edition of a named publication than the one the guidance quotes
+    ['what did KCSIE 2025 change about online safety for schools?', 'other-edition'],
+    ['what did Working Together 2018 say about the three safeguarding partners?', 'other-edition'],
+    // an acronym typed in capitals that no top passage mentions
+    ['what are the MAPPA levels for managing offenders?', 'named-thing-missing'],
+  ])('%s', (question) => {
+    const r = engine.askExtractive(question);
+    expect(r.notFound).toBe(true);
+    expect(r.answer).toMatch(/^I couldn't find that in the CSCP guidance/);
+  });
+
+  it('names the missing acronym once, in capitals', () => {
+    const r = engine.askExtractive('what are the MAPPA levels for managing offenders?');
+    expect(r.answer.match(/MAPPA/gi)).toHaveLength(1);
+  });
+});
+
+describe('urgent: many phrasings of a child at risk now', () => {
+  it.each([
+    'there’s a lad outside the school gate with a knife',
+    'kid in my class says he has a knife in his bag',
+    'there’s a student with a gun in the playground',
+    'a teenager is threatening to stab another student',
+    'a child has gone missing from the school trip',
+    'a young person has gone missing from their care home',
+    'one of our children is missing and was last seen with older men',
+    'my foster child hasn’t come home and it’s 2am',
+    'a baby is not breathing',
+    'student in my office is cutting herself right now',
+    'a girl in my tutor group wants to end her life',
+    'a pupil is telling me right now that her uncle touches her',
+    'boy in reception says his dad punches him every night, what do i do now',
+    'child in reception has bruises and says mum burned her with a cigarette',
+    'a 12 yr old is meeting a man she met online today',
+  ])('%s', (q) => {
+    expect(detectUrgent(q).urgent).toBe(true);
+    const r = engine.askExtractive(q);
+    expect(r.urgent).toBe(true);
+    expect(r.answer.slice(0, 400)).toContain('999');
+  });
+});
+
+describe('not urgent: questions about a topic', () => {
+  it.each([
+    'what’s the guidance on missing children?',
+    'training on self-harm',
+    'how do I respond if a child tells me they are being abused?',
+    'is there a one minute guide on children who run away?',
+    'how many children went missing last year?',
+    'what does the annual report say about weapons in schools?',
+    'what is the return home interview process for missing children?',
+    'where can I find the overdose guidance for schools?',
+    'what are the signs that a child is being groomed?',
+  ])('%s', (q) => {
+    expect(detectUrgent(q).urgent).toBe(false);
+    expect(engine.askExtractive(q).urgent).toBe(false);
+  });
+});
