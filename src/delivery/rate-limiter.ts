@@ -23,7 +23,7 @@ export interface GlobalLimiterOptions {
    * keeps the server's 1-second window from ever seeing one request too many (which costs a Retry-After).
    */
   headroom?: number;
-  /** Extra milliseconds beyond one second that the last `rate` sends must span. */
+  /** Extra milliseconds beyond one second that the last `rate` sends must span; grows by 25 ms per 429 (to 250). */
   guardMs?: number;
   /** Lowest rate a 429 may push us down to. */
   minRatePerSecond?: number;
@@ -47,7 +47,7 @@ export class GlobalRateLimiter {
   private readonly timers: LimiterTimers;
   private next = -Infinity;
   private readonly granted: number[] = [];
-  private readonly guardMs: number;
+  private guardMs: number;
   private readonly headroom: number;
   private pausedUntil = 0;
   private lastPenalty = -Infinity;
@@ -83,7 +83,11 @@ export class GlobalRateLimiter {
     const now = this.timers.now();
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.max(0, retryAfterMs));
     // Several in-flight requests often get 429 together: count them as one signal.
-    if (now - this.lastPenalty > 1000) this.rate = Math.max(this.minRate, this.rate * 0.9);
+    if (now - this.lastPenalty > 1000) {
+      this.rate = Math.max(this.minRate, this.rate * 0.9);
+      // The server saw one request too many in its window: the path has more jitter than the guard allows for.
+      this.guardMs = Math.min(250, this.guardMs + 25);
+    }
     this.lastPenalty = now;
   }
 
