@@ -20,14 +20,14 @@ export interface AskServices {
 export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: string): Promise<void> {
   const svc = deps.features.ask as AskServices;
   const result = await svc.knowledge.ask(question);
-  let answerId: string | undefined;
-  try {
-    answerId = await svc.answerLog.record(question, result);
-  } catch (e) {
-    deps.logger.warn({ activityId: ctx.activity.id, err: (e as Error).name }, 'answer not logged');
-  }
-  const message = buildAnswerMessage(result, { feedbackLoop: Boolean(answerId) && !result.urgent });
+  // Logging runs beside the send so the person is not kept waiting on a storage write; feedback needs both.
+  const logged = svc.answerLog.record(question, result).catch((e: Error) => {
+    deps.logger.warn({ activityId: ctx.activity.id, err: e.name }, 'answer not logged');
+    return undefined;
+  });
+  const message = buildAnswerMessage(result, { feedbackLoop: !result.urgent });
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
+  const answerId = await logged;
   deps.logger.info(
     { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, sources: result.sources.map((s) => s.chunkId) },
     'answered',

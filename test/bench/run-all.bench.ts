@@ -2,6 +2,8 @@
 const benches: { name: string; load: () => Promise<{ run(): Promise<void> }> }[] = [
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   { name: 'knowledge', load: async () => require('./knowledge.bench') },
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  { name: 'http', load: async () => require('./http.bench') },
 ];
 
 async function main(): Promise<void> {
