@@ -2,6 +2,9 @@ import { DateTime } from 'luxon';
 import { LONDON } from '../digests/london-time';
 import type { ReminderPlan, TrainingSession } from './training.types';
 
+/** A day-based reminder missed by more than this (the service was down) is passed over rather than sent late. */
+export const DAY_REMINDER_GRACE_MS = 6 * 3600_000;
+
 export interface ReminderSettings {
   reminderDays: number[];
   reminderTime: string;
@@ -31,11 +34,12 @@ export function reminderPlan(session: Pick<TrainingSession, 'startUtc' | 'mode'>
   const plans: ReminderPlan[] = [];
   for (const days of settings.reminderDays) {
     const due = start.startOf('day').minus({ days }).set({ hour, minute, second: 0, millisecond: 0 });
-    plans.push({ kind: `d${days}`, dueAt: due.toUTC().toJSDate(), label: dayLabel(days), includeJoinLink: session.mode === 'online' });
+    const expires = Math.min(due.toMillis() + DAY_REMINDER_GRACE_MS, start.toMillis());
+    plans.push({ kind: `d${days}`, dueAt: due.toUTC().toJSDate(), expiresAt: new Date(expires), label: dayLabel(days), includeJoinLink: session.mode === 'online' });
   }
   if (session.mode === 'online' && settings.onlineReminderMinutes > 0) {
     const m = settings.onlineReminderMinutes;
-    plans.push({ kind: `m${m}`, dueAt: start.minus({ minutes: m }).toUTC().toJSDate(), label: minuteLabel(m), includeJoinLink: true });
+    plans.push({ kind: `m${m}`, dueAt: start.minus({ minutes: m }).toUTC().toJSDate(), expiresAt: start.toJSDate(), label: minuteLabel(m), includeJoinLink: true });
   }
   const startMs = start.toMillis();
   return plans.filter((p) => p.dueAt.getTime() < startMs).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
@@ -48,8 +52,8 @@ export function reminderJobId(sessionId: string, kind: string, startUtc: string)
 
 /**
  * Which reminders to start now: due, before the start, not due before the time was set (a session
- * created on Tuesday for Friday gets no "in 7 days" message), and not overtaken by a later reminder that
- * is also due (after downtime only the most recent one goes out).
+ * created on Tuesday for Friday gets no "in 7 days" message), not overtaken by a later reminder that
+ * is also due, and not so late that its words are wrong (after downtime only a fresh one goes out).
  */
 export function dueReminders(plans: ReminderPlan[], now: Date, startUtc: string, timeSetAt: string): { send: ReminderPlan[]; skip: ReminderPlan[] } {
   const nowMs = now.getTime();
@@ -60,7 +64,7 @@ export function dueReminders(plans: ReminderPlan[], now: Date, startUtc: string,
   const skip: ReminderPlan[] = [];
   due.forEach((p, i) => {
     const overtaken = i < due.length - 1;
-    if (p.dueAt.getTime() < setMs || overtaken) skip.push(p);
+    if (p.dueAt.getTime() < setMs || overtaken || nowMs > p.expiresAt.getTime()) skip.push(p);
     else send.push(p);
   });
   return { send, skip };

@@ -85,6 +85,8 @@ export type ReminderKind = string; // 'd7', 'd1', 'm60': days or minutes before
 export interface ReminderPlan {
   kind: ReminderKind;
   dueAt: Date;
+  /** After this a missed reminder (downtime) is no longer true to its words and is passed over. */
+  expiresAt: Date;
   /** "in 7 days", "tomorrow", "in 1 hour". */
   label: string;
   includeJoinLink: boolean;
