@@ -23,11 +23,14 @@ export function isGenerativeConfigured(config: Pick<Config, 'model'>): boolean {
   return Boolean((m.azureEndpoint && m.azureApiKey && m.azureDeployment) || (m.openaiApiKey && m.openaiModel));
 }
 
+/** The retrieved passages as a model reads them: "[n] title — section (published …)" then the text. */
+export function formatPassages(sources: AnswerSource[]): string {
+  return sources.map((s) => `[${s.n}] ${s.title}${s.section ? ` — ${s.section}` : ''} (published ${s.published || 'unknown'})\n${s.text}`).join('\n\n');
+}
+
 /** The grounding instructions and numbered passages a generator sends to the model. */
 export function buildGroundedPrompt(input: GenerateInput): { system: string; user: string } {
-  const passages = input.sources
-    .map((s) => `[${s.n}] ${s.title}${s.section ? ` — ${s.section}` : ''} (published ${s.published || 'unknown'})\n${s.text}`)
-    .join('\n\n');
+  const passages = formatPassages(input.sources);
   return {
     system: [
       'You answer safeguarding practitioners in Coventry using ONLY the numbered passages from the CSCP guidance below.',
