@@ -69,6 +69,7 @@ export function buildSessionFormCard(input: SessionFormInput): AdaptiveCard {
       label: 'How it is held',
       style: 'expanded',
       isRequired: true,
+      errorMessage: 'Choose in person or online.',
       value: str('mode'),
       choices: [
         { title: 'In person', value: 'in-person' },

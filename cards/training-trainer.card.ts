@@ -94,3 +94,14 @@ export function buildRemindCard(input: { sessions: TrainingSession[]; requestId:
   );
   return adaptiveCard(body, [submitAction('Send to everyone booked', TRAINING_VERBS.remind, { requestId: input.requestId }, 'positive')]);
 }
+
+/** Replaces the form once a session is published or changed. */
+export function buildSessionSavedCard(s: TrainingSession, opts: { created: boolean; told: number }): AdaptiveCard {
+  const body: CardElement[] = [
+    text(opts.created ? 'Session published ✓' : 'Session saved ✓', { size: 'Large', weight: 'Bolder', style: 'heading', color: 'Good' }),
+    text(`**${escapeCardText(s.courseName)}**`),
+    sessionFacts(s, { joinLink: true }),
+    text(`${s.capacity} places. ${opts.created ? 'Practitioners see it when they type **training**.' : opts.told ? `The ${opts.told} people booked or waiting are being told.` : ''}`, { isSubtle: true }),
+  ];
+  return adaptiveCard(body, [submitAction('All sessions', TRAINING_VERBS.trainerList), submitAction('New session', TRAINING_VERBS.newSession)]);
+}

@@ -3,6 +3,7 @@ import { askFeature } from './ask.feature';
 import { coreFeature } from './core.feature';
 import { escalationsFeature } from './escalations.feature';
 import { surveysFeature } from './surveys.feature';
+import { trainingFeature } from './training.feature';
 
 /**
  * Every feature of the bot, in routing order (earlier features' commands win). One line per feature:
@@ -13,4 +14,5 @@ export const featureFactories: FeatureFactory[] = [
   askFeature,
   surveysFeature,
   escalationsFeature,
+  trainingFeature,
 ];

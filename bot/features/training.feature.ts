@@ -1,0 +1,83 @@
+import { trainingRenderer } from '../../cards/training-messages';
+import { TRAINING_VERBS } from '../../cards/training-session.block';
+import { createDeliveryEngine } from '../../src/delivery/delivery.engine';
+import { createTrainingService, type TrainingService } from '../../src/training/training.service';
+import { createTrainingScheduler, type TrainingScheduler } from '../../src/training/training.scheduler';
+import type { FeatureFactory } from '../deps';
+import { executeBooking, submitBooking } from './training/booking.handler';
+import { openSessionForm, submitSessionForm } from './training/session-form.handler';
+import { showMyTraining, showSessions, submitFilter } from './training/sessions.handler';
+import { showCourses, showRemindCard, showTrainerList, submitCancelSession, submitCourse, submitRemind, trainerSessionAction } from './training/trainer.handler';
+
+/** What other features and tests reach through `deps.features.training`. */
+export interface TrainingFeature {
+  service: TrainingService;
+  scheduler: TrainingScheduler;
+}
+
+/**
+ * Training: practitioners list, book and cancel sessions (Universal Actions with Submit fallbacks), trainers
+ * publish, change, cancel and message sessions; reminders go out through the outbox on a per-minute tick.
+ */
+export const trainingFeature: FeatureFactory = async (deps) => {
+  const engine = createDeliveryEngine({ tables: deps.tables, notifier: deps.notifier, clock: deps.clock, logger: deps.logger, ratePerSecond: deps.config.delivery.ratePerSecond });
+  const service = createTrainingService({
+    tables: deps.tables,
+    clock: deps.clock,
+    logger: deps.logger,
+    engine,
+    conversations: deps.conversations,
+    render: trainingRenderer,
+    settings: deps.config.training,
+  });
+  try {
+    await service.seedCourses(deps.config.guidanceDir);
+  } catch (e) {
+    deps.logger.error({ err: (e as Error).message }, 'training courses could not be seeded; trainers can add them');
+  }
+  const scheduler = createTrainingScheduler(() => service.tick(), deps.logger);
+  deps.features.training = { service, scheduler } satisfies TrainingFeature;
+  const V = TRAINING_VERBS;
+
+  return {
+    name: 'training',
+    commands: [
+      { name: 'training new', pattern: /^training\s+new$/i, run: (ctx, d) => openSessionForm(ctx, d, service) },
+      { name: 'training list', pattern: /^training\s+list$/i, run: (ctx, d) => showTrainerList(ctx, d, service) },
+      { name: 'training remind', pattern: /^training\s+remind$/i, run: (ctx, d) => showRemindCard(ctx, d, service) },
+      { name: 'training courses', pattern: /^training\s+courses$/i, run: (ctx, d) => showCourses(ctx, d, service) },
+      { name: 'my training', pattern: /^my\s+(?:training|bookings?)$/i, run: (ctx, d) => showMyTraining(ctx, d, service) },
+      { name: 'training', pattern: /^(?:training|courses)$/i, run: (ctx, d) => showSessions(ctx, d, service) },
+    ],
+    submits: [
+      { verb: V.list, run: (ctx, d, data) => submitFilter(ctx, d, service, data) },
+      { verb: V.filter, run: (ctx, d, data) => submitFilter(ctx, d, service, data) },
+      { verb: V.book, run: (ctx, d, data) => submitBooking(ctx, d, service, data) },
+      { verb: V.cancelBooking, run: (ctx, d, data) => submitBooking(ctx, d, service, data) },
+      { verb: V.mine, run: (ctx, d) => showMyTraining(ctx, d, service) },
+      { verb: V.newSession, run: (ctx, d) => openSessionForm(ctx, d, service) },
+      { verb: V.save, run: (ctx, d, data) => submitSessionForm(ctx, d, service, data) },
+      ...[V.edit, V.attendees, V.attendeesCsv].map((verb) => ({
+        verb,
+        run: async (ctx: Parameters<typeof submitFilter>[0], d: Parameters<typeof submitFilter>[1], data: Record<string, unknown>) => {
+          if ((await trainerSessionAction(ctx, d, service, data)) === 'edit') await openSessionForm(ctx, d, service, String(data.sessionId));
+        },
+      })),
+      { verb: V.cancelSession, run: (ctx, d, data) => submitCancelSession(ctx, d, service, data) },
+      { verb: V.remind, run: (ctx, d, data) => submitRemind(ctx, d, service, data) },
+      { verb: V.trainerList, run: (ctx, d) => showTrainerList(ctx, d, service) },
+      { verb: V.courses, run: (ctx, d) => showCourses(ctx, d, service) },
+      { verb: V.courseSave, run: (ctx, d, data) => submitCourse(ctx, d, service, data) },
+    ],
+    intents: { training: 'training', 'my-training': 'my training' },
+    register(app) {
+      app.adaptiveCards.actionExecute<Record<string, unknown>>([V.book, V.cancelBooking], (ctx, _state, data) => executeBooking(ctx, deps, service, data) as never);
+    },
+    start: () => scheduler.start(),
+    async stop() {
+      scheduler.stop();
+      service.stop();
+      await service.whenIdle();
+    },
+  };
+};

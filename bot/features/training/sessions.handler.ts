@@ -1,0 +1,50 @@
+import type { TurnContext } from 'botbuilder';
+import { trainingFilterSchema } from '../../../cards/training-booking.submit';
+import { buildMyTrainingCard, buildTrainingSessionsCard, type CardNotice } from '../../../cards/training-sessions.card';
+import type { AdaptiveCard } from '../../../cards/card';
+import type { TrainingService } from '../../../src/training/training.service';
+import type { BotDeps } from '../../deps';
+import { sendCard } from '../../reply';
+import { answerCard, personOf } from './training-turn';
+
+const SHOWN = 10;
+
+/** The practitioner's sessions card: upcoming sessions (optionally one course), their own booking on each. */
+export async function sessionsCard(svc: TrainingService, personId: string, courseId?: string, notice?: CardNotice): Promise<AdaptiveCard> {
+  const [all, views] = await Promise.all([svc.upcoming({ limit: 200 }), svc.upcoming({ courseId, personId, limit: SHOWN + 1 })]);
+  const courses = new Map<string, string>();
+  for (const v of all) courses.set(v.session.courseId, v.session.courseName);
+  const list = [...courses.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  return buildTrainingSessionsCard({ views: views.slice(0, SHOWN), courses: list, courseId: courseId || undefined, notice, more: views.length > SHOWN });
+}
+
+export async function myTrainingCard(svc: TrainingService, personId: string, notice?: CardNotice): Promise<AdaptiveCard> {
+  return buildMyTrainingCard({ views: await svc.myBookings(personId), notice });
+}
+
+/** `training` (and natural phrasing): upcoming sessions. `training <words>` filters by a course whose name has them. */
+export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: TrainingService, filterWords?: string): Promise<void> {
+  let courseId: string | undefined;
+  let notice: CardNotice | undefined;
+  const words = filterWords?.trim().toLowerCase();
+  if (words) {
+    const courses = await svc.listCourses();
+    const hit = courses.find((c) => c.name.toLowerCase() === words) ?? courses.find((c) => c.name.toLowerCase().includes(words));
+    if (hit) courseId = hit.id;
+    else notice = { tone: 'warning', text: 'I could not find a course by that name, so here is everything coming up.' };
+  }
+  await sendCard(ctx, await sessionsCard(svc, personOf(ctx).id, courseId, notice), 'Upcoming training');
+}
+
+/** The course filter (and the Training button of the help card). */
+export async function submitFilter(ctx: TurnContext, _deps: BotDeps, svc: TrainingService, data: Record<string, unknown>): Promise<void> {
+  const parsed = trainingFilterSchema.safeParse(data);
+  const courseId = parsed.success ? parsed.data.courseId || undefined : undefined;
+  const card = await sessionsCard(svc, personOf(ctx).id, courseId);
+  // The filter re-renders its own card; the help card's Training button opens a new one.
+  await answerCard(ctx, card, parsed.success && parsed.data.verb === 'trainingFilter');
+}
+
+export async function showMyTraining(ctx: TurnContext, _deps: BotDeps, svc: TrainingService): Promise<void> {
+  await sendCard(ctx, await myTrainingCard(svc, personOf(ctx).id), 'My training');
+}

@@ -1,0 +1,37 @@
+import type { TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '../../../cards/card';
+import type { CardNotice } from '../../../cards/training-sessions.card';
+import { ConflictError, UserInputError } from '../../../src/errors';
+import type { Person } from '../../../src/training/training.types';
+import type { BotDeps } from '../../deps';
+import { replaceSubmittedCard, sendCard } from '../../reply';
+
+/** The person acting: Entra object id (the Teams user id where a client sends none) and display name. */
+export function personOf(ctx: TurnContext): Person {
+  const from = ctx.activity.from;
+  return { id: from?.aadObjectId ?? from?.id ?? '', name: from?.name ?? '' };
+}
+
+/** True for trainers; otherwise logs the refusal with ids only and tells the person politely. */
+export async function requireTrainer(ctx: TurnContext, deps: BotDeps, action: string): Promise<boolean> {
+  const aad = ctx.activity.from?.aadObjectId;
+  if (await deps.roles.has('trainer', aad).catch(() => false)) return true;
+  deps.logger.info({ activityId: ctx.activity.id, user: aad, action }, 'refused');
+  await ctx.sendActivity('Sorry, only CSCP trainers can do that. Type **training** to see and book sessions.');
+  return false;
+}
+
+/** Maps an expected failure to a notice on the card; anything else is logged (ids only) and apologised for. */
+export function noticeFor(ctx: TurnContext, deps: BotDeps, e: unknown, action: string): CardNotice {
+  if (e instanceof UserInputError || e instanceof ConflictError) return { tone: 'attention', text: e.message };
+  deps.logger.error({ activityId: ctx.activity.id, action, err: (e as Error)?.name, msg: (e as Error)?.message?.slice(0, 120) }, 'training action failed');
+  return { tone: 'attention', text: 'Sorry, that could not be saved just now, so nothing was changed. Please try again in a moment.' };
+}
+
+/** A card answer to a card button: in place when it came from a card, as a new message otherwise. */
+export async function answerCard(ctx: TurnContext, card: AdaptiveCard, fromCard: boolean): Promise<void> {
+  if (fromCard && ctx.activity.replyToId) await replaceSubmittedCard(ctx, card);
+  else await sendCard(ctx, card);
+}
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
