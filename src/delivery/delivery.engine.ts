@@ -249,7 +249,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
           const found = await store.findClaimable(jobId, cursor, room, clock.now().getTime());
           if (found.length) {
             cursor = found[found.length - 1].rowKey;
-            const claimed = await store.claim(found, workerId, leaseUntil());
+            const claimed = await store.claim(found, workerId, leaseUntil(), clock.now().getTime());
             for (const row of claimed) {
               const task: Promise<void> = processRow(row, buildMessage, runOpts, summary)
                 .catch((e) => logger.error({ jobId, recipient: row.recipientKey, err: (e as Error).message }, 'delivery row failed'))

@@ -134,7 +134,7 @@ export class OutboxStore {
    * batch transaction (atomic: all or nothing); when another worker got any row first, claims one by
    * one and keeps the winners. Returns the claimed rows with their new ETags.
    */
-  async claim(rows: OutboxRow[], workerId: string, claimedUntil: string): Promise<OutboxRow[]> {
+  async claim(rows: OutboxRow[], workerId: string, claimedUntil: string, nowMs: number): Promise<OutboxRow[]> {
     if (!rows.length) return [];
     const patch = { status: 'claimed' as OutboxStatus, claimedBy: workerId, claimedUntil };
     try {
@@ -149,8 +149,22 @@ export class OutboxStore {
     } catch (e) {
       if (!isPreconditionFailed(e) && !isConflict(e) && !isBatchConflict(e)) throw e;
     }
-    const one = await Promise.all(rows.map((r) => this.update(r, patch)));
-    return one.filter((r): r is OutboxRow => r !== undefined);
+    // Another worker is in this range. Re-read it once and claim what is still open in one batch; anything
+    // lost again is left to that worker (or to the end-of-partition sweep) instead of 100 doomed writes.
+    const fresh = (
+      await Promise.all(rows.slice(0, 100).map((r) => this.table.getEntity<OutboxRow>(r.partitionKey, r.rowKey).catch(() => undefined)))
+    ).filter((r): r is OutboxRow & { etag: string } => Boolean(r) && isOpen(r as OutboxRow, new Date(nowMs).toISOString()));
+    if (!fresh.length) return [];
+    try {
+      const res = await this.table.submitTransaction(
+        fresh.map((r) => ['update', { partitionKey: r.partitionKey, rowKey: r.rowKey, ...patch }, 'Merge', { etag: r.etag }] as TransactionAction),
+      );
+      const etags = new Map(res.subResponses.map((s) => [s.rowKey, s.etag]));
+      return fresh.map((r) => ({ ...(r as OutboxRow), ...patch, etag: etags.get(r.rowKey) ?? '' })).filter((r) => r.etag);
+    } catch (e) {
+      if (!isPreconditionFailed(e) && !isConflict(e) && !isBatchConflict(e)) throw e;
+      return [];
+    }
   }
 
   /** ETag-conditional merge; undefined when someone else changed the row first. */
@@ -185,6 +199,11 @@ export class OutboxStore {
       yield page as Partial<OutboxRow>[];
     }
   }
+}
+
+/** Still claimable at `nowIso`: pending, or claimed under a lease that has run out. */
+function isOpen(r: OutboxRow, nowIso: string): boolean {
+  return r.status === 'pending' || (r.status === 'claimed' && (r.claimedUntil ?? '') < nowIso);
 }
 
 function statusIs(e: unknown, code: number): boolean {

@@ -65,8 +65,8 @@ describe('delivery engine on Azurite', () => {
   it('two engines on the same outbox send each row exactly once', async () => {
     const n = new CaptureNotifier();
     // Paced so the run lasts long enough for both to compete for rows the whole way through.
-    const a = engine(n, { workerId: 'A', ratePerSecond: 200 });
-    const b = engine(n, { workerId: 'B', ratePerSecond: 200 });
+    const a = engine(n, { workerId: 'A', ratePerSecond: 100 });
+    const b = engine(n, { workerId: 'B', ratePerSecond: 100 });
     await a.enqueue('job-two', recipients(300));
     const [sa, sb] = await Promise.all([a.run('job-two', msg), b.run('job-two', msg)]);
     expect(n.sends).toHaveLength(300);
