@@ -18,10 +18,10 @@ export const bookingActionSchema = z
   .strip();
 export type BookingAction = z.infer<typeof bookingActionSchema>;
 
-/** The course filter on the sessions card ('' means all courses). */
+/** The course filter on the sessions card ('all', or none, means all courses). */
 export const trainingFilterSchema = z
   .object({
     verb: z.enum([TRAINING_VERBS.filter, TRAINING_VERBS.list]),
-    courseId,
+    courseId: courseId.transform((c) => (c && c !== 'all' ? c : undefined)),
   })
   .strip();

@@ -3,6 +3,9 @@ import { adaptiveCard, escapeCardText, fieldError, heading, submitAction, text, 
 import { noticeBlock, type CardNotice } from './training-sessions.card';
 import { TRAINING_VERBS } from './training-session.block';
 
+/** The "add a new course" choice (a ChoiceSet value may not be empty). */
+export const NEW_COURSE = 'new';
+
 const KIND: Record<Course['kind'], string> = { course: 'course', 'e-learning': 'e-learning', 'learning event': 'learning event' };
 
 /** The course catalogue for trainers: each course with where it came from, an edit box, and an "add course" form. */
@@ -20,8 +23,8 @@ export function buildCoursesCard(input: { courses: Course[]; notice?: CardNotice
       type: 'Input.ChoiceSet',
       id: 'courseId',
       label: 'Course to rename (leave empty to add a new one)',
-      value: typeof input.values?.courseId === 'string' ? input.values.courseId : '',
-      choices: [{ title: '(new course)', value: '' }, ...input.courses.map((c) => ({ title: c.name, value: c.id }))],
+      value: typeof input.values?.courseId === 'string' ? input.values.courseId : NEW_COURSE,
+      choices: [{ title: '(new course)', value: NEW_COURSE }, ...input.courses.map((c) => ({ title: c.name, value: c.id }))],
     },
     { type: 'Input.Text', id: 'name', label: 'Course name', maxLength: 120, isRequired: true, errorMessage: 'Give the course a name.', value: typeof input.values?.name === 'string' ? input.values.name : '' },
     ...fieldError(err.name, 'name'),

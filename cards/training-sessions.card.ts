@@ -2,6 +2,9 @@ import type { Course, SessionView } from '../src/training/training.types';
 import { adaptiveCard, escapeCardText, heading, submitAction, text, type AdaptiveCard, type CardElement } from './card';
 import { sessionBlock, TRAINING_VERBS } from './training-session.block';
 
+/** The filter's "all courses" choice (a ChoiceSet value may not be empty). */
+export const ALL_COURSES = 'all';
+
 export interface CardNotice {
   text: string;
   tone: 'good' | 'warning' | 'attention';
@@ -42,9 +45,8 @@ export function buildTrainingSessionsCard(input: SessionsCardInput): AdaptiveCar
               type: 'Input.ChoiceSet',
               id: 'courseId',
               label: 'Course',
-              value: input.courseId ?? '',
-              placeholder: 'All courses',
-              choices: [{ title: 'All courses', value: '' }, ...input.courses.map((c) => ({ title: c.name, value: c.id }))],
+              value: input.courseId ?? ALL_COURSES,
+              choices: [{ title: 'All courses', value: ALL_COURSES }, ...input.courses.map((c) => ({ title: c.name, value: c.id }))],
             },
           ],
         },

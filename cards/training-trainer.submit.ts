@@ -31,7 +31,11 @@ export const remindSubmitSchema = z
 export const courseSubmitSchema = z
   .object({
     verb: z.literal(TRAINING_VERBS.courseSave),
-    courseId: z.string().regex(/^[a-z0-9-]{1,80}$/).optional().or(z.literal('').transform(() => undefined)),
+    courseId: z
+      .string()
+      .regex(/^[a-z0-9-]{0,80}$/)
+      .optional()
+      .transform((c) => (c && c !== 'new' ? c : undefined)),
     name: z.string({ error: 'Give the course a name.' }).trim().min(3, 'Between 3 and 120 characters.').max(120, 'Between 3 and 120 characters.'),
     description: z.string().trim().max(500, 'At most 500 characters.').optional(),
   })

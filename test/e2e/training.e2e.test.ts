@@ -146,6 +146,21 @@ describe('training over HTTP (real server, Azurite, capture connector)', () => {
     expect(json(mine)).toContain('Booked ✓');
   });
 
+  it('natural phrasing opens the sessions card; the course filter re-renders it in place', async () => {
+    await t.say(p2, 'can I book a place on a training course please');
+    const card = cardOf(last(p2));
+    expect(card.body[0].text).toBe('Upcoming multi-agency training');
+    expect(json(card)).toContain('Booked ✓');
+    await t.say(p2, 'show my bookings');
+    expect(cardOf(last(p2)).body[0].text).toBe('My training');
+    await t.say(p2, 'training');
+    const listMsg = last(p2);
+    await t.submit(p2, { verb: 'trainingFilter', courseId: 'five-to-thrive' }, listMsg.id);
+    const put = t.connector.activities.filter((a) => a.method === 'PUT' && a.activityId === listMsg.id).pop()!;
+    expect(json(cardOf(put))).toContain('No upcoming sessions of this course yet.');
+    expect(validateCard(cardOf(put))).toEqual([]);
+  });
+
   it('the trainer sees bookings per session and gets the attendee list as a card and a CSV file', async () => {
     await t.say(trainer, 'training list');
     const list = cardOf(last(trainer));

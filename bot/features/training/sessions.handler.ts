@@ -14,6 +14,10 @@ export async function sessionsCard(svc: TrainingService, personId: string, cours
   const [all, views] = await Promise.all([svc.upcoming({ limit: 200 }), svc.upcoming({ courseId, personId, limit: SHOWN + 1 })]);
   const courses = new Map<string, string>();
   for (const v of all) courses.set(v.session.courseId, v.session.courseName);
+  if (courseId && !courses.has(courseId)) {
+    const c = await svc.getCourse(courseId); // a course with nothing coming up still names the filter
+    if (c) courses.set(c.id, c.name);
+  }
   const list = [...courses.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
   return buildTrainingSessionsCard({ views: views.slice(0, SHOWN), courses: list, courseId: courseId || undefined, notice, more: views.length > SHOWN });
 }
