@@ -29,7 +29,7 @@ export interface DigestServiceDeps {
   /** Finds a conversation reference when a subscription row has none. */
   conversations?: RecipientDirectory;
   render: DigestRenderer;
-  /** Called once per digest after it has been sent: connect the knowledge service's ingestion here. */
+  /** Called once per digest when its delivery starts (before the first card): connect the knowledge service's ingestion here. */
   onPublished?(digest: DigestRecord, content: { markdown: string }): void | Promise<void>;
   progressIntervalMs?: number;
   instanceId?: string;
@@ -165,6 +165,15 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
         await enqueueAll(d);
         d = await transition(d.id, () => ({ patch: { enqueuedAt: nowIso() } }), (x) => x);
       }
+      // Ingest before the first card goes out, so "Ask me about this" finds the newsletter from the start.
+      if (!d.ingestedAt && deps.onPublished) {
+        try {
+          await deps.onPublished(d, { markdown: await store.body(d.id) });
+          d = await transition(d.id, () => ({ patch: { ingestedAt: nowIso() } }), (x) => x);
+        } catch (e) {
+          logger.error({ digestId: d.id, err: (e as Error).message }, 'newsletter ingestion failed; sending anyway');
+        }
+      }
       const message = render.digest(d);
       const card = d;
       ticker = setInterval(() => void showProgress(card), progressIntervalMs);
@@ -199,13 +208,6 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       if (!finished) return;
       logger.info({ digestId: d.id, ...counts }, 'digest sent');
       await showProgress(finished, p);
-      if (deps.onPublished) {
-        try {
-          await deps.onPublished(finished, { markdown: await store.body(d.id) });
-        } catch (e) {
-          logger.error({ digestId: d.id, err: (e as Error).message }, 'newsletter ingestion after send failed');
-        }
-      }
     } finally {
       if (ticker) clearInterval(ticker);
       clearInterval(renew);

@@ -27,6 +27,7 @@ interface Row {
   sendStartedAt?: string;
   enqueuedAt?: string;
   finishedAt?: string;
+  ingestedAt?: string;
   cancelledBy?: string;
   cancelledAt?: string;
   jobId?: string;
@@ -77,7 +78,7 @@ export class DigestStore {
     const filter = select?.statuses?.length
       ? `PartitionKey eq '${PK}' and (${select.statuses.map((s) => `status eq '${s}'`).join(' or ')})`
       : `PartitionKey eq '${PK}'`;
-    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'cancelledBy', 'cancelledAt', 'jobId', 'progressCardJson', 'countsJson'];
+    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId', 'progressCardJson', 'countsJson'];
     const out: DigestRecord[] = [];
     for await (const e of this.table.listEntities<Row>({ queryOptions: { filter, select: props } })) out.push(fromRow(e.rowKey as string, e as Row, e.etag));
     return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -86,7 +87,7 @@ export class DigestStore {
 
 function toRow(d: Partial<DigestRecord>): Partial<Row> {
   const r: Partial<Row> = {};
-  const copy = ['title', 'published', 'url', 'intro', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'cancelledBy', 'cancelledAt', 'jobId'] as const;
+  const copy = ['title', 'published', 'url', 'intro', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId'] as const;
   for (const k of copy) if (k in d) (r as Record<string, unknown>)[k] = d[k] ?? '';
   if (d.items) r.itemsJson = JSON.stringify(d.items);
   if ('progressCard' in d) r.progressCardJson = d.progressCard ? JSON.stringify(d.progressCard) : '';
@@ -115,6 +116,7 @@ function fromRow(id: string, r: Row, etag?: string): DigestRecord {
     sendStartedAt: opt(r.sendStartedAt),
     enqueuedAt: opt(r.enqueuedAt),
     finishedAt: opt(r.finishedAt),
+    ingestedAt: opt(r.ingestedAt),
     cancelledBy: opt(r.cancelledBy),
     cancelledAt: opt(r.cancelledAt),
     jobId: opt(r.jobId),

@@ -28,6 +28,8 @@ export interface DigestRecord {
   /** Set once every subscriber has an outbox row. */
   enqueuedAt?: string;
   finishedAt?: string;
+  /** When the newsletter went into the guidance index (onPublished), so a resumed delivery does not repeat it. */
+  ingestedAt?: string;
   cancelledBy?: string;
   cancelledAt?: string;
   /** The outbox job id (one per digest, so a second Send finds the same job). */

@@ -69,11 +69,11 @@ describe('digest service on Azurite', () => {
     expect(await s.subscriptions.count('channel')).toBe(1);
   });
 
-  it('sends one card per subscriber (users and a channel), double Send makes one job, then reports and ingests once', async () => {
+  it('sends one card per subscriber (users and a channel), double Send makes one job, ingests once before sending, then reports', async () => {
     const clock = new ManualClock('2026-10-20T10:00:00Z');
     const n = new CaptureNotifier();
     const published: string[] = [];
-    const s = service(n, clock, { onPublished: (d) => void published.push(d.id) });
+    const s = service(n, clock, { onPublished: (d) => void published.push(`${d.id}:${n.sends.length}`) });
     await subscribeUsers(s, ['a', 'b', 'c', 'gone']);
     await s.unsubscribe({ kind: 'user', key: 'gone' });
     await s.subscribe({ kind: 'channel', key: '19:chan@thread.tacv2', target: target('19:chan@thread.tacv2') });
@@ -92,7 +92,8 @@ describe('digest service on Azurite', () => {
     expect(report.digest.status).toBe('sent');
     expect(report.digest.counts).toMatchObject({ total: 4, sent: 4, failed: 0 });
     expect(report.progress).toMatchObject({ sent: 4, pending: 0, done: true });
-    expect(published).toEqual([d.id]);
+    expect(published).toEqual([`${d.id}:0`]); // ingested once, before the first card went out
+    expect((await s.get(d.id))?.ingestedAt).toBeDefined();
     // the admin's card was replaced in place, ending with the delivery report
     expect(n.updates.length).toBeGreaterThan(0);
     expect(n.updates.every((u) => u.activityId === 'preview-1')).toBe(true);
