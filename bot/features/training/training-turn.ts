@@ -24,7 +24,7 @@ export async function requireTrainer(ctx: TurnContext, deps: BotDeps, action: st
 /** Maps an expected failure to a notice on the card; anything else is logged (ids only) and apologised for. */
 export function noticeFor(ctx: TurnContext, deps: BotDeps, e: unknown, action: string): CardNotice {
   if (e instanceof UserInputError || e instanceof ConflictError) return { tone: 'attention', text: e.message };
-  deps.logger.error({ activityId: ctx.activity.id, action, err: (e as Error)?.name, msg: (e as Error)?.message?.slice(0, 120) }, 'training action failed');
+  deps.logger.error({ activityId: ctx.activity.id, action, err: (e as Error)?.name }, 'training action failed');
   return { tone: 'attention', text: 'Sorry, that could not be saved just now, so nothing was changed. Please try again in a moment.' };
 }
 
