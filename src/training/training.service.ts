@@ -96,17 +96,32 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
   }
   const started = (s: TrainingSession) => new Date(s.startUtc).getTime() <= clock.now().getTime();
 
+  // Writes to one session queue up inside this instance, so a rush of clicks on one session does not
+  // spin on the ETag; across instances the ETag still decides, with jittered retries.
+  const queues = new Map<string, Promise<unknown>>();
+  function serially<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = queues.get(sessionId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    queues.set(sessionId, next);
+    void next.catch(() => undefined).finally(() => {
+      if (queues.get(sessionId) === next) queues.delete(sessionId);
+    });
+    return next;
+  }
+
   /** Re-reads and retries when a conditional write loses a race (another click, another instance). */
-  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; attempt < 12; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (!(e instanceof StaleWriteError)) throw e;
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
+  async function withRetry<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    return serially(sessionId, async () => {
+      for (let attempt = 0; attempt < 30; attempt++) {
+        try {
+          return await fn();
+        } catch (e) {
+          if (!(e instanceof StaleWriteError)) throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 10 * 2 ** Math.min(attempt, 5))));
+        }
       }
-    }
-    throw new ConflictError('Many people are booking this session right now; please try again.');
+      throw new ConflictError('Many people are booking this session right now; please try again.');
+    });
   }
 
   async function waitingPlace(sessionId: string, personId: string): Promise<number | undefined> {
@@ -228,7 +243,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       if (!course) throw new UserInputError('Please choose a course.', { courseId: 'Choose a course.' });
       const checked = checkSessionInput(input, clock.now());
       const why = reason.trim().slice(0, 500);
-      const result = await withRetry(async () => {
+      const result = await withRetry(id, async () => {
         const s = await mustGet(id);
         if (s.status === 'cancelled') throw new UserInputError('This session was cancelled, so it can no longer be changed.');
         if (started(s)) throw new UserInputError('This session has already started, so it can no longer be changed.');
@@ -275,7 +290,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     async cancelSession(id, reason, by) {
       const why = reason.trim().slice(0, 500);
       if (!why) throw new UserInputError('Please give a reason: everyone booked is told.', { reason: 'Tell the people booked why it is cancelled.' });
-      const res = await withRetry(async () => {
+      const res = await withRetry(id, async () => {
         const s = await mustGet(id);
         if (s.status === 'cancelled') return { session: s, changed: false };
         if (started(s)) throw new UserInputError('This session has already started, so it can no longer be cancelled.');
@@ -314,7 +329,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
 
     async book(sessionId, person) {
       const personId = person.id;
-      const res = await withRetry(async () => {
+      const res = await withRetry(sessionId, async () => {
         const s = await mustGet(sessionId);
         if (s.status === 'cancelled') throw new UserInputError('Sorry, this session has been cancelled, so it cannot be booked.');
         if (started(s)) throw new UserInputError('This session has already started, so it can no longer be booked.');
@@ -345,7 +360,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     },
 
     async cancelBooking(sessionId, personId) {
-      const res = await withRetry(async () => {
+      const res = await withRetry(sessionId, async () => {
         const s = await mustGet(sessionId);
         const b = await sessions.getBooking(sessionId, personId);
         if (!b || b.status === 'cancelled') return { outcome: 'not-booked' as const, s, promoted: [] as Booking[] };

@@ -99,10 +99,11 @@ describe('training service on Azurite', () => {
       ]);
     });
 
-    it('holds capacity under concurrent bookings: the counter matches the rows', async () => {
-      const { service } = rig(tables, new ManualClock('2026-03-01T10:00:00Z'));
-      const { session } = await service.createSession(sessionInput({ capacity: 3 }), trainer, rid());
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => service.book(session.id, person(100 + i))));
+    it('holds capacity under concurrent bookings on two instances: the counter matches the rows', async () => {
+      const clock = new ManualClock('2026-03-01T10:00:00Z');
+      const [a, b] = [rig(tables, clock, undefined, 'one'), rig(tables, clock, undefined, 'two')];
+      const { session } = await a.service.createSession(sessionInput({ capacity: 3 }), trainer, rid());
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).service.book(session.id, person(100 + i))));
       expect(results.filter((r) => r.outcome === 'booked')).toHaveLength(3);
       expect(results.filter((r) => r.outcome === 'waiting')).toHaveLength(9);
       const rows = await store.bookings(session.id);
