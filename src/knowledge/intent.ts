@@ -33,8 +33,13 @@ const POLITE = /\b(?:please|pls|plz|thanks|thank you|cheers|ta)\b/g;
 const NEWSLETTER = '(?:the\\s+)?(?:cscp\\s+|partnership\\s+|practitioner\\s+)?(?:newsletters?|digests?|updates|bulletins?|mailing list)';
 
 const RULES: { intent: Intent; re: RegExp }[] = [
-  { intent: 'help', re: /^(?:what can (?:you|u) do|what do you do|how do (?:i|you) use (?:you|this bot|this)|what are your commands|show (?:me )?(?:the )?(?:help|commands|menu)|who are you|what is this bot)\b/ },
-  { intent: 'unsubscribe', re: new RegExp(`\\b(?:unsubscribe|opt out|stop (?:sending|getting|receiving)|take me off|remove me from|cancel my subscription)\\b.*|\\bunsubscribe\\b`) },
+  { intent: 'help', re: /^(?:can you help(?: me)?|what are you for|what can (?:you|u|this bot) do|what do you do|how do (?:i|you) use (?:you|this bot|this)|what are your commands|show (?:me )?(?:the )?(?:help|commands|menu)|who are you|what is this bot)\b/ },
+  {
+    intent: 'unsubscribe',
+    re: new RegExp(
+      `\\b(?:unsubscribe|opt out|stop (?:sending|getting|receiving)|take me off|remove me from|cancel my subscription)\\b.*|\\bunsubscribe\\b|\\bi (?:no longer|don't|do not) want (?:to (?:get|receive) )?${NEWSLETTER}`,
+    ),
+  },
   { intent: 'my-subscriptions', re: /\b(?:am i (?:subscribed|signed up)|what am i subscribed to|(?:show|list|check) (?:me )?my subscriptions?|my subscriptions?)\b/ },
   {
     intent: 'subscribe',
@@ -45,11 +50,11 @@ const RULES: { intent: Intent; re: RegExp }[] = [
   { intent: 'my-training', re: /\b(?:my (?:training )?bookings?|my training|(?:what|which) (?:courses|sessions|training) (?:am i|have i) (?:booked|registered|signed up)|cancel my (?:booking|place)|am i booked)\b/ },
   {
     intent: 'training',
-    re: /^(?:(?:can|could) (?:i|you)|i(?:'d| would)? (?:like|want) to|please|how (?:do|can) i)?\s*(?:book|register|sign up|enrol|reserve)\b.*\b(?:training|course|session|workshop|place)\b|\b(?:show|list|see) (?:me )?(?:the )?(?:upcoming |available |next )?(?:training|courses|sessions)\b|^(?:upcoming|available|next) (?:training|courses|sessions)\b|\bbook (?:me )?(?:on|onto|a place)\b/,
+    re: /^(?:(?:can|could) (?:i|you)|i(?:'d| would)? (?:like|want) to|please|how (?:do|can) i)?\s*(?:book|register|sign up|enrol|reserve)\b.*\b(?:training|course|session|workshop|place)\b|\b(?:show|list|see) (?:me )?(?:the )?(?:upcoming |available |next )?(?:training|courses|sessions)\b|^(?:upcoming|available|next) (?:training|courses|sessions)\b|^(?:what|which) (?:training|courses|sessions|training sessions|training courses) (?:are|is) (?:coming up|upcoming|available|running|on offer)\b|\bbook (?:me )?(?:on|onto|a place)\b/,
   },
   {
     intent: 'survey',
-    re: /\b(?:send|share|give|get|need|want|have|show|forward)\b.*\b(?:parent|carer|family|families)?\s*(?:and |\/ ?)?(?:carer\s+)?survey\b.*\b(?:link|qr|code|card|url)\b|\bsurvey (?:link|qr|card|url)\b|^(?:the )?(?:parent|parents|parent carer|parent and carer)(?:'s)? survey$/,
+    re: /\b(?:send|share|give|get|need|want|have|show|forward)\b.*\b(?:parent|carer|family|families)?\s*(?:and |\/ ?)?(?:carer\s+)?survey\b.*\b(?:link|qr|code|card|url)\b|\bsurvey (?:link|qr|card|url)\b|\b(?:send|give|get|need|want|show)\b.*\b(?:link|qr(?: code)?|url)\b.*\bsurvey\b|\bshare\b.*\bsurvey\b.*\b(?:with|to)\b.*\b(?:family|families|parents?|carers?)\b|^(?:the )?(?:parent|parents|parent carer|parent and carer)(?:'s)? survey$/,
   },
   { intent: 'my-escalations', re: /\b(?:my escalations?|(?:status|progress) of my escalation|escalations? i (?:raised|made|opened)|check (?:on )?my escalation)\b/ },
   {

@@ -1,3 +1,5 @@
+import { stem } from '../search/analyzer';
+
 /**
  * Everyday English words. A question word that is missing from the guidance only counts as a
  * "key term not covered" when it is not one of these (paraphrases use everyday words freely).
@@ -26,3 +28,10 @@ export const COMMON_WORDS = new Set(
     .split(/\s+/)
     .filter(Boolean),
 );
+
+const COMMON_STEMS = new Set([...COMMON_WORDS].map((w) => stem(w)));
+
+/** An everyday word in any of its forms ("running" as well as "run"). */
+export function isCommonWord(word: string): boolean {
+  return COMMON_WORDS.has(word) || COMMON_STEMS.has(stem(word));
+}

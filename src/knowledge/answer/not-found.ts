@@ -1,7 +1,7 @@
 import { analyze } from '../search/analyzer';
 import { splitSentences } from '../chunker';
 import { DURATION_UNITS, type AnalyzedQuery, type Concept, type DurationUnit } from '../search/query-analyzer';
-import { COMMON_WORDS } from './common-words';
+import { isCommonWord } from './common-words';
 import type { SearchHit, SearchIndex } from '../search/search-index';
 
 const PHONE = /(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\b(?:999|111|116 ?\d{3})\b/;
@@ -11,7 +11,7 @@ const ADDRESS_OR_LINK = /https?:\/\/|www\.|\b[A-Z]{1,2}\d{1,2}[A-Z]? ?\d[A-Z]{2}
 export interface Confidence {
   found: boolean;
   /** Why the guidance was judged not to answer (for logs and tests). */
-  reason?: 'no-match' | 'low-coverage' | 'rare-terms-missing' | 'no-contact-detail' | 'no-duration' | 'named-thing-missing' | 'other-edition';
+  reason?: 'no-match' | 'low-coverage' | 'rare-terms-missing' | 'no-contact-detail' | 'no-duration' | 'no-fact' | 'named-thing-missing' | 'other-edition' | 'other-section';
   coverage: number;
   missingRare: string[];
 }
@@ -47,7 +47,7 @@ export function judgeConfidence(q: AnalyzedQuery, hits: SearchHit[], index: Sear
   const missingRare = primary.filter(
     (c) =>
       weightOf(c) >= maxIdf * NOT_FOUND_THRESHOLDS.rareIdfShare &&
-      !COMMON_WORDS.has(c.surface) &&
+      !isCommonWord(c.surface) &&
       !/\d/.test(c.surface) &&
       c.surface.length > 2 &&
       top.every((h) => h.missing.includes(c.surface)),
@@ -56,15 +56,27 @@ export function judgeConfidence(q: AnalyzedQuery, hits: SearchHit[], index: Sear
   const missingShare = missingRare.reduce((a, c) => a + weightOf(c), 0) / total;
   const base = { coverage, missingRare: missingRare.map((c) => c.surface) };
 
+  // The distinctive things the question is about (not "phone", "weeks", "how many"): a fact of the asked
+  // kind only answers it when it sits next to one of them.
+  const topical = (ignore: Set<string>) =>
+    primary.filter((c) => weightOf(c) >= maxIdf * 0.3 && !isCommonWord(c.surface) && !c.alternatives[0].terms.every((t) => ignore.has(t)));
+
   const detail = q.wantsContact === 'phone' ? PHONE : q.wantsContact === 'email' ? EMAIL : q.wantsContact === 'address' ? ADDRESS_OR_LINK : undefined;
-  if (detail && !top.some((h) => detail.test(h.chunk.text))) {
+  if (detail && !top.some((h) => hasFactAbout(h, detail, topical(CONTACT_WORDS), 'line'))) {
     return { found: false, reason: 'no-contact-detail', ...base };
   }
   // A length of time asked for ("how many weeks' notice") needs one in a fitting unit: "two years ago"
   // in a case study does not answer a notice period.
-  if (q.wantsDuration && !top.some((h) => hasDurationAbout(q, h.chunk.text, (c) => weightOf(c) >= maxIdf * 0.3 && !COMMON_WORDS.has(c.surface)))) {
+  const duration = q.wantsDuration && (q.wantsDuration.since ? SINCE : durationPattern(q.wantsDuration.unit));
+  if (duration && !top.some((h) => hasFactAbout(h, duration, topical(TIME_WORDS), 'sentence'))) {
     return { found: false, reason: 'no-duration', ...base };
   }
+  if (q.wantsFact && !top.some((h) => hasFactAbout(h, FACT_PATTERNS[q.wantsFact!], topical(FACT_WORDS), 'sentence'))) {
+    return { found: false, reason: 'no-fact', ...base };
+  }
+  // "Section 47": passages about section 11 audits do not answer it.
+  const section = q.sections.find((n) => !top.some((h) => new RegExp(`\\b(?:section|s\\.?)\\s?(?:\\d+\\s?/\\s?)*${n}\\b`, 'i').test(h.chunk.text)));
+  if (section) return { found: false, reason: 'other-section', ...base };
   // An acronym or name typed in capitals is what the question is about; if no top passage mentions
   // it (or its expansion), the passages are about something else.
   const named = q.concepts.filter((c) => c.primary && q.entities.some((e) => c.surface === e || c.surface === `${e}s`));
@@ -87,21 +99,33 @@ function durationPattern(unit?: DurationUnit): RegExp {
   return new RegExp(`\\b${COUNT}[\\s-]+(?:working[\\s-]+|calendar[\\s-]+|clear[\\s-]+)?(?:${units.join('|')})s?\\b`, 'i');
 }
 
-const TIME_WORDS = new Set(['long', 'mani', 'notic', 'period', 'time', ...DURATION_UNITS]);
+const SINCE = new RegExp(`${durationPattern().source}|\\b(?:since|launched|started|began|established|set up|introduced|created)\\b|\\b(?:19|20)\\d\\d\\b`, 'i');
+const TIME_WORDS = new Set(['long', 'mani', 'notic', 'period', 'time', 'deadlin', 'run', 'been', 'go', ...DURATION_UNITS]);
+const CONTACT_WORDS = new Set(['phone', 'telephon', 'tel', 'mobil', 'number', 'contact', 'detail', 'email', 'e', 'mail', 'address', 'call', 'ring', 'line', 'websit', 'web', 'site', 'postcod']);
+const FACT_WORDS = new Set(['age', 'old', 'minimum', 'maximum', 'legal', 'cost', 'price', 'fee', 'charg', 'pay', 'much']);
+const FACT_PATTERNS: Record<NonNullable<AnalyzedQuery['wantsFact']>, RegExp> = {
+  age: /\b(?:aged?|under(?: the age of)?|over(?: the age of)?|from|between)\s+\d{1,2}\b|\b\d{1,2}\s*(?:years? old|yrs? old|-year-old|\+)|\b(?:KS\s?\d|key stages?\s?\d|early years|year \d{1,2}|under[- ]?\d{1,2}s)\b/i,
+  // A price, not any sum of money: a budget contribution is not what a course costs.
+  cost: /£\s?\d[^.]{0,40}\b(?:per|each|a head|fee|cost|charge)|\b(?:costs?|fees?|price|charged?)\b[^.]{0,40}£\s?\d|\bfree(?: of charge)?\b|\bno (?:charge|cost)\b/i,
+};
 
-/** A sentence with a fitting duration that also mentions something else the question asks about. */
-function hasDurationAbout(q: AnalyzedQuery, text: string, distinctive: (c: Concept) => boolean): boolean {
-  const pattern = durationPattern(q.wantsDuration?.unit);
-  const topical = q.concepts.filter((c) => c.primary && distinctive(c) && !c.alternatives[0].terms.every((t) => TIME_WORDS.has(t)));
-  return text.split('\n').some((line) => {
-    const sentences = splitSentences(line);
-    return sentences.some((sentence, i) => {
-      if (!pattern.test(sentence)) return false;
-      // The sentence before often names the subject ("…Amity e-learning module. The course … takes an hour").
-      const terms = new Set(analyze(`${sentences[i - 1] ?? ''} ${sentence}`));
-      return topical.length === 0 || topical.some((c) => c.alternatives.some((a) => a.terms.every((t) => terms.has(t))));
-    });
-  });
+/**
+ * A fact of the asked kind (matching `pattern`) in a sentence — or a line, for contact details — that,
+ * with the one before it and the passage's headings, mentions one of the question's distinctive things.
+ */
+function hasFactAbout(h: SearchHit, pattern: RegExp, topical: Concept[], unit: 'sentence' | 'line'): boolean {
+  const heading = h.chunk.headingPath.join(' ');
+  const lines = h.chunk.text.split('\n');
+  const pieces = unit === 'line' ? [lines] : lines.map((line) => splitSentences(line));
+  return pieces.some((group) =>
+    group.some((piece, i) => {
+      if (!pattern.test(piece)) return false;
+      if (topical.length === 0) return true;
+      // The piece before often names the subject ("…Amity e-learning module. The course … takes an hour").
+      const terms = new Set(analyze(`${heading} ${group[i - 1] ?? ''} ${piece}`));
+      return topical.some((c) => c.alternatives.some((a) => a.terms.every((t) => terms.has(t))));
+    }),
+  );
 }
 
 const YEAR = /^(?:19|20)\d\d$/;
@@ -111,14 +135,18 @@ const YEAR = /^(?:19|20)\d\d$/;
  * of the name without a year ('undated'), or not of the name at all ('absent').
  */
 function editionState(h: SearchHit, e: AnalyzedQuery['editions'][number]): 'this' | 'other' | 'undated' | 'absent' {
-  const tokens = analyze(`${h.chunk.title}\n${h.chunk.headingPath.join('\n')}\n${h.chunk.text}`);
   let state: 'other' | 'undated' | 'absent' = 'absent';
-  for (let i = 0; i < tokens.length; i++) {
-    if (!e.names.includes(tokens[i])) continue;
-    const years = tokens.slice(i + 1, i + 5).filter((x) => YEAR.test(x));
-    if (years.includes(e.year)) return 'this';
-    if (years.length) state = 'other';
-    else if (state === 'absent') state = 'undated';
+  // Title, each heading and the text apart: a year in the title is not the year of a name in a heading.
+  for (const field of [h.chunk.title, ...h.chunk.headingPath, h.chunk.text]) {
+    const tokens = analyze(field);
+    for (let i = 0; i < tokens.length; i++) {
+      if (!e.names.includes(tokens[i])) continue;
+      // "KCSIE 2023", "the 2024 JTAI", "Working Together to Safeguard Children 2023": a year close by, either side.
+      const years = [...tokens.slice(Math.max(0, i - 3), i), ...tokens.slice(i + 1, i + 5)].filter((x) => YEAR.test(x));
+      if (years.includes(e.year)) return 'this';
+      if (years.length) state = 'other';
+      else if (state === 'absent') state = 'undated';
+    }
   }
   return state;
 }

@@ -39,7 +39,7 @@ const ACUTE = [
   /\b(?:not breathing|unconscious|bleeding heavily|seriously injured|overdosed|has taken an overdose)\b/i,
   /\b(?:is|are) being (?:hurt|hit|beaten|attacked|abused|assaulted|raped|threatened)\b/i,
   /\b(?:is|are)\s+threatening\b|\bthreatening (?:a|an|the)\s+\w+\s+with\b/i,
-  /\b(?:has|have) (?:gone|been) missing\b|\b(?:is|are) (?:now |still )?missing\b|\bwent missing (?:today|tonight|this|earlier|from)\b|\bhas(?:n'?t| not) (?:come|returned|been) (?:home|back)\b|\bhas run away\b|\bran away (?:today|tonight|this|last night|from)\b/i,
+  /\b(?:has|have) (?:gone|been) missing\b|\b(?:is|are) (?:now |still )?missing\b(?!\s+(?:children|kids|young|pupils|students|persons?|people|from education|episodes))|\bwent missing (?:today|tonight|this|earlier|from)\b|\bhas(?:n'?t| not) (?:come|returned|been) (?:home|back)\b|\bhas run away\b|\bran away (?:today|tonight|this|last night|from)\b/i,
 ];
 const DISCLOSURE = [
   /\b(?:just|has just|have just)\s+(?:told|disclosed|said|confided|messaged|texted)\b/i,
@@ -58,7 +58,7 @@ const IMMEDIACY =
 const TOPIC_WORDS =
   '(?:training|course|guidance|guide|policy|policies|procedures?|process|toolkit|resources?|statistics|figures|data|numbers|report|review|strategy|awareness|e-?learning|briefing|leaflet|poster|advice|support|information|framework|plan|pathway|protocol)';
 const TOPIC_QUESTION = new RegExp(
-  `^\\s*(?:what|which|how many|how do (?:i|we|you) (?:recognise|spot|identify)|where can i (?:find|get)|is there|are there|any|who do i contact about)\\b[^?]*\\b${TOPIC_WORDS}\\b|^\\s*how many\\b|^\\s*(?:training|guidance|policy|resources?|advice|information) (?:on|about|for)\\b`,
+  `^\\s*(?:what|which|how many|how do (?:i|we|you) (?:recognise|spot|identify)|where can i (?:find|get)|is there|are there|any|who do i contact about)\\b[^?]*\\b${TOPIC_WORDS}\\b|^\\s*(?:how many|how old|(?:at )?what age)\\b|^\\s*(?:training|guidance|policy|resources?|advice|information) (?:on|about|for)\\b`,
   'i',
 );
 /** "If a child…", "signs that…": a question about what to do in general, not a report of what is happening. */

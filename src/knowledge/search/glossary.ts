@@ -83,6 +83,7 @@ export const SYNONYM_GROUPS: string[][] = [
   ['facebook', 'social media'],
   ['instagram', 'social media'],
   ['council', 'local authority', 'city council', 'coventry city council'],
+  ['scheme', 'schemes', 'initiative', 'initiatives', 'programme', 'project', 'campaign', 'pilot'],
   ['course', 'courses', 'training', 'workshop', 'workshops', 'sessions', 'e-learning', 'learning events'],
   ['contract', 'tender', 'tendered', 're-tendered', 'commissioned', 'commissioning', 'delivered by'],
   ['research', 'evidence', 'library', 'resources', 'information service'],

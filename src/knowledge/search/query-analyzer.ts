@@ -31,7 +31,7 @@ export interface AnalyzedQuery {
    * The question asks for a length of time ("how many weeks' notice", "how long", "notice period");
    * `unit` when it names one. An answer must then show a duration in a fitting unit.
    */
-  wantsDuration?: { unit?: DurationUnit };
+  wantsDuration?: { unit?: DurationUnit; since?: boolean };
   /** Acronyms and names the user typed in capitals ("KCSIE", "LADO"): what the question is about. */
   entities: string[];
   /**
@@ -39,6 +39,10 @@ export interface AnalyzedQuery {
    * last word of an acronym's expansion) and the year. The guidance must speak of that edition.
    */
   editions: { names: string[]; year: string }[];
+  /** Another kind of fact a passage must show to answer: an age ("what age can…"), a cost ("how much does … cost"). */
+  wantsFact?: 'age' | 'cost';
+  /** Numbered legal sections the question names ("section 47", "s17"): the passages must name them too. */
+  sections: string[];
 }
 
 export const DURATION_UNITS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
@@ -67,7 +71,7 @@ const GROUP_TERMS: Alternative[][] = SYNONYM_GROUPS.map((g) => {
 });
 
 const PHONE_ASK =
-  /\b(?:phone|telephone|tel|mobile|contact details?|(?:helpline|phone|contact|team|duty|line|office|direct|emergency) (?:phone )?number|number (?:for|to call|to ring|of the))\b/i;
+  /\b(?:phone|telephone|tel|mobile|contact details?|(?:helpline|phone|contact|team|duty|line|office|direct|emergency) (?:phone )?number|number (?:for|to call|to ring|of the))\b|\b(?:what(?:'s| is)|give me|need|got) (?:the |their |a |an )?(?:[\w'-]+ ){0,4}number\s*\??\s*$/i;
 const EMAIL_ASK = /\be-?mail(?: address)?\b/i;
 const ADDRESS_ASK = /\b(?:postal address|postcode|web ?site address|address of)\b/i;
 
@@ -143,6 +147,8 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
     wantsDuration: durationAsk(raw),
     entities: typedEntities(raw),
     editions: editionsAsked(raw, acronyms),
+    wantsFact: factAsk(raw),
+    sections: [...raw.matchAll(/\bsection\s+(\d{1,3})\b|\b[sS]\.?(\d{1,3})\b/gi)].map((m) => m[1] ?? m[2]),
   };
 }
 
@@ -165,16 +171,29 @@ function durationAsk(q: string): AnalyzedQuery['wantsDuration'] {
   const s = q.toLowerCase();
   const unit = new RegExp(`\\bhow many (?:working |calendar |clear )?${UNIT_WORD}\\b|\\b(?:number of|within|after) (?:how many )?${UNIT_WORD}\\b`).exec(s);
   if (unit) return { unit: (unit[1] ?? unit[2]) as DurationUnit };
+  // "How long has it been running": a start date answers it as well as a length of time.
+  if (/\bhow long (?:has|have|had)\b|\bsince when\b/.test(s)) return { since: true };
   if (/\bhow long\b|\bnotice period\b|\bhow much notice\b|\b(?:time ?limit|time ?scale|timescale|deadline) for\b/.test(s)) return {};
   return undefined;
 }
 
 const NOT_A_TITLE = /^(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter|since|in|of|from|until|before|after|during|year|the|and|or|to|by|for)$/i;
 
+function factAsk(q: string): AnalyzedQuery['wantsFact'] {
+  const s = q.toLowerCase();
+  if (/\b(?:what|which|minimum|maximum|legal|right|youngest|oldest) age\b|\bhow old\b|\bage limit\b/.test(s)) return 'age';
+  if (/\bhow much (?:does|do|is|are|will|would)\b[^?]*\b(?:cost|charge|pay)\b|\b(?:cost|price|fee|charge) (?:of|for)\b|\bis (?:it|there a) (?:free|charge|fee)\b/.test(s)) return 'cost';
+  return undefined;
+}
+
 function editionsAsked(q: string, acronyms: AcronymTable): AnalyzedQuery['editions'] {
   const out: AnalyzedQuery['editions'] = [];
-  for (const m of q.matchAll(/\b([A-Za-z][A-Za-z-]*)\s+((?:19|20)\d\d)\b(?!\s*[-/–]\s*\d)/g)) {
-    const word = m[1];
+  // "KCSIE 2025", "Working Together 2018" and "the 2023 JTAI".
+  const pairs = [
+    ...[...q.matchAll(/\b([A-Za-z][A-Za-z-]*)\s+((?:19|20)\d\d)\b(?!\s*[-/–]\s*\d)/g)].map((m) => [m[1], m[2]] as const),
+    ...[...q.matchAll(/(?<![-/–]\s*)\b((?:19|20)\d\d)\s+([A-Z][A-Za-z-]*)\b/g)].map((m) => [m[2], m[1]] as const),
+  ];
+  for (const [word, year] of pairs) {
     if (NOT_A_TITLE.test(word)) continue;
     const lower = word.toLowerCase();
     const expansion = acronyms.expansions.get(lower);
@@ -182,7 +201,7 @@ function editionsAsked(q: string, acronyms: AcronymTable): AnalyzedQuery['editio
     if (!/^[A-Z]/.test(word) && !expansion) continue;
     const names = [stem(lower)];
     if (expansion) names.push(expansion[expansion.length - 1]);
-    out.push({ names, year: m[2] });
+    out.push({ names, year });
   }
   return out;
 }

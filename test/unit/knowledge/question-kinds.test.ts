@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/clock';
 import { testConfig } from '../../../src/config';
 import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import { detectIntent } from '../../../src/knowledge/intent';
 import { detectUrgent } from '../../../src/knowledge/safety/urgent';
 
 /*
@@ -48,6 +49,12 @@ describe('answers carry the fact, within the first 800 characters', () => {
 describe('answerable questions that name a thing, a year or a length of time are still answered', () => {
   it.each([
     ['how long does the Amity course last?', 'an hour'],
+    ['what age group is the PANTS resource for?', 'KS1'],
+    ['how long has the safe spaces scheme been running?', 'launched in 2024'],
+    ['what is the section 11 audit?', 'Section 11'],
+    ['what did the 2024 JTAI find about serious youth violence?', 'serious youth violence'],
+    ['what is the cscp training email?', 'cscptraining@coventry.gov.uk'],
+    ['what’s the phone number for Prevent?', '024 7683 1437'],
     ['what do schools have to do under KCSIE 2023?', 'Keeping Children Safe in Education'],
     ['what does Working Together 2023 say about the role of education?', 'Working Together 2023'],
     ['what does SWFT do with MARF referrals?', 'MARF'],
@@ -67,6 +74,14 @@ describe('out of scope: the passages lack the kind of fact or the thing asked ab
     // another edition of a named publication than the one the guidance quotes
     ['what did KCSIE 2025 change about online safety for schools?', 'other-edition'],
     ['what did Working Together 2018 say about the three safeguarding partners?', 'other-edition'],
+    ['what did the 2023 JTAI say about Coventry?', 'other-edition'],
+    // a numbered legal section the passages do not name
+    ['what’s the process for a section 47 strategy discussion?', 'other-section'],
+    // a contact detail, an age or a price next to what the question is about — not just anywhere
+    ['what’s the LADO’s email address?', 'no-contact-detail'],
+    ['what’s the Childline number?', 'no-contact-detail'],
+    ['what age can a child be left home alone?', 'no-fact'],
+    ['how much does the CSCP training cost?', 'no-fact'],
     // an acronym typed in capitals that no top passage mentions
     ['what are the MAPPA levels for managing offenders?', 'named-thing-missing'],
   ])('%s', (question) => {
@@ -117,8 +132,27 @@ describe('not urgent: questions about a topic', () => {
     'what is the return home interview process for missing children?',
     'where can I find the overdose guidance for schools?',
     'what are the signs that a child is being groomed?',
+    'what age are missing children automatically high risk?',
   ])('%s', (q) => {
     expect(detectUrgent(q).urgent).toBe(false);
     expect(engine.askExtractive(q).urgent).toBe(false);
+  });
+});
+
+describe('commands in other words', () => {
+  it.each([
+    ['can you help me?', 'help'],
+    ['what are you for?', 'help'],
+    ['i no longer want the newsletter', 'unsubscribe'],
+    ['what training sessions are coming up?', 'training'],
+    ['i need the qr code for the parent survey', 'survey'],
+    ['share the survey with a family', 'survey'],
+  ])('%s → %s', (text, intent) => {
+    expect(detectIntent(text)).toBe(intent);
+    expect(engine.askExtractive(text).intent).toBe(intent);
+  });
+
+  it.each(['what training is there on domestic abuse?', 'is the parent survey anonymous?', 'what does the newsletter say about neglect?'])('%s stays a question', (text) => {
+    expect(detectIntent(text)).toBeUndefined();
   });
 });
