@@ -253,7 +253,7 @@ describe('escalations over HTTP (real server, Azurite, capture connector)', () =
     const roster = http.createServer((req, res) => {
       asked.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
       const m = /^\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(req.url ?? '');
-      if (req.method === 'GET' && m && decodeURIComponent(m[1]) === TEAM && decodeURIComponent(m[2]) === rita.aadObjectId) {
+      if (req.method === 'GET' && m && decodeURIComponent(m[1]) === TEAM && [rita.id, rita.aadObjectId].includes(decodeURIComponent(m[2]))) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: rita.id, name: rita.name, aadObjectId: rita.aadObjectId }));
         return;
@@ -274,7 +274,8 @@ describe('escalations over HTTP (real server, Azurite, capture connector)', () =
       const v = (await feature(t).service.get(id))!;
       expect(v.record.status).toBe('assigned');
       expect(v.record.assignee).toEqual({ aadObjectId: rita.aadObjectId, name: rita.name });
-      expect(asked).toContain(`GET /v3/conversations/${TEAM}/members/${rita.aadObjectId}`);
+      expect(asked).toContain(`GET /v3/conversations/${TEAM}/members/${rita.id}`);
+      expect(asked).toContain(`GET /v3/conversations/${TEAM}/members/${outsider.id}`);
     } finally {
       await new Promise<void>((r) => roster.close(() => r()));
     }

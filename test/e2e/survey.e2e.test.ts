@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import QRCode from 'qrcode';
 import type { SurveyService } from '../../src/surveys/survey.service';
 import { makeUser, startTestBot, type TestBot, type TestUser } from '../helpers/bot-harness';
@@ -130,33 +132,78 @@ describe('parent survey over HTTP (real server, Azurite, capture connector)', ()
     expect(report.byAgency.find((a) => a.agencyType === 'education')).toMatchObject({ shares: 1, families: 12 });
   });
 
-  it('gives admins the reach report as a card with bars and a CSV file; refuses others', async () => {
+  it('gives admins the reach report as a card with bars and a CSV file (file consent in 1:1, inline elsewhere); refuses others', async () => {
     await t.submit(pat, log({ agencyType: 'health', families: '3', method: 'email', setting: '' }));
     t.connector.clear();
 
     await t.say(pat, 'survey report');
     expect(textOf(sent(pat)[0])).toContain('for CSCP admins');
+    await t.submit(pat, { verb: 'surveyReportCsv' });
+    expect(textOf(sent(pat)[1])).toContain('for CSCP admins');
 
     await t.say(admin, 'survey report');
-    const [cardMsg, fileMsg] = sent(admin);
+    const [cardMsg, consentMsg] = sent(admin);
     const card = cardOf(cardMsg);
     expect(validateCard(card)).toEqual([]);
     const s = JSON.stringify(card);
     expect(s).toContain('**15** families reached through **2** logged shares');
     expect(s).toContain('Families by agency type');
     expect(s).toContain('Families by month');
-    const file = fileMsg.body.attachments[0];
-    expect(file).toMatchObject({ contentType: 'text/csv', name: expect.stringMatching(/^survey-reach-\d{4}-\d{2}-\d{2}\.csv$/) });
-    const csv = Buffer.from(file.contentUrl.replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
-    const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('Month,Agency type,How shared,Shares logged,Families reached');
-    expect(lines.slice(1).sort()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^\d{4}-\d{2},Education,In person \/ QR code,1,12$/), expect.stringMatching(/^\d{4}-\d{2},Health,Email,1,3$/)]),
-    );
-    expect(csv).not.toContain('parents’ evening'); // aggregates only
+    const consent = consentMsg.body.attachments[0];
+    expect(consent).toMatchObject({
+      contentType: 'application/vnd.microsoft.teams.card.file.consent',
+      name: expect.stringMatching(/^survey-reach-\d{4}-\d{2}-\d{2}\.csv$/),
+      content: { acceptContext: { kind: 'survey-reach-csv' }, sizeInBytes: expect.any(Number) },
+    });
 
-    t.connector.clear();
-    await t.submit(admin, { verb: 'surveyReportCsv' });
-    expect(sent(admin)[0].body.attachments[0].contentType).toBe('text/csv');
+    // The admin accepts: Teams sends a fileConsent/invoke with an upload URL (here a local server playing OneDrive).
+    const uploads: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const drive = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        uploads.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => drive.listen(0, '127.0.0.1', () => r()));
+    try {
+      const uploadUrl = `http://127.0.0.1:${(drive.address() as AddressInfo).port}/upload/session-1`;
+      const res = await t.say(admin, '', {
+        type: 'invoke',
+        name: 'fileConsent/invoke',
+        value: {
+          type: 'fileUpload',
+          action: 'accept',
+          context: consent.content.acceptContext,
+          uploadInfo: { name: consent.name, uploadUrl, contentUrl: 'https://contoso-my.sharepoint.com/personal/ada/Documents/' + consent.name, uniqueId: 'file-1', fileType: 'csv' },
+        },
+      });
+      expect(res.status).toBe(200);
+      expect(uploads).toHaveLength(1);
+      const csv = uploads[0].body;
+      expect(uploads[0].headers['content-range']).toBe(`bytes 0-${Buffer.byteLength(csv) - 1}/${Buffer.byteLength(csv)}`);
+      const lines = csv.trim().split('\r\n');
+      expect(lines[0]).toBe('Month,Agency type,How shared,Shares logged,Families reached');
+      expect(lines.slice(1)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^\d{4}-\d{2},Education,In person \/ QR code,1,12$/), expect.stringMatching(/^\d{4}-\d{2},Health,Email,1,3$/)]),
+      );
+      expect(csv).not.toContain('parents’ evening'); // aggregates only
+      const fileCard = sent(admin).at(-1)!.body.attachments[0];
+      expect(fileCard).toMatchObject({ contentType: 'application/vnd.microsoft.teams.card.file.info', name: consent.name, content: { uniqueId: 'file-1', fileType: 'csv' } });
+    } finally {
+      await new Promise<void>((r) => drive.close(() => r()));
+    }
+  });
+
+  it('sends the CSV inline where file consent is not available (a group chat)', async () => {
+    const group = { id: `19:group-${randomUUID()}@thread.v2`, conversationType: 'groupChat', tenantId: 'tenant-1' };
+    await t.say(admin, 'survey report', { conversation: group });
+    const msgs = t.connector.messagesTo(group.id);
+    const file = msgs[1].body.attachments[0];
+    expect(file).toMatchObject({ contentType: 'text/csv', name: expect.stringMatching(/\.csv$/) });
+    const csv = Buffer.from(file.contentUrl.replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe('Month,Agency type,How shared,Shares logged,Families reached');
   });
 });

@@ -29,9 +29,13 @@ export function createTeamMembershipCheck(deps: BotDeps, teamChannel: () => Prom
     if (!channel) return false;
     const teamId = channel.teamId ?? (await deps.conversations.get('channel', channel.conversationId))?.teamId;
     if (!teamId) return false;
+    // The clicker is looked up by their Teams user id (every client knows it; Teams also accepts the Entra id).
+    const from = ctx.activity.from;
+    const isClicker = from?.id && (from.aadObjectId ?? '').toLowerCase() === aadObjectId.toLowerCase();
     try {
-      const member = await TeamsInfo.getTeamMember(ctx, teamId, aadObjectId);
-      return (member?.aadObjectId ?? '').toLowerCase() === aadObjectId.toLowerCase();
+      const member = await TeamsInfo.getTeamMember(ctx, teamId, isClicker ? from.id : aadObjectId);
+      const memberAad = (member?.aadObjectId ?? '').toLowerCase();
+      return Boolean(member) && (memberAad === aadObjectId.toLowerCase() || (!memberAad && Boolean(isClicker)));
     } catch (e) {
       const status = (e as { statusCode?: number }).statusCode;
       if (status === 404 || status === 403) return false;
