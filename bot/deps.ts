@@ -3,6 +3,7 @@ import type { Clock } from '../src/clock';
 import type { Config } from '../src/config';
 import type { ConversationStore } from '../src/conversations/conversation.store';
 import type { Notifier } from '../src/delivery/notifier';
+import type { DeliveryEngine } from '../src/delivery/delivery.engine';
 import type { Logger } from '../src/logger';
 import type { Tables } from '../src/storage/tables';
 import type { RoleService } from '../src/roles/role.service';
@@ -15,6 +16,11 @@ export interface BotDeps {
   tables: Tables;
   conversations: ConversationStore;
   notifier: Notifier;
+  /**
+   * The one delivery engine of this process: every fan-out (digests, reminders, trainer messages) shares its
+   * global rate limiter, so together they stay under Teams' per-app limit.
+   */
+  delivery: DeliveryEngine;
   roles: RoleService;
   /** Feature services are attached by their modules (see features/). */
   features: Record<string, unknown>;

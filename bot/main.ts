@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../src/logger';
 import { createTables } from '../src/storage/tables';
 import { createConversationStore } from '../src/conversations/conversation.store';
 import { createRoleService } from '../src/roles/role.service';
+import { createDeliveryEngine } from '../src/delivery/delivery.engine';
 import { createAdapter } from './adapter';
 import { createApp } from './app';
 import type { BotDeps, FeatureModule } from './deps';
@@ -49,6 +50,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     tables,
     conversations: createConversationStore(tables, clock),
     notifier: sender,
+    delivery: createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond }),
     roles: createRoleService(config, tables, clock),
     features: {},
   };

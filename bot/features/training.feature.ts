@@ -1,6 +1,5 @@
 import { trainingRenderer } from '../../cards/training-messages';
 import { TRAINING_VERBS } from '../../cards/training-session.block';
-import { createDeliveryEngine } from '../../src/delivery/delivery.engine';
 import { createTrainingService, type TrainingService } from '../../src/training/training.service';
 import { createTrainingScheduler, type TrainingScheduler } from '../../src/training/training.scheduler';
 import type { FeatureFactory } from '../deps';
@@ -20,7 +19,7 @@ export interface TrainingFeature {
  * publish, change, cancel and message sessions; reminders go out through the outbox on a per-minute tick.
  */
 export const trainingFeature: FeatureFactory = async (deps) => {
-  const engine = createDeliveryEngine({ tables: deps.tables, notifier: deps.notifier, clock: deps.clock, logger: deps.logger, ratePerSecond: deps.config.delivery.ratePerSecond });
+  const engine = deps.delivery;
   const service = createTrainingService({
     tables: deps.tables,
     clock: deps.clock,
