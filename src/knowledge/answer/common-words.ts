@@ -24,7 +24,14 @@ export const COMMON_WORDS = new Set(
   sure take taken talk tell thing think thought through time today together told tonight too took top toward tried true try
   trying turn under understand until upon use used usual usually very wait walk want wanted watch week weeks well went what
   whole whose wide will win wish within without woman won wonder word work worked worry worried worse would write wrong year
-  years yes yet young yr yrs saved save anyway among roles role`
+  years yes yet young yr yrs saved save anyway among roles role
+  according accordingly count counted counts counting regard regarded regarding considered consider counts treated treat
+  mention mentioned mentions describe described explain explained state stated states cover covered covers apply applies
+  applied require required requires expect expected allow allowed involve involved include included includes happen happens
+  seem seemed appear appeared mean means suppose supposed basically generally usually exactly currently recently latest
+  recent current previous particular specific general overall certain whether anybody somebody everybody nowadays anymore
+  actually apparently definitely probably possibly normally typically especially mainly mostly really quickly properly
+  correct correctly officially formally informally etc stuff things somewhere anywhere elsewhere okay ok cheers thanks`
     .split(/\s+/)
     .filter(Boolean),
 );

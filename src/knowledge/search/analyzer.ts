@@ -40,6 +40,8 @@ export function stem(word: string): string {
 /** Lower-case word tokens, apostrophes and possessives folded, hyphenated words split into parts. */
 export function words(text: string): string[] {
   const norm = text
+    // Reviews name children by a letter ("Child T", "Baby A"): keep the name as one word, or the letter is lost.
+    .replace(/\b([Cc]hild|[Bb]aby|[Ff]amily|[Ss]ibling) ([A-Z])\b(?![''’]\w)/g, '$1 $1$2')
     .toLowerCase()
     .replace(/[’‘`´]/g, "'")
     .replace(/'s\b/g, '')

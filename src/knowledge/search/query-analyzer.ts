@@ -221,6 +221,6 @@ function answerTypeOf(q: string): AnswerType | undefined {
   if (/\bhow (?:many|much)\b|\bwhat (?:percentage|proportion|share|number)\b|\bnumber of\b/.test(s)) return 'number';
   if (/\bwhen\b|\bwhat (?:date|year|month)\b/.test(s)) return 'date';
   if (/\bwho\b/.test(s)) return 'person';
-  if (/\bwhere (?:are|is|'s)\b|\bwhere's\b/.test(s)) return 'place';
+  if (/\bwhere (?:are|is|'s|did|do|does)\b(?! (?:i|we|you) (?:find|get|go to (?:find|get)))|\bwhere's\b/.test(s)) return 'place';
   return undefined;
 }

@@ -200,6 +200,14 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
       if (N === 0 || q.concepts.length === 0) return [];
       const hits = candidates(q).map((d) => ({ d, ...rerank(q, d) }));
       hits.sort((a, b) => b.score - a.score || months[b.d] - months[a.d]);
+      // "How often / how many / when": a passage whose sentence holds both the kind of answer and what is
+      // asked about ("the newsletter is sent out on a quarterly basis") beats one that only shares words.
+      if (q.answerType && TYPED_NEAR.has(q.answerType)) {
+        const head = hits.slice(0, TYPED_RESCORE);
+        for (const h of head) if (typedSentence(q, chunks[h.d].text)) h.score *= TYPED_NEAR_BOOST;
+        head.sort((a, b) => b.score - a.score || months[b.d] - months[a.d]);
+        hits.splice(0, head.length, ...head);
+      }
       return hits.slice(0, k).map((h) => ({ chunk: chunks[h.d], score: h.score, coverage: h.coverage, missing: h.missing }));
     },
     neighbours(chunk, radius) {
@@ -272,12 +280,34 @@ function proximity(sequence: string[], tokens: Int32Array, vocab: Map<string, nu
 /** What a passage that answers "how many / how often / when / how long …" contains. */
 const ANSWER_PATTERNS: Record<AnswerType, RegExp> = {
   number: /\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|thousand)\b/i,
-  frequency: /\b(?:daily|weekly|fortnightly|monthly|bi-monthly|quarterly|annually|annual|yearly|biennial|bi-annual|every|once|twice|(?:one|two|three|four|\d+) times)\b/i,
+  frequency: /\b(?:daily|weekly|fortnightly|monthly|bi-monthly|quarterly|annually|annual|yearly|biennial|bi-annual|every|once|twice|(?:one|two|three|four|\d+) (?:times|occasions))\b/i,
   duration: /\b(?:\d+|an?|one|two|three|four|few)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i,
   date: /\b(?:19|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b/i,
   person: /\b(?:[A-Z][a-z]+ [A-Z][a-z]+|chair|manager|officer|lead|director|chief|nurse|co-ordinator|coordinator|team|subgroup|board)\b/,
   place: /\b(?:locations?|located|based (?:at|in)|venues?|such as|sites?)\b/i,
 };
+
+const TYPED_NEAR = new Set<AnswerType>(['frequency', 'duration', 'number', 'date']);
+const TYPED_RESCORE = 15;
+const TYPED_NEAR_BOOST = 1.2;
+
+/** A sentence with the asked kind of answer and one of the question's own words (not just the title's). */
+function typedSentence(q: AnalyzedQuery, text: string): boolean {
+  const pattern = ANSWER_PATTERNS[q.answerType!];
+  const wanted = q.concepts.filter((c) => c.primary && !TYPE_WORDS.has(c.alternatives[0].terms.join(' ')));
+  for (const line of text.split('\n')) {
+    if (!pattern.test(line)) continue;
+    for (const sentence of line.split(/(?<=[.!?])\s+/)) {
+      if (!pattern.test(sentence)) continue;
+      const terms = new Set(analyze(sentence));
+      if (wanted.some((c) => c.alternatives.some((a) => a.terms.every((t) => terms.has(t))))) return true;
+    }
+  }
+  return false;
+}
+
+/** Question words that only say which kind of answer is wanted. */
+const TYPE_WORDS = new Set(['often', 'mani', 'much', 'long', 'frequent', 'regular', 'number', 'date', 'year', 'month', 'time']);
 
 function publishedMonths(p: string): number {
   const m = /^(\d{4})(?:-(\d{2}))?/.exec(p);

@@ -29,6 +29,13 @@ describe('answers carry the fact, within the first 800 characters', () => {
     // vocabulary: the council is the local authority; a handout is a leaflet
     ['what share of the partnership budget comes from the council?', '72%'],
     ['is there a handout about the partnership’s services I can give out?', 'leaflet'],
+    // a sentence holding both the kind of answer and the subject beats a title that only shares words
+    ['how often does the newsletter go out?', 'quarterly'],
+    // reviews name children by a letter
+    ['what came out of the Child T review?', 'concerning Child T'],
+    // everyday words ("counted", "according") are not key terms the guidance must contain
+    ['are independent schools and academies counted as relevant agencies?', 'schools'],
+    ['what do the arrangements say about the independent scrutineer and what did they do this year according to the annual report?', 'Independent Scrutineer'],
     // the sentence after the best one completes it
     ['are there any youth custody placements in Coventry?', 'no youth custody placements'],
     ['how many people engaged with the campaign over 4 days?', '550'],
