@@ -17,7 +17,10 @@ export function recordFor(ctx: TurnContext): Omit<ConversationRecord, 'lastSeen'
     botId: a.recipient?.id,
   };
   if (type === 'channel' || type === 'groupChat') {
-    return { ...base, kind: type === 'channel' ? 'channel' : 'group', key: a.conversation.id, teamId };
+    // A message in a channel thread carries ";messageid=…": the stored reference is the channel itself, so a
+    // proactive post starts a new conversation in the channel rather than a reply buried in an old thread.
+    const channelConversation = a.conversation.id.split(';messageid=')[0];
+    return { ...base, conversationId: channelConversation, kind: type === 'channel' ? 'channel' : 'group', key: channelConversation, teamId };
   }
   const userKey = a.from?.aadObjectId ?? a.from?.id;
   if (!userKey || a.from?.role === 'bot') return undefined;

@@ -3,10 +3,12 @@ import { ActivityTypes, type ConversationReference, type Activity } from 'botbui
 import { DeliveryError, type DeliveryTarget, type Notifier, type OutgoingMessage, type SendOutcome } from '../src/delivery/notifier';
 
 function referenceFor(target: DeliveryTarget, botId: string): Partial<ConversationReference> {
+  // Only the fields we know: connectors (the Agents Playground among them) reject empty conversationType/name.
+  const conversation = { id: target.conversationId, ...(target.tenantId ? { tenantId: target.tenantId } : {}) };
   return {
     channelId: target.channelId ?? 'msteams',
     serviceUrl: target.serviceUrl,
-    conversation: { id: target.conversationId, tenantId: target.tenantId, isGroup: false, conversationType: '', name: '' },
+    conversation: conversation as ConversationReference['conversation'],
     bot: { id: botId, name: 'CSCP' },
   };
 }
@@ -37,10 +39,18 @@ export function createProactiveSender(adapter: CloudAdapter, botAppId: string): 
   const run = async <T>(target: DeliveryTarget, fn: (ctx: import('botbuilder').TurnContext) => Promise<T>): Promise<T> => {
     inFlight++;
     let result: T | undefined;
+    let failure: unknown;
     try {
+      // botbuilder hands errors thrown inside the callback to adapter.onTurnError and resolves normally, which
+      // would hide a 429 or 403 from the delivery engine; so the error is caught here and rethrown outside.
       await adapter.continueConversationAsync(botAppId, referenceFor(target, botAppId), async (ctx) => {
-        result = await fn(ctx);
+        try {
+          result = await fn(ctx);
+        } catch (e) {
+          failure = e;
+        }
       });
+      if (failure) throw failure;
       return result as T;
     } catch (e) {
       throw e instanceof DeliveryError ? e : toDeliveryError(e);

@@ -62,7 +62,8 @@ async function startAzurite(opts = {}) {
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
-      child.kill('SIGTERM');
+      // SIGINT: Azurite flushes its on-disk store on SIGINT; SIGTERM can lose the last seconds of writes.
+      child.kill('SIGINT');
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
   return { port, child, stop };

@@ -46,8 +46,10 @@ export class CaptureConnector {
     this.failures.push({ times: 1, ...f });
   }
 
+  /** Forgets captured activities and any scripted failures not yet used. */
   clear(): void {
     this.activities.length = 0;
+    this.failures = [];
   }
 
   /** Messages (not typing) sent to one conversation, in order. */
