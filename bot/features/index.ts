@@ -1,6 +1,7 @@
 import type { FeatureFactory } from '../deps';
 import { askFeature } from './ask.feature';
 import { coreFeature } from './core.feature';
+import { digestsFeature } from './digests.feature';
 import { escalationsFeature } from './escalations.feature';
 import { surveysFeature } from './surveys.feature';
 import { trainingFeature } from './training.feature';
@@ -15,4 +16,5 @@ export const featureFactories: FeatureFactory[] = [
   surveysFeature,
   escalationsFeature,
   trainingFeature,
+  digestsFeature,
 ];

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -8,7 +8,7 @@ import type { DeliveryTarget, Notifier, OutgoingMessage } from '../delivery/noti
 import { ConflictError, UserInputError } from '../errors';
 import type { Logger } from '../logger';
 import { acquireLease, releaseLease } from '../storage/lease';
-import type { Tables } from '../storage/tables';
+import { isConflict, type Tables } from '../storage/tables';
 import { DigestStore } from './digest.store';
 import type { DigestRecord, DigestRenderer, DigestReport } from './digest.types';
 import { LONDON, londonToday, londonToUtc } from './london-time';
@@ -45,6 +45,8 @@ export interface CreateDigestInput {
   published?: string;
   url?: string;
   createdBy: string;
+  /** The create card's client-made id (or the activity id of an attached file): a second arrival returns the first digest. */
+  requestId?: string;
 }
 
 /** Where the admin's card lives, so progress can replace it in place (conversation + the card's activity id). */
@@ -258,8 +260,9 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       const title = ((input.title ?? '').trim() || composed.title || '').slice(0, 200);
       if (!title) throw new UserInputError('Please give the newsletter a title.', { title: 'required' });
       const now = clock.now();
+      const suffix = input.requestId ? createHash('sha256').update(input.requestId).digest('hex').slice(0, 10) : randomBytes(3).toString('hex');
       const d: DigestRecord = {
-        id: `dg-${DateTime.fromJSDate(now).setZone(LONDON).toFormat('yyyyMMdd')}-${randomBytes(3).toString('hex')}`,
+        id: `dg-${DateTime.fromJSDate(now).setZone(LONDON).toFormat('yyyyMMdd')}-${suffix}`,
         title,
         published,
         url,
@@ -275,7 +278,15 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       if (bytes > MAX_DIGEST_MESSAGE_BYTES) {
         throw new UserInputError(`The digest card would be ${Math.round(bytes / 1000)} KB, over the ${MAX_DIGEST_MESSAGE_BYTES / 1000} KB limit: shorten the headings or intro.`, { content: 'too large' });
       }
-      const saved = await store.create(d, composed.markdown);
+      let saved: DigestRecord;
+      try {
+        saved = await store.create(d, composed.markdown);
+      } catch (e) {
+        // The same request arrived twice (double click, redelivered activity): answer with the first digest.
+        const first = input.requestId && isConflict(e) ? await store.get(d.id) : undefined;
+        if (!first) throw e;
+        return first;
+      }
       logger.info({ digestId: d.id, items: d.items.length, createdBy: input.createdBy }, 'digest draft created');
       return saved;
     },

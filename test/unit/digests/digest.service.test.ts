@@ -168,6 +168,19 @@ describe('digest service on Azurite', () => {
     });
   });
 
+  it('the same create request twice (double click on Preview) gives one digest; another request a new one', async () => {
+    const clock = new ManualClock('2026-10-20T10:00:00Z');
+    const s = service(new CaptureNotifier(), clock);
+    const [a, b] = await Promise.all([
+      s.create({ content: NEWSLETTER, createdBy: 'admin', requestId: 'req-1' }),
+      s.create({ content: NEWSLETTER, createdBy: 'admin', requestId: 'req-1' }),
+    ]);
+    expect(b.id).toBe(a.id);
+    const c = await s.create({ content: NEWSLETTER, createdBy: 'admin', requestId: 'req-2' });
+    expect(c.id).not.toBe(a.id);
+    expect((await s.listReports()).map((r) => r.digest.id).sort()).toEqual([a.id, c.id].sort());
+  });
+
   it('resumes a delivery interrupted by a crash on another instance, without a duplicate', async () => {
     const clock = new ManualClock('2026-10-20T10:00:00Z');
     let s1!: DigestService;
