@@ -27,15 +27,29 @@ export function recordFor(ctx: TurnContext): Omit<ConversationRecord, 'lastSeen'
   return { ...base, kind: 'user', key: userKey, aadObjectId: a.from?.aadObjectId, userId: a.from?.id, name: a.from?.name };
 }
 
+/** How stale "last seen" may get: an unchanged reference is rewritten at most this often per process. */
+const REFRESH_MS = 5 * 60_000;
+const MAX_REMEMBERED = 50_000;
+const recentlyStored = new Map<string, { at: number; fingerprint: string }>();
+
 /**
  * Stores the reference on every activity (install, conversation update, message). A storage failure must not
- * stop the reply — the person still gets their answer — so it is logged and the turn goes on.
+ * stop the reply — the person still gets their answer — so it is logged and the turn goes on. A reference that
+ * this process stored in the last few minutes with identical fields is not written again; any change (a new
+ * serviceUrl, name or conversation) is written at once.
  */
 export async function captureConversation(ctx: TurnContext, deps: BotDeps): Promise<void> {
   const record = recordFor(ctx);
   if (!record) return;
+  const id = `${deps.tables.prefix}|${record.kind}|${record.key}`;
+  const fingerprint = JSON.stringify(record);
+  const now = deps.clock.now().getTime();
+  const seen = recentlyStored.get(id);
+  if (seen && seen.fingerprint === fingerprint && now - seen.at < REFRESH_MS && ctx.activity.type === 'message') return;
   try {
     await deps.conversations.upsert(record);
+    if (recentlyStored.size >= MAX_REMEMBERED) recentlyStored.clear();
+    recentlyStored.set(id, { at: now, fingerprint });
   } catch (e) {
     deps.logger.warn({ activityId: ctx.activity.id, kind: record.kind, err: (e as Error).name }, 'could not store conversation reference');
   }

@@ -10,12 +10,13 @@ function snippet(s: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
 }
 
-/** "Spring 2025" style date from "YYYY-MM" (or the raw value when it isn't one). */
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** "May 2025" from "YYYY-MM" (or the raw value when it isn't one). A table, not toLocaleString: this runs per answer. */
 export function formatPublished(published: string): string {
   const m = /^(\d{4})-(\d{2})/.exec(published);
-  if (!m) return published;
-  const month = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
-  return `${month} ${m[1]}`;
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  return m && month ? `${month} ${m[1]}` : published;
 }
 
 /** The schema.org Message entity Teams reads for numbered citation pop-ups and the "AI generated" label. */

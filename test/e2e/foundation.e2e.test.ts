@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ManualClock } from '../../src/clock';
 import { makeUser, startTestBot, type TestBot } from '../helpers/bot-harness';
 
 const cardOf = (a: { body: Record<string, any> }) => a.body.attachments?.[0]?.content;
@@ -54,17 +55,6 @@ describe('foundation over HTTP (real server, Azurite, capture connector)', () =>
     const sent = t.connector.messagesTo(t.personalConversationId(user));
     expect(sent).toHaveLength(1);
     expect(cardText(cardOf(sent[0]))).toContain('I don’t know that command');
-  });
-
-  it('refreshes the stored reference on every message (last seen, service URL)', async () => {
-    const user = makeUser();
-    await t.say(user, 'help');
-    const first = await t.bot.deps.conversations.get('user', user.aadObjectId);
-    await new Promise((r) => setTimeout(r, 5));
-    await t.say(user, 'help');
-    const second = await t.bot.deps.conversations.get('user', user.aadObjectId);
-    expect(first).toBeDefined();
-    expect(new Date(second!.lastSeen).getTime()).toBeGreaterThan(new Date(first!.lastSeen).getTime());
   });
 
   it('stores a channel reference when the bot is added to a team', async () => {
@@ -183,5 +173,34 @@ describe('with Bot Framework credentials configured', () => {
     expect(res.status).toBe(401);
     expect(res2.status).toBe(401);
     expect(t.connector.activities).toHaveLength(0);
+  });
+});
+
+describe('conversation references over time', () => {
+  let t: TestBot;
+  const clock = new ManualClock('2026-11-23T10:00:00Z');
+  beforeAll(async () => {
+    t = await startTestBot({}, { clock });
+  });
+  afterAll(async () => t.stop());
+
+  it('refreshes last seen every few minutes, and stores a changed serviceUrl at once', async () => {
+    const user = makeUser();
+    await t.say(user, 'help');
+    const first = await t.bot.deps.conversations.get('user', user.aadObjectId);
+    expect(first?.lastSeen).toBe('2026-11-23T10:00:00.000Z');
+
+    clock.advance(60_000);
+    await t.say(user, 'help');
+    expect((await t.bot.deps.conversations.get('user', user.aadObjectId))?.lastSeen).toBe(first?.lastSeen);
+
+    clock.advance(5 * 60_000);
+    await t.say(user, 'help');
+    expect((await t.bot.deps.conversations.get('user', user.aadObjectId))?.lastSeen).toBe('2026-11-23T10:06:00.000Z');
+
+    clock.advance(1000);
+    const moved = `${t.connector.url}moved/`;
+    await t.say(user, 'help', { serviceUrl: moved });
+    expect(await t.bot.deps.conversations.get('user', user.aadObjectId)).toMatchObject({ serviceUrl: moved, lastSeen: '2026-11-23T10:06:01.000Z' });
   });
 });

@@ -70,7 +70,8 @@ export class CaptureConnector {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
+      // Any path prefix before /v3/ (a serviceUrl may carry one, e.g. the Playground's /_connector).
+      const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end('{"error":"not found"}');
