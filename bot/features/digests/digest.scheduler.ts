@@ -1,9 +1,7 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { DigestService } from '../../../src/digests/digest.service';
 import type { Logger } from '../../../src/logger';
 
-/** Every 30 seconds (node-cron's seconds field): due scheduled digests start, interrupted deliveries resume. */
-export const DIGEST_TICK_CRON = '*/30 * * * * *';
+export const DIGEST_TICK_MS = 30_000;
 
 export interface DigestScheduler {
   /** One pass now (tests call this with a ManualClock behind the service). */
@@ -13,32 +11,45 @@ export interface DigestScheduler {
 }
 
 /**
- * Runs the digest service's tick on every instance. The tick needs no lease of its own: a scheduled digest is
- * started by an ETag-conditional status change (one instance wins) and each delivery runs under a per-digest
- * lease, so several instances ticking together still send each digest once.
+ * Runs the digest service's tick every 30 s on every instance: due scheduled digests start, interrupted
+ * deliveries resume. The tick needs no lease of its own: a scheduled digest is started by an ETag-conditional
+ * status change (one instance wins) and each delivery runs under a per-digest lease.
+ *
+ * A plain interval, not node-cron: node-cron 4 fires nothing for the whole repeated hour when the clocks go
+ * back whenever the process or the task runs in Europe/London (measured: no tick 01:00–02:00Z on 25 October
+ * 2026, even with `timezone: 'Etc/UTC'` under TZ=Europe/London), so a digest due then would wait an hour.
+ * A schedule's London wall time is already resolved to a UTC instant by the service, so nothing here needs a zone.
  */
-export function createDigestScheduler(svc: DigestService, logger: Logger): DigestScheduler {
-  let task: ScheduledTask | undefined;
-  const run = async () => {
-    try {
-      const r = await svc.tick();
-      if (r.started.length || r.resumed.length) logger.info({ started: r.started, resumed: r.resumed }, 'digest tick');
-    } catch (e) {
-      logger.warn({ err: (e as Error).name, status: (e as { statusCode?: number }).statusCode }, 'digest tick failed; the next tick retries');
-    }
+export function createDigestScheduler(svc: DigestService, logger: Logger, periodMs = DIGEST_TICK_MS): DigestScheduler {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const run = () => {
+    if (running) return running; // a slow tick (storage trouble) is never doubled up
+    running = (async () => {
+      try {
+        const r = await svc.tick();
+        if (r.started.length || r.resumed.length) logger.info({ started: r.started, resumed: r.resumed }, 'digest tick');
+      } catch (e) {
+        logger.warn({ err: (e as Error).name, status: (e as { statusCode?: number }).statusCode }, 'digest tick failed; the next tick retries');
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
   };
   return {
     tick: () => svc.tick(),
     start() {
-      if (task) return;
-      task = cron.schedule(DIGEST_TICK_CRON, run, { timezone: 'Europe/London', name: 'digest-tick', noOverlap: true });
+      if (timer) return;
+      timer = setInterval(() => void run(), periodMs);
+      timer.unref();
       // After a restart, resume at once rather than up to 30 s later.
       void run();
     },
     async stop() {
-      await task?.stop();
-      await task?.destroy();
-      task = undefined;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
     },
   };
 }
