@@ -3,6 +3,7 @@ import { analyze } from '../search/analyzer';
 import type { AnalyzedQuery, Concept } from '../search/query-analyzer';
 import type { SearchHit, SearchIndex } from '../search/search-index';
 import { splitSentences } from '../chunker';
+import { isCommonWord } from './common-words';
 
 /** About the length of a short Teams message; the first 800 characters must carry the facts. */
 export const ANSWER_BUDGET = 600;
@@ -113,10 +114,11 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
   const ranks = hits.slice(0, 3).map((_, i) => i).filter((i) => i === 0 || hits[i].score >= top * 0.45);
   // A question several documents answer ("the arrangements and the annual report say…") shows each
   // document's view: the best passage from another document joins when it is nearly as strong.
-  const other = otherDocumentRank(hits);
-  if (other !== undefined && !ranks.includes(other)) ranks.push(other);
+  const otherDoc = otherDocumentRanks(hits);
+  // Candidates not among the chosen passages are scored, then dropped unless A2 takes one of them.
+  const extra = (otherDoc?.ranks ?? []).filter((r) => !ranks.includes(r));
   const idf = (t: string) => index.idf(t);
-  const all = ranks.flatMap((r) => unitsOf(hits[r], r));
+  let all = [...ranks, ...extra].flatMap((r) => unitsOf(hits[r], r));
   const rankWeight = [1, 0.75, 0.6, 0.5, 0.45];
   for (const u of all) {
     u.score = (conceptGain(u, q.concepts, idf, new Set()) + phraseBonus(u, q.sequence, idf)) * rankWeight[u.hit];
@@ -173,15 +175,40 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
   };
   continueTop(true);
 
-  // A2: the other document's best unit, when it speaks to the question (see otherDocumentRank).
-  if (other !== undefined && best0 && best0.hit !== other) {
-    const best = byHit(other)
-      .filter((u) => !chosen.has(u) && conceptsIn(u, q.concepts).length > 0)
-      .sort((a, b) => b.score - a.score)[0];
+  // A2: the other document's best unit, when it speaks to the question (see otherDocumentRanks).
+  let otherTaken: number | undefined;
+  if (otherDoc && best0) {
+    // A newer document however weak must speak of everything the old answer is about — bar the words
+    // only the old passage has (an old Twitter handle): then it is the current version of the same thing.
+    // A word in a single passage has the IDF of document frequency 1 (the index's BM25 formula).
+    const idfOfOne = Math.log(1 + (index.size - 0.5) / 1.5);
+    const own = conceptsIn(best0, q.concepts).filter((ci) => q.concepts[ci].primary);
+    const required = own.filter((ci) => idf(q.concepts[ci].alternatives[0].terms[0]) < idfOfOne - 1e-6 && !isCommonWord(q.concepts[ci].surface));
+    // …and of what is rarest in it (the Twitter of "the CSCP twitter account", not the "account").
+    const weight = (ci: number) => idf(q.concepts[ci].alternatives[0].terms[0]);
+    const rarestWeight = Math.max(0, ...own.map(weight));
+    const rarest = own.filter((ci) => weight(ci) >= rarestWeight * 0.8);
+    const speaks = (u: Unit) => {
+      const has = conceptsIn(u, q.concepts);
+      return has.length > 0 && (!otherDoc.newer || (required.every((ci) => has.includes(ci)) && rarest.some((ci) => has.includes(ci))));
+    };
     // A second document's view may stretch the answer a little past the budget (still well inside 800).
     const room = budget + OTHER_DOCUMENT.extraBudget;
-    if (best && best.score >= best0.score * OTHER_DOCUMENT.minUnitShare && used + Math.min(best.text.length, 260) <= room) withContext(best);
+    const share = otherDoc.newer ? OTHER_DOCUMENT.newerMinUnitShare : OTHER_DOCUMENT.minUnitShare;
+    for (const r of otherDoc.ranks) {
+      if (r === best0.hit) continue;
+      const best = byHit(r)
+        .filter((u) => !chosen.has(u) && speaks(u))
+        .sort((a, b) => b.score - a.score)[0];
+      if (best && best.score >= best0.score * share && used + Math.min(best.text.length, 260) <= room) {
+        withContext(best);
+        otherTaken = r;
+        break;
+      }
+    }
   }
+  if (otherTaken !== undefined && !ranks.includes(otherTaken)) ranks.push(otherTaken);
+  all = all.filter((u) => ranks.includes(u.hit));
 
   // B: units from any passage that add question words not yet covered (multi-document questions).
   for (let round = 0; round < 8 && used < budget; round++) {
@@ -219,16 +246,29 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
 }
 
 /** When a passage from a second document joins the answer (share of the top passage's score / best unit's score). */
-export const OTHER_DOCUMENT = { minHitShare: 0.6, minUnitShare: 0.35, extraBudget: 120 };
+export const OTHER_DOCUMENT = { minHitShare: 0.6, minUnitShare: 0.35, extraBudget: 120, newerByYears: 3, newerMinUnitShare: 0.05 };
 
-/** Rank of the best passage (top 5) from a document other than the top passage's, if strong enough. */
-function otherDocumentRank(hits: SearchHit[]): number | undefined {
-  const first = hits[0].chunk.docId;
-  for (let r = 1; r < Math.min(hits.length, 5); r++) {
-    if (hits[r].chunk.docId === first) continue;
-    return hits[r].score >= hits[0].score * OTHER_DOCUMENT.minHitShare ? r : undefined;
+/**
+ * Passages (top 5) whose document may add its view: the best one from a document other than the top
+ * passage's, if strong enough — or, when the top passage comes from a document years older than others in
+ * the top 5, those newer ones however weak (the practitioner should see what is current too).
+ */
+function otherDocumentRanks(hits: SearchHit[]): { ranks: number[]; newer: boolean } | undefined {
+  const first = hits[0].chunk;
+  const top5 = hits.slice(0, 5);
+  const newer = top5.map((h, r) => r).filter((r) => r > 0 && yearsBetween(first.published, top5[r].chunk.published) >= OTHER_DOCUMENT.newerByYears);
+  if (newer.length) return { ranks: newer, newer: true };
+  for (let r = 1; r < top5.length; r++) {
+    if (hits[r].chunk.docId === first.docId) continue;
+    return hits[r].score >= hits[0].score * OTHER_DOCUMENT.minHitShare ? { ranks: [r], newer: false } : undefined;
   }
   return undefined;
+}
+
+function yearsBetween(older: string, newer: string): number {
+  const y = (p: string) => Number(/^(\d{4})/.exec(p)?.[1] ?? NaN);
+  const d = y(newer) - y(older);
+  return Number.isNaN(d) ? 0 : d;
 }
 
 function clip(s: string, max: number): string {

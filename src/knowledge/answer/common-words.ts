@@ -31,7 +31,8 @@ export const COMMON_WORDS = new Set(
   seem seemed appear appeared mean means suppose supposed basically generally usually exactly currently recently latest
   recent current previous particular specific general overall certain whether anybody somebody everybody nowadays anymore
   actually apparently definitely probably possibly normally typically especially mainly mostly really quickly properly
-  correct correctly officially formally informally etc stuff things somewhere anywhere elsewhere okay ok cheers thanks`
+  correct correctly officially formally informally etc stuff things somewhere anywhere elsewhere okay ok cheers thanks
+  account accounts page pages link links`
     .split(/\s+/)
     .filter(Boolean),
 );

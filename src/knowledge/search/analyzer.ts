@@ -31,7 +31,8 @@ export const QUESTION_WORDS = new Set(
 export function stem(word: string): string {
   let s = cache.get(word);
   if (s === undefined) {
-    s = /^\d/.test(word) ? word : stemmer.stem(word);
+    // "-ism" nouns keep their ending: "extremism" is not "extremely", nor "racism" "race".
+    s = /^\d/.test(word) ? word : /isms?$/.test(word) ? word.replace(/s$/, '') : stemmer.stem(word);
     if (cache.size < 200_000) cache.set(word, s);
   }
   return s;

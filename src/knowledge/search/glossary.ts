@@ -86,7 +86,7 @@ export const SYNONYM_GROUPS: string[][] = [
   ['scheme', 'schemes', 'initiative', 'initiatives', 'programme', 'project', 'campaign', 'pilot'],
   ['course', 'courses', 'training', 'workshop', 'workshops', 'sessions', 'e-learning', 'learning events'],
   ['contract', 'tender', 'tendered', 're-tendered', 'commissioned', 'commissioning', 'delivered by'],
-  ['research', 'evidence', 'library', 'resources', 'information service'],
+  ['research', 'evidence', 'library', 'resources', 'materials', 'information service'],
   ['leaflet', 'leaflets', 'poster', 'posters', 'flyer', 'flyers', 'wallet cards', 'handout', 'handouts'],
   ['sport', 'sports', 'sports clubs', 'football', 'physical activity', 'leisure'],
   ['carers', 'carer', 'parents', 'parent', 'families', 'family'],

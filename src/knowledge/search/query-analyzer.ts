@@ -101,7 +101,11 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
       if (p.words.every((w, k) => ws[i + k] === w)) {
         for (let k = 0; k < p.words.length; k++) used[i + k] = true;
         const own = analyze(p.words.join(' '));
-        concepts.push({ surface: p.words.join(' '), alternatives: [{ terms: own, weight: 1 }, ...GROUP_TERMS[p.group]], primary: true });
+        // A phrase in several groups ("social media": Twitter/X, Facebook, Instagram) takes all their words.
+        const groups = SYNONYM_PHRASES.filter((x) => x.words.join(' ') === p.words.join(' ')).map((x) => x.group);
+        const alternatives: Alternative[] = [{ terms: own, weight: 1 }];
+        for (const g of groups) for (const a of GROUP_TERMS[g]) if (!alternatives.some((x) => x.terms.join(' ') === a.terms.join(' '))) alternatives.push(a);
+        concepts.push({ surface: p.words.join(' '), alternatives, primary: true });
       }
     }
   }

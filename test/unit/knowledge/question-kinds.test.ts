@@ -4,6 +4,7 @@ import { testConfig } from '../../../src/config';
 import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
 import { detectIntent } from '../../../src/knowledge/intent';
+import { analyze } from '../../../src/knowledge/search/analyzer';
 import { detectUrgent } from '../../../src/knowledge/safety/urgent';
 
 /*
@@ -43,6 +44,31 @@ describe('answers carry the fact, within the first 800 characters', () => {
     const r = engine.askExtractive(question);
     expect(r.notFound).toBe(false);
     expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+  });
+
+  it('adds the current version when the best passage is years old (an old Twitter handle, the new X one)', () => {
+    const r = engine.askExtractive('what is the CSCP twitter account?');
+    expect(r.answer).toContain('@coventryLSCB');
+    expect(r.answer).toContain('@covCSCPandCSAB');
+    expect(r.answer).toMatch(/published 2016 — may be out of date/);
+  });
+
+  it.each([
+    // a newer passage that only shares an everyday word ("contact", "many") is not the current version
+    ['who should I speak to about Prevent concerns?', 'Prevent'],
+    ['how many madrasahs are in the Coventry Muslim Forum?', '24 Madrasahs'],
+    ['which trust won the school nursing contract?', 'South Warwickshire NHS Foundation Trust'],
+  ])('keeps a 2016 answer to itself when nothing newer speaks of it: %s', (question, fact) => {
+    const r = engine.askExtractive(question);
+    expect(r.answer).toContain(fact);
+    const cited = new Set([...r.answer.matchAll(/\[(\d)\]/g)].map((m) => r.sources[Number(m[1]) - 1].published.slice(0, 4)));
+    expect([...cited]).toEqual(['2016']);
+  });
+
+  it('does not stem "extremism" to "extremely" nor "racism" to "race"', () => {
+    expect(analyze('extremism')).not.toEqual(analyze('extremely'));
+    expect(analyze('racism')).not.toEqual(analyze('race'));
+    expect(analyze('extremisms')).toEqual(analyze('extremism'));
   });
 
   it('cites passages from two documents when both speak to a multi-part question', () => {
