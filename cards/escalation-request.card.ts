@@ -60,7 +60,7 @@ export function buildEscalationRequestCard(o: EscalationRequestCardOptions): Ada
     input('Input.Text', 'outcomeWanted', 'What outcome do you want?', { isMultiline: true, maxLength: 1000, isRequired: true, errorMessage: 'Required' }, v.outcomeWanted),
     ...fieldError(e.outcomeWanted, 'outcomeWanted'),
     input('Input.Text', 'caseReference', 'Your agency’s case reference (optional)', { maxLength: 40, placeholder: 'e.g. CS-123456' }, v.caseReference),
-    text('**No child’s name**: give your agency’s reference only.', { size: 'Small', spacing: 'None', color: 'Warning' }),
+    text('**No child’s name**: give your agency’s reference only.', { size: 'Small', spacing: 'None' }),
     ...fieldError(e.caseReference, 'caseReference'),
     input('Input.Text', 'contactDetails', 'How can the team contact you?', { maxLength: 300, isRequired: true, errorMessage: 'Required', placeholder: 'Name, role, work phone or email' }, v.contactDetails),
     ...fieldError(e.contactDetails, 'contactDetails'),

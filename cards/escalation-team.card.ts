@@ -50,7 +50,6 @@ export function historyLine(h: HistoryEntry): string {
 /** The single channel card for one escalation; rebuilt and updated in place after every change. */
 export function buildEscalationTeamCard({ record: r, history }: EscalationView): AdaptiveCard {
   const facts = [
-    { title: 'Status', value: `${STATUS_LABELS[r.status]}${r.assignee ? ` (${r.assignee.name})` : ''}` },
     { title: 'Type', value: typeLabel(r.type) },
     { title: 'Other agency', value: r.otherAgency },
     { title: 'Stage reached', value: stageLabel(r.stageReached) },
@@ -64,7 +63,7 @@ export function buildEscalationTeamCard({ record: r, history }: EscalationView):
       type: 'Container',
       style: r.urgent && r.status !== 'resolved' ? 'attention' : r.status === 'resolved' ? 'good' : 'emphasis',
       items: [
-        text(`${r.urgent ? '🔴 URGENT · ' : ''}Escalation ${r.id}`, { size: 'Large', weight: 'Bolder', style: 'heading' }),
+        text(`${r.urgent ? 'URGENT · ' : ''}Escalation ${r.id}`, { size: 'Large', weight: 'Bolder', style: 'heading' }),
         text(STATUS_LABELS[r.status] + (r.assignee ? ` · with ${escapeCardText(r.assignee.name)}` : ''), { spacing: 'None', weight: 'Bolder' }),
       ],
     },
@@ -73,8 +72,8 @@ export function buildEscalationTeamCard({ record: r, history }: EscalationView):
     text(escapeCardText(r.issue), { spacing: 'None' }),
     text('**Outcome wanted**', { spacing: 'Small' }),
     text(escapeCardText(r.outcomeWanted), { spacing: 'None' }),
-    ...(r.resolution ? [text('**Resolution**', { spacing: 'Small' }), text(escapeCardText(r.resolution), { spacing: 'None', color: 'Good' })] : []),
-    ...(r.reRaisedCount > 0 && r.status === 'new' ? [text(`⏰ Re-raised ${r.reRaisedCount}× (not acknowledged in time)`, { color: 'Warning' })] : []),
+    ...(r.resolution ? [text('**Resolution**', { spacing: 'Small' }), text(escapeCardText(r.resolution), { spacing: 'None' })] : []),
+    ...(r.reRaisedCount > 0 && r.status === 'new' ? [text(`⚠ Re-raised ${r.reRaisedCount}× (not acknowledged in time)`, { color: 'Warning' })] : []),
   ];
   if (history.length) {
     const recent = history.slice(-5);
@@ -97,7 +96,7 @@ export function buildEscalationTeamCard({ record: r, history }: EscalationView):
 /** A fresh channel post when an escalation has waited past its limit (the original card keeps the buttons). */
 export function buildEscalationReRaiseCard({ record: r }: EscalationView, limit: string): AdaptiveCard {
   return adaptiveCard([
-    text(`⏰ ${r.urgent ? 'URGENT · ' : ''}Escalation ${r.id} has not been acknowledged within ${limit}.`, {
+    text(`⚠ ${r.urgent ? 'URGENT · ' : ''}Escalation ${r.id} has not been acknowledged within ${limit}.`, {
       weight: 'Bolder',
       color: r.urgent ? 'Attention' : 'Warning',
     }),

@@ -14,7 +14,7 @@ export function buildMyEscalationsCard(views: EscalationView[], max = 10): Adapt
       items: [
         text(`**${r.id}** · ${STATUS_LABELS[r.status]}${r.assignee ? ` (with ${escapeCardText(r.assignee.name)})` : ''}${r.urgent ? ' · urgent' : ''}`),
         text(`${typeLabel(r.type)} · ${escapeCardText(r.otherAgency)} · raised ${when(r.createdAt)}`, { size: 'Small', isSubtle: true, spacing: 'None' }),
-        ...(r.resolution ? [text(`Outcome: ${escapeCardText(r.resolution)}`, { color: 'Good', size: 'Small' })] : []),
+        ...(r.resolution ? [text(`**Outcome**: ${escapeCardText(r.resolution)}`, { size: 'Small' })] : []),
         ...(history.length ? [text(history.slice(-3).map((h) => `- ${historyLine(h)}`).join('\n'), { size: 'Small', spacing: 'Small' })] : []),
       ],
     });

@@ -39,7 +39,7 @@ export function buildSurveyCard(o: SurveyCardOptions): AdaptiveCard {
   const v = o.values ?? {};
   const e = o.errors ?? {};
   const body: CardElement[] = [heading('Parents & Carers Voices survey')];
-  if (o.notice) body.push(text(o.notice, { color: e && Object.keys(e).length ? 'Attention' : 'Good', weight: 'Bolder' }));
+  if (o.notice) body.push(text(o.notice, { ...(Object.keys(e).length ? { color: 'Attention' } : {}), weight: 'Bolder' }));
   if (!o.link) {
     body.push(text('The survey link has not been set yet. Please ask the CSCP business unit (an admin can type **survey set** followed by the link).'));
     return adaptiveCard(body);
@@ -124,7 +124,6 @@ export function buildSurveyLoggedCard(families: number, duplicate: boolean): Ada
   return adaptiveCard([
     text(duplicate ? 'Already logged: thank you.' : `Thank you: logged ${families} ${families === 1 ? 'family' : 'families'}.`, {
       weight: 'Bolder',
-      color: 'Good',
     }),
     text('Nothing about you, the parents or the children was stored: only the agency type, setting, numbers and month.', { isSubtle: true }),
   ]);

@@ -12,6 +12,9 @@ const { freePort, waitForPort } = require('../../scripts/azurite.js') as {
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 
+/** The Playground's default user (Alex Wilber) sends this Entra object id: give it roles via ADMIN_IDS etc. */
+export const PLAYGROUND_USER_AAD_ID = '00000000-0000-0000-0000-0000000000020';
+
 /**
  * The Microsoft 365 Agents Playground (a Teams-like client) against a local bot, driven by headless Chromium.
  * Nothing is mocked here: the page sends real activities to the bot and renders its cards.
@@ -71,7 +74,8 @@ export class PlaygroundSession {
       if (Date.now() > deadline) throw new Error(`the chat did not show ${String(text)} (${count}x) within ${timeoutMs} ms`);
       await this.page.waitForTimeout(100);
     }
-    await loc.nth(count - 1).scrollIntoViewIfNeeded();
+    // A card updated in place right after it appeared may already be detached: nothing to scroll to then.
+    await loc.nth(count - 1).scrollIntoViewIfNeeded({ timeout: 2_000 }).catch(() => undefined);
   }
 
   async click(name: string | RegExp, nth: 'first' | 'last' = 'last'): Promise<void> {

@@ -123,6 +123,24 @@ describe('escalation cards', () => {
     });
   });
 
+  it('confirmation says where the escalation is: posted, waiting for a channel, or waiting for delivery', () => {
+    const channel = { conversationId: '19:team@thread.tacv2', serviceUrl: 'https://smba.example/', channelId: 'msteams' };
+    const posted = JSON.stringify(buildEscalationConfirmationCard({ record: record({ channelTarget: channel, channelActivityId: 'a1' }), config }));
+    expect(posted).toContain('has been posted to the CSCP escalation team’s channel');
+    const noChannel = JSON.stringify(buildEscalationConfirmationCard({ record: record(), config }));
+    expect(noChannel).toContain('their channel has not been set up');
+    expect(noChannel).not.toMatch(/has been posted|has gone to/);
+    const failed = JSON.stringify(buildEscalationConfirmationCard({ record: record({ channelTarget: channel }), config }));
+    expect(failed).toContain('could not be posted to their channel just now');
+    expect(failed).not.toMatch(/has been posted|has gone to/);
+    // Urgent and not with the team yet: no promise that the team will act within the hour.
+    const urgentWaiting = JSON.stringify(buildEscalationConfirmationCard({ record: record({ urgent: true, childSafeNow: 'no' }), config }));
+    expect(urgentWaiting).not.toContain('act within the hour');
+    expect(urgentWaiting).toContain('contact the CSCP business unit directly');
+    const urgentPosted = JSON.stringify(buildEscalationConfirmationCard({ record: record({ urgent: true, childSafeNow: 'no', channelTarget: channel, channelActivityId: 'a1' }), config }));
+    expect(urgentPosted).toContain('act within the hour');
+  });
+
   it('confirmation, not-saved, my escalations, report, re-raise and message cards are valid', () => {
     const urgent = buildEscalationConfirmationCard({ record: record({ urgent: true, childSafeNow: 'no' }), config });
     expect(validateCard(urgent)).toEqual([]);
