@@ -39,5 +39,7 @@ export function buildDigestPreviewCard(d: DigestRecord, opts: { subscriberCount?
     },
     submitAction('Cancel', 'digestCancel', { digestId: d.id }, 'destructive'),
   ];
-  return adaptiveCard([banner, subscriberView], controls);
+  // The card's own actions sit straight under the subscriber's buttons: a rule and a line keep the two apart.
+  const choice = text('Send it to subscribers now, schedule it for later (UK time), or cancel it.', { separator: true, spacing: 'Large', weight: 'Bolder' });
+  return adaptiveCard([banner, subscriberView, choice], controls);
 }

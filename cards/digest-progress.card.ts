@@ -23,7 +23,7 @@ function progressFacts(p: DeliveryProgress, done: boolean): CardElement {
     fact('Blocked (unsubscribed)', p.blocked.toLocaleString('en-GB')),
     ...(notDelivered ? [fact('Not delivered (chat gone / too large)', `${p.gone} / ${p.tooLarge}`)] : []),
     ...(p.skipped ? [fact('Skipped (unsubscribed before sending)', String(p.skipped))] : []),
-    ...(done ? [] : [fact('Rate', `${p.ratePerSecond} messages/s`), fact('Time left', eta(p.etaSeconds))]),
+    ...(done ? [] : [fact('Rate', p.ratePerSecond ? `${p.ratePerSecond} messages/s` : 'starting…'), fact('Time left', eta(p.etaSeconds))]),
   ];
   return { type: 'FactSet', facts };
 }

@@ -4,6 +4,7 @@ import { buildDigestCreateCard, type DigestCreateValues } from '../../../cards/d
 import { parseDigestCreateSubmit } from '../../../cards/digest-create.submit';
 import { buildDigestPreviewCard } from '../../../cards/digest-preview.card';
 import type { CreateDigestInput, DigestService } from '../../../src/digests/digest.service';
+import { londonToday } from '../../../src/digests/london-time';
 import { UserInputError } from '../../../src/errors';
 import type { BotDeps } from '../../deps';
 import { replaceSubmittedCard, sendCard } from '../../reply';
@@ -12,7 +13,8 @@ import { messageFor, personKey, requireAdmin, subscriberCount } from './digest-t
 /** `digest new`: the form to paste a newsletter (admins only). */
 export async function openCreateCard(ctx: TurnContext, deps: BotDeps): Promise<void> {
   if (!(await requireAdmin(ctx, deps, 'digest new'))) return;
-  await sendCard(ctx, buildDigestCreateCard({ requestId: randomUUID() }), 'New newsletter digest');
+  // Today (UK) filled in: the date the newsletter is published is nearly always the day it is sent.
+  await sendCard(ctx, buildDigestCreateCard({ requestId: randomUUID(), values: { published: londonToday(deps.clock.now()) } }), 'New newsletter digest');
 }
 
 /**
