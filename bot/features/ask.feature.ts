@@ -9,6 +9,7 @@ import { detectUrgent } from '../../src/knowledge/safety/urgent';
 import { acquireLease } from '../../src/storage/lease';
 import type { BotDeps, FeatureFactory } from '../deps';
 import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
+import { createGeneratorFromConfig } from '../knowledge/teams-ai-generator';
 
 export interface AskServices {
   knowledge: KnowledgeService;
@@ -70,7 +71,10 @@ async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
 
 /** The guidance Q&A: free text that is no command lands here; also feedback, follow-ups and the retention purge. */
 export const askFeature: FeatureFactory = async (deps) => {
-  const knowledge = createKnowledgeService({ tables: deps.tables, config: deps.config, clock: deps.clock, logger: deps.logger });
+  // Generative answers only when a model is configured; otherwise (and on any model failure) extractive.
+  const generator = createGeneratorFromConfig(deps.config, deps.logger);
+  if (generator) deps.logger.info('generative answers on (model configured); extractive answers are the fallback');
+  const knowledge = createKnowledgeService({ tables: deps.tables, config: deps.config, clock: deps.clock, logger: deps.logger, generator });
   const services: AskServices = {
     knowledge,
     answerLog: createAnswerLogStore(deps.tables, deps.clock),
