@@ -211,6 +211,13 @@ describe('newsletter digests over HTTP (real server, Azurite, capture connector)
     const docs = await (t.bot.deps.features.knowledge as KnowledgeService).listDocuments();
     expect(docs.map((d) => d.id)).toContain(`newsletter-${digestId}`);
 
+    // "Ask me about this" on a story puts its question to the Q&A, which now answers from the newsletter.
+    const ask = actionsOf(cardOf(digestsIn(t.personalConversationId(u1), TITLE)[0])).find((a) => a.data?.verb === 'ask' && a.title === 'Ask me about this');
+    await t.submit(u1, ask.data);
+    const answer = json(last(u1).body);
+    expect(answer).toContain('graded care profile');
+    expect(answer).toContain(TITLE);
+
     // A late third click changes nothing.
     await t.submit(admin, { verb: 'digestSend', digestId }, formId);
     await feature.service.whenIdle();
