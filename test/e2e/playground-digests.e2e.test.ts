@@ -85,4 +85,11 @@ describe('digests in the Agents Playground', () => {
     await pg.screenshot('08-digest-card');
     expect(t.connector.activities.filter((a) => a.method === 'POST' && a.conversationId.startsWith('a:seed-'))).toHaveLength(OTHER_SUBSCRIBERS);
   });
+
+  it('"Ask me about this" on a story is answered from the newsletter, which went into the guidance index', async () => {
+    const before = await pg.count(/graded care profile/i);
+    await pg.click('Ask me about this', 'first');
+    await pg.waitForText(/graded care profile/i, before + 1, 20_000);
+    await pg.screenshot('09-digest-ask');
+  });
 });
