@@ -13,7 +13,8 @@ export const bookingActionSchema = z
     verb: z.enum([TRAINING_VERBS.book, TRAINING_VERBS.cancelBooking]),
     sessionId,
     view: z.enum(['list', 'mine']).default('list'),
-    courseId,
+    // Clients merge the card's inputs into the data, so the course filter's 'all' arrives here too.
+    courseId: courseId.transform((c) => (c && c !== 'all' ? c : undefined)),
   })
   .strip();
 export type BookingAction = z.infer<typeof bookingActionSchema>;

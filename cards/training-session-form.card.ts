@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Course, TrainingSession } from '../src/training/training.types';
 import { adaptiveCard, fieldError, heading, submitAction, text, type AdaptiveCard, type CardElement } from './card';
 import { noticeBlock, type CardNotice } from './training-sessions.card';
-import { TRAINING_VERBS } from './training-session.block';
+import { peopleText, TRAINING_VERBS } from './training-session.block';
 
 export interface SessionFormInput {
   courses: Pick<Course, 'id' | 'name'>[];
@@ -78,7 +78,9 @@ export function buildSessionFormCard(input: SessionFormInput): AdaptiveCard {
     }),
     ...field({ type: 'Input.Text', id: 'venue', label: 'Venue (in person)', maxLength: 200, value: str('venue'), placeholder: 'e.g. Council House, Earl Street, Coventry' }),
     ...field({ type: 'Input.Text', id: 'joinUrl', label: 'Join link (online, https://)', style: 'Url', maxLength: 1000, value: str('joinUrl') }),
-    ...field({ type: 'Input.Number', id: 'capacity', label: 'Places', isRequired: true, errorMessage: 'Give the number of places.', min: 1, value: str('capacity') === '' ? undefined : Number(str('capacity')) }),
+    // No `min`: clients enforce it silently (the Playground's spin button turns a typed 0 into 1), so the bot
+    // checks the number and says what is wrong under the field.
+    ...field({ type: 'Input.Number', id: 'capacity', label: 'Places', isRequired: true, errorMessage: 'Give the number of places.', value: str('capacity') === '' ? undefined : Number(str('capacity')) }),
     ...field({ type: 'Input.Text', id: 'trainerName', label: 'Trainer (defaults to you)', maxLength: 100, value: str('trainerName') }),
     ...field({ type: 'Input.Text', id: 'notes', label: 'Notes for attendees', isMultiline: true, maxLength: 1000, value: str('notes') }),
   ];
@@ -87,7 +89,7 @@ export function buildSessionFormCard(input: SessionFormInput): AdaptiveCard {
       ...field({
         type: 'Input.Text',
         id: 'reason',
-        label: people ? `Reason for the change (sent to the ${people} people booked or waiting)` : 'Reason for the change (optional)',
+        label: people ? `Reason for the change (sent to the ${peopleText(people)} booked or waiting)` : 'Reason for the change (optional)',
         isMultiline: true,
         maxLength: 500,
         value: str('reason'),

@@ -44,6 +44,12 @@ export function executeAction(title: string, verb: string, data: Record<string, 
   return { type: 'Action.Execute', title, verb, data: d, ...(style ? { style } : {}), fallback: { type: 'Action.Submit', title, data: d, ...(style ? { style } : {}) } };
 }
 
+/** "1 person", "3 people". */
+export const peopleText = (n: number): string => (n === 1 ? '1 person' : `${n} people`);
+
+/** "1 place", "20 places". */
+export const placesCount = (n: number): string => `${n} place${n === 1 ? '' : 's'}`;
+
 export const openUrl = (title: string, url: string): CardElement => ({ type: 'Action.OpenUrl', title, url });
 
 export function placesText(s: TrainingSession): string {

@@ -1,7 +1,7 @@
 import type { Booking, TrainingSession } from '../src/training/training.types';
 import { adaptiveCard, escapeCardText, heading, submitAction, text, type AdaptiveCard, type CardElement } from './card';
 import { noticeBlock, type CardNotice } from './training-sessions.card';
-import { placesText, sessionFacts, TRAINING_VERBS, whenText } from './training-session.block';
+import { peopleText, placesCount, sessionFacts, TRAINING_VERBS, whenText } from './training-session.block';
 
 const showCard = (title: string, body: CardElement[], action: CardElement): CardElement => ({
   type: 'Action.ShowCard',
@@ -22,9 +22,18 @@ export function cancelSessionAction(s: TrainingSession): CardElement {
 export function remindAction(s: TrainingSession, requestId: string): CardElement {
   return showCard(
     'Message attendees',
-    [{ type: 'Input.Text', id: 'message', label: `Message to the ${s.bookedCount} people booked`, isMultiline: true, maxLength: 2000, isRequired: true, errorMessage: 'Write a message.' }],
+    [{ type: 'Input.Text', id: 'message', label: s.bookedCount ? `Message to the ${peopleText(s.bookedCount)} booked` : 'Message (nobody has booked yet)', isMultiline: true, maxLength: 2000, isRequired: true, errorMessage: 'Write a message.' }],
     submitAction('Send to everyone booked', TRAINING_VERBS.remind, { sessionId: s.id, requestId }, 'positive'),
   );
+}
+
+/** "1 of 2 booked · 1 place left", "2 of 2 booked · full · 3 waiting"; a cancelled session says who was told. */
+function bookingsText(s: TrainingSession): string {
+  const left = Math.max(0, s.capacity - s.bookedCount);
+  const waiting = s.waitingCount ? ` · ${s.waitingCount} waiting` : '';
+  const told = s.bookedCount + s.waitingCount;
+  if (s.status === 'cancelled') return told ? `the ${peopleText(told)} booked or waiting ${told === 1 ? 'was' : 'were'} told` : 'nobody had booked';
+  return `${s.bookedCount} of ${s.capacity} booked · ${left ? `${placesCount(left)} left` : 'full'}${waiting}`;
 }
 
 /** `training list`: every session not yet over, with bookings and the trainer's actions. */
@@ -36,7 +45,7 @@ export function buildTrainerSessionsCard(input: { sessions: TrainingSession[]; r
     const items: CardElement[] = [
       text(`**${escapeCardText(s.courseName)}**${cancelled ? ' — ✖ cancelled' : ''}`, { size: 'Medium', ...(cancelled ? { color: 'Attention' } : {}) }),
       text(whenText(s), { spacing: 'None' }),
-      text(`${s.mode === 'online' ? 'Online' : escapeCardText(s.venue ?? '')} · ${s.bookedCount} of ${s.capacity} booked · ${s.waitingCount} waiting · ${placesText(s)}`, { isSubtle: true, spacing: 'None' }),
+      text(`${s.mode === 'online' ? 'Online' : escapeCardText(s.venue ?? '')} · ${bookingsText(s)}`, { isSubtle: true, spacing: 'None' }),
     ];
     const actions: CardElement[] = [submitAction('Attendees', TRAINING_VERBS.attendees, { sessionId: s.id })];
     if (!cancelled) actions.push(submitAction('Edit / reschedule', TRAINING_VERBS.edit, { sessionId: s.id }), cancelSessionAction(s), remindAction(s, `${input.requestId}-${s.id.slice(3, 9)}`));
@@ -101,7 +110,7 @@ export function buildSessionSavedCard(s: TrainingSession, opts: { created: boole
     text(opts.created ? 'Session published ✓' : 'Session saved ✓', { size: 'Large', weight: 'Bolder', style: 'heading', color: 'Good' }),
     text(`**${escapeCardText(s.courseName)}**`),
     sessionFacts(s, { joinLink: true }),
-    text(`${s.capacity} places. ${opts.created ? 'Practitioners see it when they type **training**.' : opts.told ? `The ${opts.told} people booked or waiting are being told.` : ''}`, { isSubtle: true }),
+    text(`${placesCount(s.capacity)}. ${opts.created ? 'Practitioners see it when they type **training**.' : opts.told ? `The ${peopleText(opts.told)} booked or waiting ${opts.told === 1 ? 'is' : 'are'} being told.` : ''}`, { isSubtle: true }),
   ];
   return adaptiveCard(body, [submitAction('All sessions', TRAINING_VERBS.trainerList), submitAction('New session', TRAINING_VERBS.newSession)]);
 }

@@ -3,6 +3,7 @@ import { buildCoursesCard } from '../../../cards/training-courses.card';
 import type { CardNotice } from '../../../cards/training-sessions.card';
 import { buildAttendeesCard, buildRemindCard, buildTrainerSessionsCard } from '../../../cards/training-trainer.card';
 import { cancelSessionSubmitSchema, courseSubmitSchema, fieldErrorsOf, remindSubmitSchema, trainerSessionActionSchema } from '../../../cards/training-trainer.submit';
+import { peopleText } from '../../../cards/training-session.block';
 import { UserInputError } from '../../../src/errors';
 import { newRequestId, type TrainingService } from '../../../src/training/training.service';
 import type { BotDeps } from '../../deps';
@@ -55,7 +56,7 @@ export async function submitCancelSession(ctx: TurnContext, deps: BotDeps, svc: 
   try {
     const { session, changed } = await svc.cancelSession(parsed.data.sessionId, parsed.data.reason, personOf(ctx));
     const people = session.bookedCount + session.waitingCount;
-    notice = changed ? { tone: 'good', text: `Cancelled ${session.courseName}. ${people ? `The ${people} people booked or waiting are being told.` : 'Nobody had booked.'}` } : { tone: 'warning', text: 'That session was already cancelled.' };
+    notice = changed ? { tone: 'good', text: `Cancelled ${session.courseName}. ${people ? `The ${peopleText(people)} booked or waiting ${people === 1 ? 'is' : 'are'} being told.` : 'Nobody had booked.'}` } : { tone: 'warning', text: 'That session was already cancelled.' };
   } catch (e) {
     notice = noticeFor(ctx, deps, e, 'training cancel');
   }
@@ -78,7 +79,7 @@ export async function submitRemind(ctx: TurnContext, deps: BotDeps, svc: Trainin
   if (!parsed.success) return again(fieldErrorsOf(parsed.error));
   try {
     const { recipients, created } = await svc.sendMessage(parsed.data.sessionId, parsed.data.message, personOf(ctx), parsed.data.requestId);
-    const text = created ? `Your message is on its way to the ${recipients} people booked.` : 'That message was already sent; it goes to each person once.';
+    const text = created ? `Your message is on its way to the ${peopleText(recipients)} booked.` : 'That message was already sent; it goes to each person once.';
     await showTrainerList(ctx, deps, svc, { fromCard: true, notice: { tone: 'good', text } });
   } catch (e) {
     if (e instanceof UserInputError && e.fieldErrors) return again(e.fieldErrors, { tone: 'attention', text: e.message });

@@ -85,6 +85,9 @@ describe('training cards', () => {
   it('booking data parses from either route; a malformed session id does not', () => {
     expect(bookingActionSchema.parse({ verb: 'trainingBook', sessionId: 'ts-abc123def456', extra: 1 })).toEqual({ verb: 'trainingBook', sessionId: 'ts-abc123def456', view: 'list' });
     expect(bookingActionSchema.safeParse({ verb: 'trainingBook', sessionId: "ts-x' or 1" }).success).toBe(false);
+    // The Playground (and Teams) merge the card's inputs into an Execute's data: the filter's 'all' is no course.
+    expect(bookingActionSchema.parse({ verb: 'trainingBook', sessionId: 'ts-abc123def456', courseId: 'all' }).courseId).toBeUndefined();
+    expect(bookingActionSchema.parse({ verb: 'trainingBook', sessionId: 'ts-abc123def456', courseId: 'working-together' }).courseId).toBe('working-together');
   });
 
   it('session form: valid empty and prefilled (edit asks for a reason); errors shown under each field with the typed values kept', () => {
@@ -101,6 +104,8 @@ describe('training cards', () => {
     const again = buildSessionFormCard({ courses, requestId: 'req123456', values: { capacity: '0', joinUrl: 'http://x.org', mode: 'online' }, fieldErrors: errs });
     expect(validateCard(again)).toEqual([]);
     expect(s(again)).toContain('⚠ Capacity must be at least 1.');
+    // No client-side minimum: the Playground's spin button would silently turn a typed 0 into 1.
+    expect(again.body.find((e) => e.id === 'capacity')).toEqual(expect.not.objectContaining({ min: expect.anything() }));
     expect(s(again)).toContain('"value":"http://x.org"');
   });
 
@@ -112,7 +117,10 @@ describe('training cards', () => {
   it('trainer cards validate: list with cancel/message boxes, attendees, remind, saved, courses', () => {
     const list = buildTrainerSessionsCard({ sessions: [session(), session({ id: 'ts-cancelled001', status: 'cancelled', cancelReason: 'Unwell' })], requestId: 'req123456' });
     expect(validateCard(list)).toEqual([]);
-    expect(s(list)).toContain('2 of 2 booked · 1 waiting');
+    expect(s(list)).toContain('Online · 2 of 2 booked · full · 1 waiting');
+    expect(s(list)).toContain('Online · the 3 people booked or waiting were told'); // the cancelled one
+    expect(s(buildTrainerSessionsCard({ sessions: [session({ bookedCount: 1, waitingCount: 0 })], requestId: 'req123456' }))).toContain('1 of 2 booked · 1 place left');
+    expect(s(buildSessionSavedCard(session({ capacity: 1 }), { created: false, told: 1 }))).toContain('1 place. The 1 person booked or waiting is being told.');
     const verbs = actions(list).map((a) => a.data?.verb).filter(Boolean);
     expect(verbs.filter((v) => v === 'trainingCancelSession')).toHaveLength(1); // none on the cancelled session
     expect(validateCard(buildAttendeesCard({ session: session(), booked: [booking('booked'), booking('booked', 'Bo')], waiting: [booking('waiting', 'Cy')], requestId: 'req123456' }))).toEqual([]);
