@@ -165,7 +165,7 @@ describe('training over HTTP (real server, Azurite, capture connector)', () => {
     await t.say(trainer, 'training list');
     const list = cardOf(last(trainer));
     expect(validateCard(list)).toEqual([]);
-    expect(json(list)).toContain('2 of 2 booked · 0 waiting');
+    expect(json(list)).toContain('2 of 2 booked · full');
     await t.submit(trainer, { verb: 'trainingAttendees', sessionId });
     const att = cardOf(last(trainer));
     expect(validateCard(att)).toEqual([]);
