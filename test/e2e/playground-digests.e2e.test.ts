@@ -1,10 +1,7 @@
 import * as fs from 'node:fs';
 import type { DigestsFeature } from '../../bot/features/digests.feature';
 import { startTestBot, type TestBot } from '../helpers/bot-harness';
-import { PlaygroundSession } from '../helpers/playground';
-
-/** The Agents Playground's default user, Alex Wilber (its built-in configuration; seen in the stored conversation). */
-const PLAYGROUND_USER_AAD = '00000000-0000-0000-0000-0000000000020';
+import { PLAYGROUND_USER_AAD_ID as PLAYGROUND_USER_AAD, PlaygroundSession } from '../helpers/playground';
 const OTHER_SUBSCRIBERS = 150;
 
 const NEWSLETTER = [
