@@ -87,7 +87,8 @@ export function sessionBlock(v: SessionView, ctx: BlockContext): CardElement {
     items.push(text(`✖ Cancelled by the trainer${s.cancelReason ? `: ${escapeCardText(s.cancelReason)}` : ''}`, { color: 'Attention', weight: 'Bolder' }));
   } else if (v.booking?.status === 'booked') {
     items.push(text('Booked ✓', { color: 'Good', weight: 'Bolder' }));
-    actions.push(executeAction('Cancel booking', TRAINING_VERBS.cancelBooking, data, 'destructive'), openUrl('Add to calendar', addToCalendarLink(s)));
+    // Add to calendar first: right after booking, a red Cancel as the first button invites a slip.
+    actions.push(openUrl('Add to calendar', addToCalendarLink(s)), executeAction('Cancel booking', TRAINING_VERBS.cancelBooking, data, 'destructive'));
   } else if (v.booking?.status === 'waiting') {
     items.push(text(`On the waiting list${v.waitingPlace ? ` (number ${v.waitingPlace} in line)` : ''}: you will get a message if a place comes up.`, { color: 'Warning', weight: 'Bolder' }));
     actions.push(executeAction('Leave the waiting list', TRAINING_VERBS.cancelBooking, data));

@@ -92,6 +92,7 @@ describe('a trainer and practitioner in the Agents Playground', () => {
     const confirmation = card('I will remind you before the session');
     await expect(calendarLink(confirmation).count()).resolves.toBe(1);
     await expect(button(confirmation, 'Cancel booking').count()).resolves.toBe(1);
+    await button(confirmation, 'Cancel booking').scrollIntoViewIfNeeded(); // both cards in the picture
     const attendees = await service().attendees(await sessionIdOf(COURSE));
     expect(attendees.booked.map((b) => b.personName)).toEqual(['Alex Wilber']);
     await pg.screenshot('12-training-booked');

@@ -74,6 +74,8 @@ describe('training cards', () => {
     ]);
     for (const a of exec) expect(a.fallback).toMatchObject({ type: 'Action.Submit', data: { verb: a.verb, sessionId: a.data.sessionId, view: 'list', courseId: 'professional-curiosity' } });
     expect(s(card)).toContain('number 2 in line');
+    // the booked session offers Add to calendar first, Cancel booking second
+    expect(actions(card).filter((a) => a.type === 'Action.OpenUrl' || (a.type === 'Action.Execute' && a.data.sessionId === 'ts-mine00000001')).map((a) => a.title)).toEqual(['Add to calendar', 'Cancel booking']);
     expect(s(card)).toContain('2 of 2 places left');
     // user text is escaped: the notes' link and the trainer's emphasis do not render as markdown
     expect(s(card)).toContain('\\\\[example\\\\]');
