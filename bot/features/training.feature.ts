@@ -74,7 +74,7 @@ export const trainingFeature: FeatureFactory = async (deps) => {
     },
     start: () => scheduler.start(),
     async stop() {
-      scheduler.stop();
+      await scheduler.stop();
       service.stop();
       await service.whenIdle();
     },

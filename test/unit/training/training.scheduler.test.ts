@@ -1,27 +1,42 @@
 import { createLogger } from '../../../src/logger';
 import { createTrainingScheduler } from '../../../src/training/training.scheduler';
 
-describe('training scheduler (node-cron)', () => {
+describe('training scheduler', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('ticks once a minute after start, survives a failing tick, and stops', async () => {
-    jest.useFakeTimers({ now: new Date('2026-03-29T00:59:30Z') }); // across the spring clock change
+  const counting = (fail = false) => {
     const ticks: number[] = [];
-    let fail = true;
+    let failNext = fail;
     const scheduler = createTrainingScheduler(async () => {
       ticks.push(Date.now());
-      if (fail) {
-        fail = false;
+      if (failNext) {
+        failNext = false;
         throw new Error('storage down');
       }
       return { started: [], passedOver: [], resumed: [] };
     }, createLogger('silent'));
+    return { ticks, scheduler };
+  };
+
+  it('ticks once a minute after start, survives a failing tick, and stops', async () => {
+    jest.useFakeTimers({ now: new Date('2026-03-29T00:59:30Z') }); // across the spring clock change
+    const { ticks, scheduler } = counting(true);
     scheduler.start();
-    scheduler.start(); // idempotent: still one task
+    scheduler.start(); // idempotent: still one timer
     await jest.advanceTimersByTimeAsync(3 * 60_000 + 1000);
     expect(ticks.length).toBe(3);
-    scheduler.stop();
+    await scheduler.stop();
     await jest.advanceTimersByTimeAsync(5 * 60_000);
     expect(ticks.length).toBe(3);
+  });
+
+  it('keeps ticking through the hour the clocks go back (node-cron skipped it)', async () => {
+    jest.useFakeTimers({ now: new Date('2026-10-25T00:50:30Z') });
+    const { ticks, scheduler } = counting();
+    scheduler.start();
+    await jest.advanceTimersByTimeAsync(80 * 60_000);
+    await scheduler.stop();
+    expect(ticks.length).toBe(80);
+    expect(ticks.some((t) => new Date(t).toISOString().startsWith('2026-10-25T01:15'))).toBe(true);
   });
 });
