@@ -13,7 +13,13 @@ export interface IntervalJob {
  * polling tick works out what is due from the clock anyway. Wall-clock jobs (the nightly purge) stay on cron.
  * Every tick must be safe on several instances (leases inside `run`).
  */
-export function createIntervalJob(name: string, periodMs: number, run: () => Promise<void>, logger: Logger): IntervalJob {
+export function createIntervalJob(
+  name: string,
+  periodMs: number,
+  run: () => Promise<void>,
+  logger: Logger,
+  opts: { runAtStart?: boolean } = {},
+): IntervalJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const fire = () => {
@@ -29,6 +35,8 @@ export function createIntervalJob(name: string, periodMs: number, run: () => Pro
       if (timer) return;
       timer = setInterval(fire, periodMs);
       timer.unref?.();
+      // After a restart, resume interrupted work at once rather than a whole period later.
+      if (opts.runAtStart) fire();
     },
     async stop() {
       if (timer) clearInterval(timer);

@@ -20,5 +20,6 @@ export function createTrainingScheduler(tick: () => Promise<TickSummary>, logger
       if (s.started.length || s.resumed.length) logger.info({ started: s.started.length, resumed: s.resumed.length, passedOver: s.passedOver.length }, 'training tick');
     },
     logger,
+    { runAtStart: true },
   );
 }

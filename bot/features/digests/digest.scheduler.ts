@@ -1,5 +1,6 @@
 import type { DigestService } from '../../../src/digests/digest.service';
 import type { Logger } from '../../../src/logger';
+import { createIntervalJob } from '../../../src/scheduler/interval-job';
 
 export const DIGEST_TICK_MS = 30_000;
 
@@ -21,35 +22,15 @@ export interface DigestScheduler {
  * A schedule's London wall time is already resolved to a UTC instant by the service, so nothing here needs a zone.
  */
 export function createDigestScheduler(svc: DigestService, logger: Logger, periodMs = DIGEST_TICK_MS): DigestScheduler {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    if (running) return running; // a slow tick (storage trouble) is never doubled up
-    running = (async () => {
-      try {
-        const r = await svc.tick();
-        if (r.started.length || r.resumed.length) logger.info({ started: r.started, resumed: r.resumed }, 'digest tick');
-      } catch (e) {
-        logger.warn({ err: (e as Error).name, status: (e as { statusCode?: number }).statusCode }, 'digest tick failed; the next tick retries');
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
-  };
-  return {
-    tick: () => svc.tick(),
-    start() {
-      if (timer) return;
-      timer = setInterval(() => void run(), periodMs);
-      timer.unref();
-      // After a restart, resume at once rather than up to 30 s later.
-      void run();
+  const job = createIntervalJob(
+    'digests',
+    periodMs,
+    async () => {
+      const r = await svc.tick();
+      if (r.started.length || r.resumed.length) logger.info({ started: r.started, resumed: r.resumed }, 'digest tick');
     },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+    logger,
+    { runAtStart: true },
+  );
+  return { tick: () => svc.tick(), start: () => job.start(), stop: () => job.stop() };
 }
