@@ -69,6 +69,12 @@ describe('configuration', () => {
     }
   });
 
+  it('lists every key in the README configuration table', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const missing = CONFIG_KEYS.filter((k) => !readme.includes(`| \`${k}\` |`));
+    expect(missing).toEqual([]);
+  });
+
   it('stops the bot process with exit code 1 and the list of problems', () => {
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
       cwd: root,
