@@ -2,6 +2,7 @@ import type { Booking, TrainingSession } from '../src/training/training.types';
 import { adaptiveCard, escapeCardText, heading, submitAction, text, type AdaptiveCard, type CardElement } from './card';
 import { noticeBlock, type CardNotice } from './training-sessions.card';
 import { peopleText, placesCount, sessionFacts, TRAINING_VERBS, whenText } from './training-session.block';
+import { sessionInputId } from './training-trainer.submit';
 
 const showCard = (title: string, body: CardElement[], action: CardElement): CardElement => ({
   type: 'Action.ShowCard',
@@ -13,7 +14,7 @@ const showCard = (title: string, body: CardElement[], action: CardElement): Card
 export function cancelSessionAction(s: TrainingSession): CardElement {
   return showCard(
     'Cancel session',
-    [{ type: 'Input.Text', id: 'reason', label: 'Reason (sent to everyone booked or waiting)', isMultiline: true, maxLength: 500, isRequired: true, errorMessage: 'Give a reason.' }],
+    [{ type: 'Input.Text', id: sessionInputId('reason', s.id), label: 'Reason (sent to everyone booked or waiting)', isMultiline: true, maxLength: 500, isRequired: true, errorMessage: 'Give a reason.' }],
     submitAction('Cancel this session', TRAINING_VERBS.cancelSession, { sessionId: s.id }, 'destructive'),
   );
 }
@@ -22,7 +23,7 @@ export function cancelSessionAction(s: TrainingSession): CardElement {
 export function remindAction(s: TrainingSession, requestId: string): CardElement {
   return showCard(
     'Message attendees',
-    [{ type: 'Input.Text', id: 'message', label: s.bookedCount ? `Message to the ${peopleText(s.bookedCount)} booked` : 'Message (nobody has booked yet)', isMultiline: true, maxLength: 2000, isRequired: true, errorMessage: 'Write a message.' }],
+    [{ type: 'Input.Text', id: sessionInputId('message', s.id), label: s.bookedCount ? `Message to the ${peopleText(s.bookedCount)} booked` : 'Message (nobody has booked yet)', isMultiline: true, maxLength: 2000, isRequired: true, errorMessage: 'Write a message.' }],
     submitAction('Send to everyone booked', TRAINING_VERBS.remind, { sessionId: s.id, requestId }, 'positive'),
   );
 }

@@ -131,7 +131,7 @@ describe('a trainer and practitioner in the Agents Playground', () => {
 
   it('cancels the session with a reason; the person booked is told', async () => {
     await button(block(TRAINER_LIST, 'Cancel session'), 'Cancel session').click();
-    await pg.page.getByRole('textbox', { name: /^Reason/ }).last().fill('The trainer is unwell');
+    await card(TRAINER_LIST).getByRole('textbox', { name: /^Reason/ }).last().fill('The trainer is unwell');
     await pg.click('Cancel this session');
     await pg.waitForText(/^Cancelled Working Together to Safeguard Children\. The 1 person booked or waiting is being told\./);
     await pg.waitForText(/Council House · the 1 person booked or waiting was told/);

@@ -125,6 +125,8 @@ describe('training cards', () => {
     expect(s(buildSessionSavedCard(session({ capacity: 1 }), { created: false, told: 1 }))).toContain('1 place. The 1 person booked or waiting is being told.');
     const verbs = actions(list).map((a) => a.data?.verb).filter(Boolean);
     expect(verbs.filter((v) => v === 'trainingCancelSession')).toHaveLength(1); // none on the cancelled session
+    // two open sessions: each has its own reason and message box (input ids unique on the card)
+    expect(validateCard(buildTrainerSessionsCard({ sessions: [session(), session({ id: 'ts-second00001' })], requestId: 'req123456' }))).toEqual([]);
     expect(validateCard(buildAttendeesCard({ session: session(), booked: [booking('booked'), booking('booked', 'Bo')], waiting: [booking('waiting', 'Cy')], requestId: 'req123456' }))).toEqual([]);
     expect(validateCard(buildRemindCard({ sessions: [session()], requestId: 'req123456', fieldErrors: { message: 'Write a message.' } }))).toEqual([]);
     expect(validateCard(buildRemindCard({ sessions: [], requestId: 'req123456' }))).toEqual([]);
@@ -139,6 +141,12 @@ describe('training cards', () => {
     expect(cancelSessionSubmitSchema.safeParse({ verb: 'trainingCancelSession', sessionId: 'ts-abc123def456', reason: '  ' }).success).toBe(false);
     expect(remindSubmitSchema.safeParse({ verb: 'trainingRemind', sessionId: 'ts-abc123def456', requestId: 'req123456', message: '' }).success).toBe(false);
     expect(remindSubmitSchema.safeParse({ verb: 'trainingRemind', sessionId: 'ts-abc123def456', requestId: 'req123456', message: 'Hi' }).success).toBe(true);
+    // from the trainer list: the clicked session's own box counts, another session's does not
+    const own = cancelSessionSubmitSchema.safeParse({ verb: 'trainingCancelSession', sessionId: 'ts-abc123def456', 'reason-ts-other0000001': 'not this', 'reason-ts-abc123def456': 'Room flooded' });
+    expect(own.success && own.data.reason).toBe('Room flooded');
+    expect(cancelSessionSubmitSchema.safeParse({ verb: 'trainingCancelSession', sessionId: 'ts-abc123def456', 'reason-ts-other0000001': 'not this' }).success).toBe(false);
+    const msg = remindSubmitSchema.safeParse({ verb: 'trainingRemind', sessionId: 'ts-abc123def456', requestId: 'req123456', 'message-ts-abc123def456': 'Bring ID' });
+    expect(msg.success && msg.data.message).toBe('Bring ID');
   });
 
   it('every outgoing message is a valid card: reminders carry the join link only when asked', () => {
