@@ -111,7 +111,7 @@ export function buildSessionSavedCard(s: TrainingSession, opts: { created: boole
     text(opts.created ? 'Session published ✓' : 'Session saved ✓', { size: 'Large', weight: 'Bolder', style: 'heading', color: 'Good' }),
     text(`**${escapeCardText(s.courseName)}**`),
     sessionFacts(s, { joinLink: true }),
-    text(`${placesCount(s.capacity)}. ${opts.created ? 'Practitioners see it when they type **training**.' : opts.told ? `The ${peopleText(opts.told)} booked or waiting ${opts.told === 1 ? 'is' : 'are'} being told.` : ''}`, { isSubtle: true }),
+    text(`${placesCount(s.capacity)}. ${opts.created ? 'Practitioners see it when they type **training**.' : opts.told ? `The ${peopleText(opts.told)} booked or waiting ${opts.told === 1 ? 'is' : 'are'} being told.` : 'Nobody has booked yet, so nobody needs telling.'}`, { isSubtle: true }),
   ];
   return adaptiveCard(body, [submitAction('All sessions', TRAINING_VERBS.trainerList), submitAction('New session', TRAINING_VERBS.newSession)]);
 }

@@ -129,6 +129,21 @@ describe('a trainer and practitioner in the Agents Playground', () => {
     await pg.screenshot('15-training-list-attendees');
   });
 
+  it('as the trainer, changes the other session from its prefilled form', async () => {
+    const other = card(TRAINER_LIST).locator('.ac-container', { hasText: 'Online · 0 of 20 booked' }).filter({ has: pg.page.getByRole('button', { name: 'Edit / reschedule' }) }).last();
+    await button(other, 'Edit / reschedule').click();
+    await pg.waitForText('Change a training session');
+    const form = card('Change a training session');
+    // prefilled from the session as the Playground shows it
+    await expect(form.getByRole('combobox', { name: 'Starts' }).inputValue()).resolves.toBe('1:30 PM');
+    await expect(form.getByRole('textbox', { name: /^Join link/ }).inputValue()).resolves.toBe('https://teams.microsoft.com/l/meetup-join/example');
+    await form.getByRole('spinbutton', { name: 'Places' }).fill('25');
+    await button(form, 'Save changes').click();
+    await pg.waitForText('Session saved ✓');
+    await pg.waitForText('25 places. Nobody has booked yet, so nobody needs telling.');
+    await pg.screenshot('15b-training-edit');
+  });
+
   it('cancels the session with a reason; the person booked is told', async () => {
     await button(block(TRAINER_LIST, 'Cancel session'), 'Cancel session').click();
     await card(TRAINER_LIST).getByRole('textbox', { name: /^Reason/ }).last().fill('The trainer is unwell');

@@ -123,6 +123,7 @@ describe('training cards', () => {
     expect(s(list)).toContain('Online · the 3 people booked or waiting were told'); // the cancelled one
     expect(s(buildTrainerSessionsCard({ sessions: [session({ bookedCount: 1, waitingCount: 0 })], requestId: 'req123456' }))).toContain('1 of 2 booked · 1 place left');
     expect(s(buildSessionSavedCard(session({ capacity: 1 }), { created: false, told: 1 }))).toContain('1 place. The 1 person booked or waiting is being told.');
+    expect(s(buildSessionSavedCard(session({ capacity: 25 }), { created: false, told: 0 }))).toContain('25 places. Nobody has booked yet, so nobody needs telling.');
     const verbs = actions(list).map((a) => a.data?.verb).filter(Boolean);
     expect(verbs.filter((v) => v === 'trainingCancelSession')).toHaveLength(1); // none on the cancelled session
     // two open sessions: each has its own reason and message box (input ids unique on the card)
