@@ -10,16 +10,18 @@ const TRAINER_LIST = 'Training sessions (trainer view)';
 
 /**
  * Training in the real client: the Agents Playground's default user (Alex Wilber) is a trainer, publishes a
- * session through the form, books it, cancels the booking, books again, sees it in "my training", opens the
- * attendee list and cancels the session; then a form with 0 places is refused on the card.
+ * session through the form, books it (Action.Execute: the Playground refreshes the card from the invoke reply),
+ * cancels the booking, books again, sees it in "my training", opens the attendee list, edits another session
+ * and cancels the first; then a form with 0 places is refused on the card.
  * The Playground renders cards with Fluent UI, so inputs are filled as a person does: the date from the
  * calendar pop-up, times and courses from their drop-down lists.
  */
 describe('a trainer and practitioner in the Agents Playground', () => {
   let t: TestBot;
   const pg = new PlaygroundSession();
-  // A day next month: always in the future, and one click on the calendar's "next month" away.
-  const day = DateTime.now().setZone('Europe/London').plus({ months: 1 }).set({ day: 15 });
+  // A day next month: always in the future, and one click on the calendar's "next month" away (in the local
+  // zone, which the browser's calendar shares with this process).
+  const day = DateTime.local().plus({ months: 1 }).set({ day: 15 });
 
   beforeAll(async () => {
     t = await startTestBot({ TRAINER_IDS: PLAYGROUND_USER_AAD_ID });
