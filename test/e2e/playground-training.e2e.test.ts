@@ -156,7 +156,11 @@ describe('a trainer and practitioner in the Agents Playground', () => {
     await pg.waitForText('Training session cancelled', 1, 20_000);
     await pg.waitForText(/Reason: The trainer is unwell/);
     expect((await service().getSession(await sessionIdOf(COURSE, true)))?.status).toBe('cancelled');
+    // A taller window: the trainer's refreshed list and the notice the booked person got, in one picture.
+    await pg.page.setViewportSize({ width: 1280, height: 2000 });
+    await card(TRAINER_LIST).getByText(/^Cancelled Working Together/).scrollIntoViewIfNeeded();
     await pg.screenshot('16-training-cancel-session');
+    await pg.page.setViewportSize({ width: 1280, height: 1200 });
   });
 
   it('refuses 0 places on the form, under the field, and publishes nothing', async () => {
