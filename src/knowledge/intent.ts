@@ -50,7 +50,7 @@ const RULES: { intent: Intent; re: RegExp }[] = [
   { intent: 'my-training', re: /\b(?:my (?:training )?bookings?|my training|(?:what|which) (?:courses|sessions|training) (?:am i|have i) (?:booked|registered|signed up)|cancel my (?:booking|place)|am i booked)\b/ },
   {
     intent: 'training',
-    re: /^(?:(?:can|could) (?:i|you)|i(?:'d| would)? (?:like|want) to|please|how (?:do|can) i)?\s*(?:book|register|sign up|enrol|reserve)\b.*\b(?:training|course|session|workshop|place)\b|\b(?:show|list|see) (?:me )?(?:the )?(?:upcoming |available |next )?(?:training|courses|sessions)\b|^(?:upcoming|available|next) (?:training|courses|sessions)\b|^(?:what|which) (?:training|courses|sessions|training sessions|training courses) (?:are|is) (?:coming up|upcoming|available|running|on offer)\b|\bbook (?:me )?(?:on|onto|a place)\b/,
+    re: /^(?:(?:can|could) (?:i|you)|i(?:'d| would)? (?:like|want) to|please|how (?:do|can) i)?\s*(?:book|register|sign up|enrol|reserve)\b.*\b(?:training|course|session|workshop|place)\b|\b(?:show|list|see) (?:me )?(?:the )?(?:upcoming |available |next )?(?:training|courses|sessions)\b|^(?:upcoming|available|next) (?:training|courses|sessions)\b|^(?:what|which|what's|whats|what is|any|are there any|is there any) ?(?:training|courses|sessions|training sessions|training courses) (?:(?:are|is) )?(?:coming up|upcoming|available|running|on offer)\b(?! (?:on|about|for|in|around)\b)|\bbook (?:me )?(?:on|onto|a place)\b/,
   },
   {
     intent: 'survey',

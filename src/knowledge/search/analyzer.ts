@@ -23,7 +23,8 @@ export const QUESTION_WORDS = new Set(
   `please thanks thank hi hello hey tell know need want wondering wonder looking find get got give show explain anyone anybody
   someone somebody something anything everything somewhere anywhere thing things like just really actually still
   kind sort maybe quick question ask asking help mean means meant supposed go going gonna wanna let lets us info information
-  exactly currently right sure ok okay pls plz cheers whats whos hows wheres whens etc lot lots bit able example examples eg`
+  exactly currently right sure ok okay pls plz cheers whats whos hows wheres whens etc lot lots bit able example examples eg
+  theyre youre im ive dont doesnt didnt cant couldnt wont wouldnt isnt arent wasnt shouldnt hes shes weve youve theres thats`
     .split(/\s+/)
     .filter(Boolean),
 );

@@ -54,6 +54,8 @@ export const GLOSSARY_ACRONYMS: Record<string, string> = {
   nspcc: 'national society for the prevention of cruelty to children',
   exec: 'executive group',
   wt: 'working together',
+  hv: 'health visitor',
+  sw: 'social worker',
 };
 
 /** Acronyms that are also ordinary words: only expanded when the question writes them in capitals. */
@@ -124,5 +126,7 @@ export const SYNONYM_GROUPS: string[][] = [
   ['health', 'nhs', 'nurse', 'nursing', 'integrated care board', 'clinical', 'health services'],
   ['often', 'frequently', 'regularly', 'times a year', 'monthly', 'quarterly', 'weekly', 'annually', 'yearly', 'fortnightly', 'bi-monthly', 'biennial'],
   ['police', 'officers', 'west midlands police', 'constabulary', 'policing'],
+  ['health visitor', 'health visitors', 'health visiting', 'hv'],
+  ['doc', 'docs', 'document', 'documents', 'guidance'],
   ['rep', 'representative', 'representatives', 'member', 'members'],
 ];

@@ -91,6 +91,10 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
   const upperTokens = new Set((raw.match(/\b[A-Z][A-Za-z]*[A-Z]s?\b|\b[A-Z]{2,}s?\b/g) ?? []).map((t) => t.toLowerCase()));
   const ws = words(raw);
   const used = new Array<boolean>(ws.length).fill(false);
+  // "HV here – …", "I'm a teacher, …": who is asking is not what they ask about, so those words may
+  // help ranking but a passage need not cover them.
+  const intro = ROLE_INTRO.exec(raw);
+  const introWords = intro ? words(intro[0]).length : 0;
   const concepts: Concept[] = [];
 
   // Multi-word synonym phrases first ("levels of need", "young people").
@@ -105,7 +109,7 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
         const groups = SYNONYM_PHRASES.filter((x) => x.words.join(' ') === p.words.join(' ')).map((x) => x.group);
         const alternatives: Alternative[] = [{ terms: own, weight: 1 }];
         for (const g of groups) for (const a of GROUP_TERMS[g]) if (!alternatives.some((x) => x.terms.join(' ') === a.terms.join(' '))) alternatives.push(a);
-        concepts.push({ surface: p.words.join(' '), alternatives, primary: true });
+        concepts.push({ surface: p.words.join(' '), alternatives, primary: i >= introWords });
       }
     }
   }
@@ -125,9 +129,13 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
     } else if (AMBIGUOUS_ACRONYMS.has(base) && !upperTokens.has(w) && STOP_LIKE.has(base)) {
       return;
     }
-    const group = SYNONYM_PHRASES.find((p) => p.words.length === 1 && (p.words[0] === w || p.words[0] === base));
+    // By the word, else by a plain inflection of it ("pays" finds the group that lists "pay"); not by the
+    // stem alone, which would make an "annual report" a question of how often.
+    const group =
+      SYNONYM_PHRASES.find((p) => p.words.length === 1 && (p.words[0] === w || p.words[0] === base)) ??
+      SYNONYM_PHRASES.find((p) => p.words.length === 1 && inflectionOf(base, p.words[0]));
     if (group) for (const a of GROUP_TERMS[group.group]) if (!alternatives.some((x) => x.terms.join(' ') === a.terms.join(' '))) alternatives.push(a);
-    concepts.push({ surface: w, alternatives, primary: true });
+    concepts.push({ surface: w, alternatives, primary: i >= introWords });
   });
 
   // Expansion phrases written out in full also match the acronym the guidance may use instead.
@@ -154,6 +162,20 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
     wantsFact: factAsk(raw),
     sections: [...raw.matchAll(/\bsection\s+(\d{1,3})\b|\b[sS]\.?(\d{1,3})\b/gi)].map((m) => m[1] ?? m[2]),
   };
+}
+
+const ROLES =
+  "hv|health visitors?|sw|social workers?|student social worker|teachers?|class teacher|head ?teacher|deputy head|dsl|deputy dsl|gp|nurse|school nurse|midwife|police officer|pc|officer|youth worker|family support worker|practitioner|senco|childminder|paramedic|foster carer|early years worker|support worker";
+/** A greeting and the asker's role at the start, set off by "here"/"asking" or punctuation. */
+const ROLE_INTRO = new RegExp(
+  `^\\s*(?:(?:hi|hello|hey|morning|afternoon)\\b[\\s,!.]*)?(?:(?:i'?m|i am) (?:an? |the )?)?(?:${ROLES})(?:\\s+(?:here|asking|speaking)\\b\\s*[-–—:,.!]*|\\s*[-–—:,!]+)\\s*`,
+  'i',
+);
+
+/** `word` is `root` with a plural, past or -ing ending (or the reverse for a plural root). */
+function inflectionOf(word: string, root: string): boolean {
+  if (root.length < 3 || word === root) return false;
+  return /^(?:s|es|ed|d|ing)$/.test(word.startsWith(root) ? word.slice(root.length) : '') || root === `${word}s`;
 }
 
 /** Ambiguous acronyms that are plain verbs/words when lower-case and carry no topic ("send me"). */

@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import { ManualClock } from '../../../src/clock';
+import { testConfig } from '../../../src/config';
+import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+
+/*
+ * Questions written the way practitioners type in Teams (lower case, no punctuation, "cov", "sw", "hv",
+ * contractions without apostrophes, a role said first, the odd typo), one block per kind of question.
+ * Written for the project against the bundled guidance, not taken from any evaluation set.
+ */
+const guidance = path.join(__dirname, '..', '..', '..', 'guidance');
+const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
+
+let engine: KnowledgeEngine;
+beforeAll(async () => {
+  const { chunks } = await loadFolderChunks(guidance);
+  engine = createKnowledgeEngine(chunks, { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+});
+
+describe('lookups and paraphrases in practitioners’ words carry the fact', () => {
+  it.each([
+    ['how often does the dsp exec group meet', 'monthly'],
+    ['how many times a year do the lead safeguarding partners get together', 'three times a year'],
+    // the asker's role first ("HV here", "sw asking", "police officer -") is not what the passage must cover
+    ['HV here - where do i find the threshold doc for cov', 'threshold document'],
+    ['sw asking - how do i escalate a disagreement with another agency', 'Escalation and Resolution of Professional Disagreements'],
+    ['police officer - what does the cscp facebook page go by', 'Coventry Safeguarding Board and Partnership'],
+    // contractions typed without an apostrophe are not key terms
+    ['where can a kid go if theyre lost or scared in the city', 'Safe Spaces'],
+    // an inflected word finds its synonyms ("pays" → pay, funding)
+    ['who pays for the partnership', 'funding'],
+    ['is there an e learning module on parental conflict', 'Amity'],
+    ['who are the three lsps', 'Chief Constable'],
+    ['what are the 7 golden rules poster about', 'information sharing'],
+    ['what did the jtai on serious youth violance find', 'serious youth violence'],
+    ['what is professional curiousity', 'professional curiosity'],
+    ['how often does your voice matters visit young people', 'once a quarter'],
+    ['what does the stag group do', 'frontline practitioner'],
+    ['how often is section 11 self assesment done', 'every two years'],
+    ['what was the national panel review about child sexual abuse in the family called', 'I wanted them all to notice'],
+    ['how many children were in the i wanted them all to notice review', '193'],
+    ['does cov have youth custody', 'youth custody'],
+    ['how often do the officers of the boards meet', 'quarter'],
+    ['who does the independant scrutiny', 'Independent Scrutin'],
+    ['mental health flyers in other languages?', 'languages'],
+    ['what lens does the quality assurance framework use', 'Lens'],
+    ['what is in the performance scorecard', 'scorecard'],
+  ])('%s', (question, fact) => {
+    const r = engine.askExtractive(question);
+    expect(r.notFound).toBe(false);
+    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+  });
+});
+
+describe('out of scope in practitioners’ words is declined', () => {
+  it.each([
+    'whats the parking permit process at the council house',
+    'hv here - how do i book annual leave on the nhs rota',
+    'how do i claim mileage as a sw',
+    'whats the weather in cov tomorrow',
+    'how do i reset my teams password',
+  ])('%s', (question) => {
+    expect(engine.askExtractive(question).notFound).toBe(true);
+  });
+});
+
+describe('urgent in practitioners’ words starts with 999; topic questions do not', () => {
+  it.each([
+    'a yr 9 just told me her stepdad hits her and shes scared to go home tonight',
+    'kid on my caseload has gone missing since last night',
+    'pupil is self harming in the toilets right now',
+    'hv - baby has bruises and mum is threatening to leave with him now',
+  ])('%s', (question) => {
+    const r = engine.askExtractive(question);
+    expect(r.urgent).toBe(true);
+    expect(r.answer.slice(0, 400)).toContain('999');
+  });
+
+  it.each(['any training on self harm for school staff', 'what does the guidance say about missing children', 'is there an omg on neglect'])('%s is not urgent', (question) => {
+    expect(engine.askExtractive(question).urgent).toBe(false);
+  });
+});
+
+describe('commands in practitioners’ words', () => {
+  it.each([
+    ['sign me up to the newsletter pls', 'subscribe'],
+    ['stop sending me the newsletter', 'unsubscribe'],
+    ['whats training is coming up', 'training'],
+    ['any courses coming up', 'training'],
+    ['can u send me the parent survey link for a family', 'survey'],
+    ['i need to escalate a concern about another agency', 'escalate'],
+    ['what can you do', 'help'],
+  ])('%s → %s', (question, intent) => {
+    expect(engine.askExtractive(question).intent).toBe(intent);
+  });
+
+  it('a question about training on a topic stays a question', () => {
+    expect(engine.askExtractive('any training available on neglect').intent).toBeUndefined();
+  });
+});
