@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfigOrExit } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startBot } from './main';
 
 /** Process entry: validate config first (exit 1 with one line per problem), then serve until a signal. */
 async function run(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`Cannot start: the configuration has ${e.problems.length} problem(s):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   if (!config.auth.enabled) {
     logger.warn('AUTHENTICATION IS OFF: no MicrosoftAppId configured, so /api/messages accepts unsigned requests. Local use only.');

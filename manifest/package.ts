@@ -1,21 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import JSZip from 'jszip';
-import { appVersion, ConfigError, loadConfig } from '../src/config';
+import { appVersion, loadConfigOrExit } from '../src/config';
 import { renderManifest, validateManifest } from './manifest';
 
 /** `npm run package`: writes build/appPackage.zip (manifest + icons) with the bot id from MicrosoftAppId. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const botId = config.auth.appId;
   if (!botId || !/^[0-9a-f-]{36}$/i.test(botId)) {
     process.stderr.write('Set MicrosoftAppId (the Azure Bot registration\'s app id, a GUID) in .env or the environment first.\n');

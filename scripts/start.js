@@ -36,20 +36,11 @@ async function waitHealthy(url, timeoutMs) {
 
 async function main() {
   build();
-  const { loadConfig, ConfigError, azuriteConnectionString } = require(path.join(root, 'dist', 'src', 'config.js'));
+  const { loadConfigOrExit, azuriteConnectionString } = require(path.join(root, 'dist', 'src', 'config.js'));
   const { startBot } = require(path.join(root, 'dist', 'bot', 'main.js'));
   const { createLogger } = require(path.join(root, 'dist', 'src', 'logger.js'));
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`Cannot start: the configuration has ${e.problems.length} problem(s):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  let config = loadConfigOrExit();
 
   const stops = [];
   let azurite;

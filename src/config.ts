@@ -291,6 +291,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return toConfig(result.data);
 }
 
+/**
+ * For process entry points (the bot, npm start, the CLIs): the configuration, or one readable line per problem
+ * on stderr and exit code 1.
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`Cannot start: the configuration has ${e.problems.length} problem(s):\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(1);
+  }
+}
+
 /** A valid configuration for tests, with keys overridden as environment strings. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { systemClock } from '../clock';
-import { loadConfig, type Config } from '../config';
+import { azuriteConnectionString, loadConfigOrExit, type Config } from '../config';
+import { createTables, type Tables } from '../storage/tables';
 import { createKnowledgeEngine, type KnowledgeEngine } from '../knowledge/knowledge-engine';
 import { loadFolderChunks } from '../knowledge/local-corpus';
 
@@ -9,7 +10,7 @@ import { loadFolderChunks } from '../knowledge/local-corpus';
  * the bot, built straight from the guidance folder (no storage needed).
  */
 export async function cliEngine(dir?: string): Promise<{ engine: KnowledgeEngine; config: Config; errors: string[] }> {
-  const config = loadConfig(process.env);
+  const config = loadConfigOrExit(process.env);
   const folder = path.resolve(dir ?? config.guidanceDir);
   const { chunks, errors } = await loadFolderChunks(folder);
   const engine = createKnowledgeEngine(chunks, { safety: config.safety, clock: systemClock });
@@ -30,4 +31,22 @@ export function parseArgs(argv: string[], valued: string[]): { opts: Record<stri
     } else rest.push(a);
   }
   return { opts, rest };
+}
+
+/**
+ * Table storage for the storage-writing CLIs: the configured account, or the Azurite that `npm start` runs.
+ * Returns a message for the person instead when nothing answers.
+ */
+export async function openCliTables(config: Config): Promise<{ tables: Tables } | { problem: string }> {
+  const cs = config.storage.connectionString ?? azuriteConnectionString(config.storage.azuriteTablePort);
+  const tables = createTables(cs, config.storage.tablePrefix);
+  if (!(await tables.ping(3000))) {
+    return {
+      problem: config.storage.connectionString
+        ? 'Storage is not answering: check AZURE_STORAGE_CONNECTION_STRING.'
+        : `No storage: nothing answers on the local Azurite port ${config.storage.azuriteTablePort}. Run \`npm start\` (it starts Azurite) or set AZURE_STORAGE_CONNECTION_STRING.`,
+    };
+  }
+  await tables.ensureAll();
+  return { tables };
 }

@@ -7,15 +7,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { systemClock } from '../clock';
-import { azuriteConnectionString, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { createDeliveryEngine } from '../delivery/delivery.engine';
 import { DeliveryError, type Notifier } from '../delivery/notifier';
 import { createDigestService } from '../digests/digest.service';
 import { readNewsletterFile } from '../digests/newsletter-file';
 import { UserInputError } from '../errors';
 import { createLogger } from '../logger';
-import { createTables } from '../storage/tables';
-import { parseArgs } from './cli-engine';
+import { openCliTables, parseArgs } from './cli-engine';
 
 const USAGE = 'usage: npm run digest -- create FILE [--title T] [--published YYYY-MM-DD] [--url https://…]\n       npm run digest -- list\n';
 
@@ -34,18 +33,13 @@ async function main(): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const config = loadConfig(process.env);
-  const cs = config.storage.connectionString ?? azuriteConnectionString(config.storage.azuriteTablePort);
-  const tables = createTables(cs, config.storage.tablePrefix);
-  if (!(await tables.ping(3000))) {
-    process.stderr.write(
-      config.storage.connectionString
-        ? 'Storage is not answering: check AZURE_STORAGE_CONNECTION_STRING.\n'
-        : `No storage: nothing answers on the local Azurite port ${config.storage.azuriteTablePort}. Run \`npm start\` (it starts Azurite) or set AZURE_STORAGE_CONNECTION_STRING.\n`,
-    );
+  const config = loadConfigOrExit(process.env);
+  const opened = await openCliTables(config);
+  if ('problem' in opened) {
+    process.stderr.write(`${opened.problem}\n`);
     return 1;
   }
-  await tables.ensureAll();
+  const { tables } = opened;
   const logger = createLogger('silent');
   const engine = createDeliveryEngine({ tables, notifier: noSend, clock: systemClock, logger, ratePerSecond: config.delivery.ratePerSecond });
   const digests = createDigestService({

@@ -5,12 +5,11 @@
  */
 import * as fs from 'node:fs';
 import { systemClock } from '../clock';
-import { azuriteConnectionString, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { createIngestService, type IngestReport } from '../knowledge/ingest.service';
 import { createKnowledgeStore } from '../knowledge/knowledge.store';
 import { toKind, type MetaOverrides } from '../knowledge/parse/document.parser';
-import { createTables } from '../storage/tables';
-import { parseArgs } from './cli-engine';
+import { openCliTables, parseArgs } from './cli-engine';
 
 function print(r: IngestReport): void {
   const line = (label: string, ids: string[]) => ids.length && process.stdout.write(`${label.padEnd(10)} ${ids.join(', ')}\n`);
@@ -28,19 +27,14 @@ async function main(): Promise<number> {
     process.stderr.write('usage: npm run ingest -- PATH… [--title T] [--kind newsletter|report|guidance] [--published YYYY-MM] [--url URL]\n');
     return 2;
   }
-  const config = loadConfig(process.env);
+  const config = loadConfigOrExit(process.env);
   // Unset means the local default: the Azurite that `npm start` runs, if it is up.
-  const cs = config.storage.connectionString ?? azuriteConnectionString(config.storage.azuriteTablePort);
-  const tables = createTables(cs, config.storage.tablePrefix);
-  if (!(await tables.ping(3000))) {
-    process.stderr.write(
-      config.storage.connectionString
-        ? 'Storage is not answering: check AZURE_STORAGE_CONNECTION_STRING.\n'
-        : `No storage: nothing answers on the local Azurite port ${config.storage.azuriteTablePort}. Run \`npm start\` (it starts Azurite) or set AZURE_STORAGE_CONNECTION_STRING.\n`,
-    );
+  const opened = await openCliTables(config);
+  if ('problem' in opened) {
+    process.stderr.write(`${opened.problem}\n`);
     return 1;
   }
-  await tables.ensureAll();
+  const { tables } = opened;
   const ingester = createIngestService({ store: createKnowledgeStore(tables), clock: systemClock });
   const meta: MetaOverrides = {};
   if (typeof opts.title === 'string') meta.title = opts.title;
