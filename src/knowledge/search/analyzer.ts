@@ -39,6 +39,11 @@ export function stem(word: string): string {
   return s;
 }
 
+/** The stem without remembering it (for one-off guesses such as spelling variants). */
+export function stemUncached(word: string): string {
+  return cache.get(word) ?? (/^\d/.test(word) ? word : /isms?$/.test(word) ? word.replace(/s$/, '') : stemmer.stem(word));
+}
+
 /** Lower-case word tokens, apostrophes and possessives folded, hyphenated words split into parts. */
 export function words(text: string): string[] {
   const norm = text

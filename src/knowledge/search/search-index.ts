@@ -1,5 +1,5 @@
 import type { Chunk } from '../knowledge.types';
-import { analyze } from './analyzer';
+import { analyze, stemUncached } from './analyzer';
 import { buildAcronymTable, learnAcronyms, type AcronymTable } from './acronyms';
 import { analyzeQuery, type AnalyzedQuery, type AnswerType, type Concept } from './query-analyzer';
 
@@ -191,10 +191,73 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
     return { score, coverage, missing };
   }
 
+  let byLength: Map<number, string[]> | undefined;
+  /** The most common indexed term one edit away (same first letter), for a word the index has never seen. */
+  const nearestTerm = (term: string): string | undefined => {
+    if (!byLength) {
+      byLength = new Map();
+      for (const t of vocab.keys()) {
+        if (t.length < TYPO_MIN_LENGTH - 1 || /\d/.test(t)) continue;
+        const list = byLength.get(t.length) ?? [];
+        list.push(t);
+        byLength.set(t.length, list);
+      }
+    }
+    let best: string | undefined;
+    let bestDf = 0;
+    for (let len = term.length - 1; len <= term.length + 1; len++) {
+      for (const t of byLength.get(len) ?? []) {
+        if (t[0] !== term[0] || !oneEditApart(term, t)) continue;
+        const df = body[vocab.get(t)!]?.ids.length ?? 0;
+        if (df > bestDf) {
+          best = t;
+          bestDf = df;
+        }
+      }
+    }
+    return best;
+  };
+
+  /** A slip in a word's ending can change its stem ("exploitaion"): try the word's one-slip variants. */
+  const nearestByVariants = (word: string): string | undefined => {
+    if (!/^[a-z]+$/.test(word)) return undefined;
+    let best: string | undefined;
+    let bestDf = 0;
+    for (const v of slipVariants(word)) {
+      const tid = vocab.get(stemUncached(v));
+      const df = tid === undefined ? 0 : (body[tid]?.ids.length ?? 0);
+      if (df > bestDf) {
+        best = stemUncached(v);
+        bestDf = df;
+      }
+    }
+    return best;
+  };
+
+  /**
+   * "safegaurding", "assesment": a long question word the guidance never uses, one typing slip away from
+   * a word it does use, is read as that word (the misspelling alone would make the question "not found").
+   */
+  function correctTypos(q: AnalyzedQuery): AnalyzedQuery {
+    const fixed = new Map<string, string>();
+    const concepts = q.concepts.map((c) => {
+      const first = c.alternatives[0];
+      if (!c.primary || first.terms.length !== 1 || c.surface.length < TYPO_MIN_LENGTH || /\d/.test(c.surface)) return c;
+      const term = first.terms[0];
+      if (vocab.has(term) || c.alternatives.slice(1).some((a) => a.terms.every((t) => vocab.has(t)))) return c;
+      const near = (term.length >= TYPO_MIN_LENGTH ? nearestTerm(term) : undefined) ?? nearestByVariants(c.surface);
+      if (!near) return c;
+      fixed.set(term, near);
+      return { ...c, alternatives: [{ terms: [near], weight: 0.95 }, ...c.alternatives.slice(1)] };
+    });
+    if (fixed.size === 0) return q;
+    return { ...q, concepts, sequence: q.sequence.map((t) => fixed.get(t) ?? t) };
+  }
+
   return {
     size: N,
     acronyms,
-    analyze: (question) => analyzeQuery(question, acronyms),
+    analyze: (question) => correctTypos(analyzeQuery(question, acronyms)),
     idf: (term) => idfOf(vocab.get(term)),
     search(q, k = 5) {
       if (N === 0 || q.concepts.length === 0) return [];
@@ -218,6 +281,45 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
       return list.slice(Math.max(0, at - radius), at + radius + 1).filter((j) => j !== i).map((j) => chunks[j]);
     },
   };
+}
+
+/** Words shorter than this are not corrected: short words one letter apart are usually different words. */
+const TYPO_MIN_LENGTH = 6;
+
+const VOWELS = 'aeiouy';
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * One typing slip apart: a letter left out or added, two neighbours swapped ("au" ↔ "ua"), or one vowel for
+ * another ("independant"). Another consonant is a different word more often than a slip ("evacuation" is
+ * not "evaluation").
+ */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.length === b.length) {
+    let i = 0;
+    while (a[i] === b[i]) i++;
+    if (a.slice(i + 1) === b.slice(i + 1)) return VOWELS.includes(a[i]) && VOWELS.includes(b[i]);
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [s, l] = a.length < b.length ? [a, b] : [b, a];
+  if (l.length - s.length !== 1) return false;
+  let i = 0;
+  while (i < s.length && s[i] === l[i]) i++;
+  return s.slice(i) === l.slice(i + 1);
+}
+
+/** The word's one-slip variants (as in `oneEditApart`), first letter kept. */
+function slipVariants(w: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 1; i <= w.length; i++) {
+    if (i < w.length) out.add(w.slice(0, i) + w.slice(i + 1));
+    if (i + 1 < w.length) out.add(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+    if (i < w.length && VOWELS.includes(w[i])) for (const v of VOWELS) out.add(w.slice(0, i) + v + w.slice(i + 1));
+    for (const l of LETTERS) out.add(w.slice(0, i) + l + w.slice(i));
+  }
+  out.delete(w);
+  return out;
 }
 
 function conceptScore(

@@ -53,6 +53,24 @@ describe('lookups and paraphrases in practitioners’ words carry the fact', () 
   });
 });
 
+describe('a typing slip in a long word is read as the word the guidance uses', () => {
+  it.each([
+    ['whats the safegaurding training email', 'cscptraining@coventry.gov.uk'],
+    ['what does the guidance say about exploitaion', 'exploitation'],
+    ['radicalisaton concerns who do i tell', 'Prevent'],
+    ['how do i refer to the mash - safegarding hub', 'MASH'],
+    ['who is the independant scrutineer', 'scrutineer'],
+  ])('%s', (question, fact) => {
+    const r = engine.askExtractive(question);
+    expect(r.notFound).toBe(false);
+    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+  });
+
+  it('another consonant is another word, not a slip ("evacuations" is not "evaluations")', () => {
+    expect(engine.askExtractive('what is the procedure for fire evacuations in schools').notFound).toBe(true);
+  });
+});
+
 describe('out of scope in practitioners’ words is declined', () => {
   it.each([
     'whats the parking permit process at the council house',
@@ -60,6 +78,8 @@ describe('out of scope in practitioners’ words is declined', () => {
     'how do i claim mileage as a sw',
     'whats the weather in cov tomorrow',
     'how do i reset my teams password',
+    'whats the vaccination schedule for toddlers',
+    'holiday entitlement for part time staff',
   ])('%s', (question) => {
     expect(engine.askExtractive(question).notFound).toBe(true);
   });
