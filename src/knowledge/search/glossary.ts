@@ -124,7 +124,7 @@ export const SYNONYM_GROUPS: string[][] = [
   ['fathers', 'dads', 'dad', 'father', 'males'],
   ['newsletter', 'bulletin', 'newsletters'],
   ['health', 'nhs', 'nurse', 'nursing', 'integrated care board', 'clinical', 'health services'],
-  ['often', 'frequently', 'regularly', 'times a year', 'monthly', 'quarterly', 'weekly', 'annually', 'yearly', 'fortnightly', 'bi-monthly', 'biennial'],
+  ['often', 'frequently', 'regularly', 'twice', 'times a year', 'times per year', 'occasions during the year', 'monthly', 'quarterly', 'weekly', 'annually', 'yearly', 'fortnightly', 'bi-monthly', 'biennial'],
   ['police', 'officers', 'west midlands police', 'constabulary', 'policing'],
   ['health visitor', 'health visitors', 'health visiting', 'hv'],
   ['doc', 'docs', 'document', 'documents', 'guidance'],

@@ -131,6 +131,9 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
     }
     // By the word, else by a plain inflection of it ("pays" finds the group that lists "pay"); not by the
     // stem alone, which would make an "annual report" a question of how often.
+    // "seven golden rules" / "7 golden rules": a count written either way.
+    const count = NUMBER_WORDS.get(base);
+    if (count) alternatives.push({ terms: [count], weight: 1 });
     const group =
       SYNONYM_PHRASES.find((p) => p.words.length === 1 && (p.words[0] === w || p.words[0] === base)) ??
       SYNONYM_PHRASES.find((p) => p.words.length === 1 && inflectionOf(base, p.words[0]));
@@ -170,6 +173,12 @@ const ROLES =
 const ROLE_INTRO = new RegExp(
   `^\\s*(?:(?:hi|hello|hey|morning|afternoon)\\b[\\s,!.]*)?(?:(?:i'?m|i am) (?:an? |the )?)?(?:${ROLES})(?:\\s+(?:here|asking|speaking)\\b\\s*[-–—:,.!]*|\\s*[-–—:,!]+)\\s*`,
   'i',
+);
+
+const NUMBER_NAMES = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
+/** A count in words ↔ in digits. */
+const NUMBER_WORDS = new Map<string, string>(
+  NUMBER_NAMES.flatMap((n, i) => [[n, String(i + 1)] as [string, string], [String(i + 1), n] as [string, string]]),
 );
 
 /** `word` is `root` with a plural, past or -ing ending (or the reverse for a plural root). */
@@ -242,7 +251,8 @@ function typedEntities(q: string): string[] {
 
 function answerTypeOf(q: string): AnswerType | undefined {
   const s = q.toLowerCase();
-  if (/\bhow (?:often|frequently|regularly)\b/.test(s)) return 'frequency';
+  // "Do they meet twice a year?" asks how often as much as "how often do they meet?".
+  if (/\bhow (?:often|frequently|regularly)\b|\b(?:once|twice|\w+ times) (?:a|per|each|every) (?:day|week|fortnight|month|quarter|term|year)\b|\b(?:weekly|fortnightly|monthly|quarterly|annually|yearly)\b/.test(s)) return 'frequency';
   if (/\bhow long\b/.test(s) || new RegExp(`\\bhow many (?:working |calendar |clear )?${UNIT_WORD}\\b`).test(s)) return 'duration';
   if (/\bhow (?:many|much)\b|\bwhat (?:percentage|proportion|share|number)\b|\bnumber of\b/.test(s)) return 'number';
   if (/\bwhen\b|\bwhat (?:date|year|month)\b/.test(s)) return 'date';

@@ -71,6 +71,21 @@ describe('a typing slip in a long word is read as the word the guidance uses', (
   });
 });
 
+describe('counts and frequencies written either way', () => {
+  it.each([
+    // a count in words finds it in digits and the other way round
+    ['what are the seven golden rules', '7 golden rules'],
+    ['which 6 areas did the jtai look at', 'six Local Authority Areas'],
+    // "twice a year" is a frequency question: the passage that says how often answers it
+    ['do the lsps meet twice a year', 'occasions'],
+    ['is the exec group monthly', 'monthly'],
+  ])('%s', (question, fact) => {
+    const r = engine.askExtractive(question);
+    expect(r.notFound).toBe(false);
+    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+  });
+});
+
 describe('out of scope in practitioners’ words is declined', () => {
   it.each([
     'whats the parking permit process at the council house',
