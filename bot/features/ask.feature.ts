@@ -58,14 +58,23 @@ async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
     return;
   }
   const stats = await (deps.features.ask as AskServices).answerLog.stats(30, 5);
+  const clean = (t: string) => t.replace(/[<>*_`[\]#|]/g, '').slice(0, 200);
   const worst = stats.worst.length
-    ? stats.worst.map((w, i) => `${i + 1}. ${w.question.replace(/[<>*_`[\]]/g, '')} — 👍 ${w.up} 👎 ${w.down}${w.comments.length ? ` — “${w.comments[0].replace(/[<>*_`[\]]/g, '')}”` : ''}`).join('\n')
+    ? stats.worst
+        .map((w, i) => `${i + 1}. ${clean(w.question)} — 👍 ${w.up} 👎 ${w.down}${w.comments.length ? ` — “${clean(w.comments[0])}”` : ''}`)
+        .join('\n')
     : 'No thumbs-down in this period.';
   await ctx.sendActivity(
-    `**Answers in the last 30 days**\n\n${Object.entries(stats)
-      .filter(([k, v]) => k !== 'worst' && typeof v === 'number')
-      .map(([k, v]) => `- ${k}: ${v}`)
-      .join('\n')}\n\n**Worst-rated recent questions**\n\n${worst}`,
+    [
+      '**Answers in the last 30 days**',
+      `- questions answered: ${stats.answers}`,
+      `- "not found": ${stats.notFound}`,
+      `- urgent (999 first): ${stats.urgent}`,
+      `- 👍 ${stats.thumbsUp} · 👎 ${stats.thumbsDown}`,
+      '',
+      '**Worst-rated recent questions**',
+      worst,
+    ].join('\n'),
   );
 }
 
