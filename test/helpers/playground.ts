@@ -95,7 +95,13 @@ export class PlaygroundSession {
     if (this.proc && this.proc.exitCode === null) {
       const exited = new Promise((r) => this.proc!.once('exit', r));
       this.proc.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise((r) => (timer = setTimeout(r, 3000)));
+      if ((await Promise.race([exited.then(() => 'exited'), late])) !== 'exited') {
+        this.proc.kill('SIGKILL');
+        await exited;
+      }
+      clearTimeout(timer);
     }
   }
 }
