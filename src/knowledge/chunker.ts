@@ -104,7 +104,8 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = DEFAULT_
       if (!line) continue;
       const leadIn = b.kind === 'item' && listFollowsLeadIn(lines);
       const overflow = len + line.length + 1 > opts.max;
-      if (lines.length && len >= opts.min && (overflow || len >= opts.target) && !(leadIn && len + line.length < opts.max * 1.6)) {
+      const trailer = b.kind === 'para' && isTrailer(line) && len + line.length < opts.max * 1.3;
+      if (lines.length && len >= opts.min && (overflow || len >= opts.target) && !(leadIn && len + line.length < opts.max * 1.6) && !trailer) {
         flush(true);
       }
       if (page === undefined) page = b.page;
@@ -115,6 +116,18 @@ export function chunkDocument(doc: ParsedDocument, opts: ChunkOptions = DEFAULT_
   flush();
   return chunks;
 }
+
+/**
+ * A short line that only points back at the item before it ("Read the full report – …", "We have produced a
+ * One Minute Guide detailing the findings", "To gain access to this course please email: …"): newsletters
+ * end each item with one, and on its own or at the head of the next item it would be cited for the wrong thing.
+ */
+function isTrailer(line: string): boolean {
+  return line.length <= 200 && TRAILER.test(line);
+}
+
+const TRAILER =
+  /^(?:(?:…|\.{3})\s*and (?:many )?more\b|(?:view|read|download|watch|listen to|see) (?:the |our |this )?(?:full|whole|complete|latest|report|review|guide|briefing)\b|click here\b|(?:for|find) (?:more|further) (?:information|details)\b|more information\b|to (?:gain access|access|book|register|sign up|find out more)\b|we have (?:also )?(?:produced|created|developed|published)\b|please (?:email|contact|see|visit)\b|.{0,80}\b(?:has|have) also (?:produced|published|created|developed)\b)/i;
 
 /** True when the passage so far ends with "… the following:" and then only list items. */
 function listFollowsLeadIn(lines: string[]): boolean {

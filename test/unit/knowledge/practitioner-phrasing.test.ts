@@ -3,6 +3,8 @@ import { ManualClock } from '../../../src/clock';
 import { testConfig } from '../../../src/config';
 import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import { chunkDocument } from '../../../src/knowledge/chunker';
+import type { ParsedDocument } from '../../../src/knowledge/knowledge.types';
 
 /*
  * Questions written the way practitioners type in Teams (lower case, no punctuation, "cov", "sw", "hv",
@@ -132,5 +134,38 @@ describe('commands in practitioners’ words', () => {
 
   it('a question about training on a topic stays a question', () => {
     expect(engine.askExtractive('any training available on neglect').intent).toBeUndefined();
+  });
+});
+
+describe('newsletter items keep their closing line', () => {
+  const para = (text: string) => ({ kind: 'para' as const, text });
+  const story = (topic: string) => `${topic} was reviewed this spring. `.repeat(24).trim();
+  const doc: ParsedDocument = {
+    meta: { id: 'news', title: 'News', kind: 'newsletter', published: '2025-04', url: '', fileName: 'news.txt' },
+    hash: 'x',
+    blocks: [
+      para(story('Neglect practice')),
+      para('Read the full report – Neglect in Coventry'),
+      para(story('Online safety')),
+      para('We have produced a One Minute Guide detailing the findings.'),
+      para(story('Exploitation')),
+    ],
+  };
+
+  it('"Read the full report – …" and "We have produced a One Minute Guide…" stay with the item before them', () => {
+    const chunks = chunkDocument(doc);
+    const withReport = chunks.find((c) => c.text.includes('Read the full report'))!;
+    expect(withReport.text).toContain('Neglect practice');
+    expect(withReport.text).not.toContain('Online safety');
+    const withGuide = chunks.find((c) => c.text.includes('One Minute Guide'))!;
+    expect(withGuide.text).toContain('Online safety');
+    expect(withGuide.text).not.toContain('Exploitation');
+  });
+
+  it('the bundled newsletter cites the Alfie review for its One Minute Guide', () => {
+    const r = engine.askExtractive('is there a one minute guide on the alfie review');
+    expect(norm(r.answer.slice(0, 800))).toContain('one minute guide detailing the findings');
+    // the cited passage says which review the guide is about
+    expect(r.sources[0].text).toContain('Alfie');
   });
 });
