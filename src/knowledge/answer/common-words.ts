@@ -24,7 +24,7 @@ export const COMMON_WORDS = new Set(
   sure take taken talk tell thing think thought through time today together told tonight too took top toward tried true try
   trying turn under understand until upon use used usual usually very wait walk want wanted watch week weeks well went what
   whole whose wide will win wish within without woman won wonder word work worked worry worried worse would write wrong year
-  years yes yet young yr yrs saved save anyway among roles role
+  years yes yet young yr yrs saved save anyway among roles role rep reps
   according accordingly count counted counts counting regard regarded regarding considered consider counts treated treat
   mention mentioned mentions describe described explain explained state stated states cover covered covers apply applies
   applied require required requires expect expected allow allowed involve involved include included includes happen happens

@@ -53,7 +53,9 @@ export function words(text: string): string[] {
     .replace(/[’‘`´]/g, "'")
     .replace(/'s\b/g, '')
     .replace(/s'(?=\s|$)/g, 's')
-    .replace(/&/g, ' and ');
+    .replace(/&/g, ' and ')
+    // "co-ordinator" and "coordinator" are one word however it is typed.
+    .replace(/\bco-(?=[a-z])/g, 'co');
   return norm.match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
 }
 

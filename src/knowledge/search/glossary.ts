@@ -56,6 +56,18 @@ export const GLOSSARY_ACRONYMS: Record<string, string> = {
   wt: 'working together',
   hv: 'health visitor',
   sw: 'social worker',
+  dcs: "director of children's services",
+  csc: "children's social care",
+  ehcp: 'education health and care plan',
+  cme: 'children missing education',
+  dv: 'domestic violence',
+  iro: 'independent reviewing officer',
+  cpp: 'child protection plan',
+  sgo: 'special guardianship order',
+  tac: 'team around the child',
+  taf: 'team around the family',
+  yot: 'youth offending team',
+  pru: 'pupil referral unit',
 };
 
 /** Acronyms that are also ordinary words: only expanded when the question writes them in capitals. */
@@ -128,5 +140,6 @@ export const SYNONYM_GROUPS: string[][] = [
   ['police', 'officers', 'west midlands police', 'constabulary', 'policing'],
   ['health visitor', 'health visitors', 'health visiting', 'hv'],
   ['doc', 'docs', 'document', 'documents', 'guidance'],
+  ['sits on', 'sit on', 'membership', 'members', 'made up of', 'consists of', 'comprises'],
   ['rep', 'representative', 'representatives', 'member', 'members'],
 ];

@@ -48,6 +48,17 @@ describe('lookups and paraphrases in practitioners’ words carry the fact', () 
     ['mental health flyers in other languages?', 'languages'],
     ['what lens does the quality assurance framework use', 'Lens'],
     ['what is in the performance scorecard', 'scorecard'],
+    // "coordinator" and "co-ordinator" are one word
+    ['is there a gp safeguarding coordinator in surgeries', 'Safeguarding Co-ordinators'],
+    // practitioners' acronyms (DCS) and "who sits on" for members
+    ['who is the dcs rep on the dsp', "Director of Children's Services"],
+    ['who sits on the lsp meeting', 'Chief Executive'],
+    ['how many practitioners did exploitation training last yr', '669'],
+    ['whats the population of cov', '345,300'],
+    ['did cscp publish any lcsprs in 24/25', 'did not publish'],
+    ['at what age are missing kids automatically high risk for wmp', '14'],
+    ['how many kids live in low income familes in cov', '28%'],
+    ['whats the median age in coventry', '35'],
   ])('%s', (question, fact) => {
     const r = engine.askExtractive(question);
     expect(r.notFound).toBe(false);
