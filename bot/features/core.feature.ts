@@ -3,6 +3,7 @@ import { buildWelcomeCard } from '../../cards/welcome.card';
 import { isEntraObjectId, type Role } from '../../src/roles/role.service';
 import type { BotDeps, FeatureModule } from '../deps';
 import { sendCard } from '../reply';
+import { registerFileConsentRoutes } from '../files/csv-offer';
 
 /** Sends the welcome/help card, showing staff commands to those who hold a role. */
 export async function sendHelp(ctx: TurnContext, deps: BotDeps, opts: { greeting?: boolean; notice?: string } = {}): Promise<void> {
@@ -49,12 +50,14 @@ async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promi
   await ctx.sendActivity(`Done: ${verb === 'grant' ? 'granted' : 'revoked'} ${role} for ${id}.`);
 }
 
-export const coreFeature: FeatureModule = {
+export const coreFeature = (deps: BotDeps): FeatureModule => ({
   name: 'core',
+  // File-consent answers (CSV downloads in 1:1 chats) for every feature that offers files.
+  register: (app) => registerFileConsentRoutes(app, deps),
   commands: [
     { name: 'help', pattern: /^(help|\?|menu|start|hi|hello)$/i, run: (ctx, deps) => sendHelp(ctx, deps) },
     { name: 'roles', pattern: /^roles\b/i, run: (ctx, deps, args) => roleCommand(ctx, deps, args.replace(/^roles\s*/i, '')) },
   ],
   submits: [{ verb: 'help', run: (ctx, deps) => sendHelp(ctx, deps) }],
   intents: { help: 'help' },
-};
+});

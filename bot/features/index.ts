@@ -11,7 +11,7 @@ import { trainingFeature } from './training.feature';
  * a feature's factory builds its services from the shared deps and returns its commands, submits and routes.
  */
 export const featureFactories: FeatureFactory[] = [
-  () => coreFeature,
+  coreFeature,
   askFeature,
   surveysFeature,
   escalationsFeature,

@@ -4,7 +4,7 @@ import { showSurvey } from './surveys/survey-show.handler';
 import { setSurveyLink } from './surveys/survey-set.handler';
 import { logSurveyShare } from './surveys/survey-log.handler';
 import { showSurveyReport } from './surveys/survey-report.handler';
-import { declineSurveyCsv, sendSurveyCsv, uploadSurveyCsv } from './surveys/survey-csv-file';
+import { sendSurveyCsv } from './surveys/survey-csv-file';
 
 /** The parent survey: link + QR card and anonymous sharing log for practitioners; link and reach report for admins. */
 export const surveysFeature: FeatureFactory = (deps) => {
@@ -23,9 +23,5 @@ export const surveysFeature: FeatureFactory = (deps) => {
       { verb: 'surveyReportCsv', run: (ctx, d) => sendSurveyCsv(ctx, d, service) },
     ],
     intents: { survey: 'survey' },
-    register(app) {
-      app.fileConsentAccept((ctx, _state, response) => uploadSurveyCsv(ctx, deps, service, response));
-      app.fileConsentDecline((ctx, _state, response) => declineSurveyCsv(ctx, response));
-    },
   };
 };

@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../src/clock';
 import type { TrainingFeature } from '../../bot/features/training.feature';
 import { SessionStore } from '../../src/training/session.store';
@@ -173,11 +175,39 @@ describe('training over HTTP (real server, Azurite, capture connector)', () => {
     expect(json(att)).toContain('Pat Three');
     expect(json(att)).not.toContain('Priya One');
     await t.submit(trainer, { verb: 'trainingAttendeesCsv', sessionId });
-    const file = last(trainer).body.attachments[0];
-    expect(file).toMatchObject({ contentType: 'text/csv', name: 'attendees-working-together-to-safeguard-children-2026-03-30.csv' });
-    const csv = Buffer.from(String(file.contentUrl).replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
-    expect(csv.split('\r\n')[0]).toContain('"Name","Status"');
-    expect(csv).toContain('"Paul Two","booked"');
+    // In a 1:1 chat Teams only takes files through a consent card; accepting it gives an upload URL.
+    const consent = last(trainer).body.attachments[0];
+    expect(consent).toMatchObject({
+      contentType: 'application/vnd.microsoft.teams.card.file.consent',
+      name: 'attendees-working-together-to-safeguard-children-2026-03-30.csv',
+      content: { acceptContext: { kind: 'training-attendees-csv', sessionId } },
+    });
+    const uploads: string[] = [];
+    const drive = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        uploads.push(body);
+        res.writeHead(201);
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => drive.listen(0, '127.0.0.1', () => r()));
+    try {
+      const uploadUrl = `http://127.0.0.1:${(drive.address() as AddressInfo).port}/upload`;
+      const res = await t.say(trainer, '', {
+        type: 'invoke',
+        name: 'fileConsent/invoke',
+        value: { type: 'fileUpload', action: 'accept', context: consent.content.acceptContext, uploadInfo: { name: consent.name, uploadUrl, contentUrl: 'https://example.sharepoint.com/f.csv', uniqueId: 'u1', fileType: 'csv' } },
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await new Promise<void>((r) => drive.close(() => r()));
+    }
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0].split('\r\n')[0]).toContain('"Name","Status"');
+    expect(uploads[0]).toContain('"Paul Two","booked"');
+    expect(last(trainer).body.attachments[0].contentType).toBe('application/vnd.microsoft.teams.card.file.info');
   });
 
   it('the clock moves forward: each booked person gets each reminder exactly once (ticks run twice), the cancelled one none', async () => {

@@ -9,6 +9,7 @@ import { newRequestId, type TrainingService } from '../../../src/training/traini
 import type { BotDeps } from '../../deps';
 import { sendCard } from '../../reply';
 import { answerCard, noticeFor, personOf, requireTrainer, str } from './training-turn';
+import { offerCsv, registerCsvSource } from '../../files/csv-offer';
 
 /** `training list`: sessions with bookings per session and the trainer's buttons. */
 export async function showTrainerList(ctx: TurnContext, deps: BotDeps, svc: TrainingService, opts: { notice?: CardNotice; fromCard?: boolean } = {}): Promise<void> {
@@ -16,6 +17,17 @@ export async function showTrainerList(ctx: TurnContext, deps: BotDeps, svc: Trai
   const card = buildTrainerSessionsCard({ sessions: await svc.trainerSessions(), requestId: newRequestId(), notice: opts.notice });
   await answerCard(ctx, card, Boolean(opts.fromCard));
 }
+
+export const ATTENDEES_CSV_KIND = 'training-attendees-csv';
+
+registerCsvSource({
+  kind: ATTENDEES_CSV_KIND,
+  allowed: (ctx, deps) => deps.roles.has('trainer', ctx.activity.from?.aadObjectId),
+  build: async (_ctx, deps, context) => {
+    const { filename, csv } = await (deps.features.training as { service: TrainingService }).service.attendeesCsv(String(context.sessionId));
+    return { name: filename, csv };
+  },
+});
 
 /** Attendees card, CSV file, or the edit form, for one session. */
 export async function trainerSessionAction(ctx: TurnContext, deps: BotDeps, svc: TrainingService, data: Record<string, unknown>): Promise<'edit' | void> {
@@ -30,12 +42,13 @@ export async function trainerSessionAction(ctx: TurnContext, deps: BotDeps, svc:
       await sendCard(ctx, buildAttendeesCard({ ...a, requestId: newRequestId() }), 'Attendees');
     } else {
       const { filename, csv } = await svc.attendeesCsv(sessionId);
-      // In a 1:1 chat a file attachment with a data URI works in the Playground; Teams proper would use the
-      // file-consent card (FileConsentCard → upload to OneDrive), a follow-up.
-      await ctx.sendActivity({
-        type: 'message',
-        text: `Attendee list: ${filename}`,
-        attachments: [{ contentType: 'text/csv', contentUrl: `data:text/csv;base64,${Buffer.from(csv, 'utf8').toString('base64')}`, name: filename }],
+      await offerCsv(ctx, {
+        kind: ATTENDEES_CSV_KIND,
+        name: filename,
+        csv,
+        description: 'Attendee list for one training session (names and agencies of the people booked).',
+        context: { sessionId },
+        inlineText: `Attendee list: ${filename}`,
       });
       deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, sessionId }, 'attendee csv sent');
     }
