@@ -7,6 +7,7 @@ import { detectIntent } from '../../src/knowledge/intent';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { detectUrgent } from '../../src/knowledge/safety/urgent';
 import { acquireLease } from '../../src/storage/lease';
+import { createIntervalJob } from '../../src/scheduler/interval-job';
 import type { BotDeps, FeatureFactory } from '../deps';
 import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
 import { createGeneratorFromConfig } from '../knowledge/teams-ai-generator';
@@ -99,6 +100,16 @@ export const askFeature: FeatureFactory = async (deps) => {
     'bundled guidance synced',
   );
 
+  // Another instance may ingest (a newsletter, an upload): every minute, rebuild the index if storage changed.
+  const refresh = createIntervalJob(
+    'knowledge-refresh',
+    60_000,
+    async () => {
+      if (await knowledge.refreshIfChanged()) deps.logger.info({ documents: knowledge.documentCount() }, 'index rebuilt after a change elsewhere');
+    },
+    deps.logger,
+  );
+
   const owner = randomUUID();
   let task: ReturnType<typeof cron.schedule> | undefined;
   const purge = async () => {
@@ -143,12 +154,14 @@ export const askFeature: FeatureFactory = async (deps) => {
       });
     },
     start() {
+      refresh.start();
       task = cron.schedule('17 3 * * *', () => void purge().catch((e) => deps.logger.error({ err: (e as Error).name }, 'purge failed')), {
         timezone: 'Europe/London',
       });
     },
-    stop() {
-      void task?.stop();
+    async stop() {
+      await task?.stop();
+      await refresh.stop();
     },
   };
 };

@@ -21,6 +21,11 @@ export interface KnowledgeService {
   ask(question: string): Promise<AnswerResult>;
   documentCount(): number;
   chunkCount(): number;
+  /**
+   * Rebuilds the index when another instance changed the stored documents (compares every document's id and
+   * generation with what the index was built from). Returns true when it rebuilt.
+   */
+  refreshIfChanged(): Promise<boolean>;
 }
 
 export interface KnowledgeServiceDeps {
@@ -39,8 +44,16 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
   let engine: KnowledgeEngine = createKnowledgeEngine([], { safety: config.safety, clock, generator });
   let docCount = 0;
 
+  let builtFrom = '';
+  const signature = async () =>
+    (await store.listDocuments())
+      .map((d) => `${d.id}@${d.generation}`)
+      .sort()
+      .join('|');
+
   async function reload(): Promise<void> {
     const started = Date.now();
+    builtFrom = await signature();
     const chunks = await store.loadChunks();
     engine = createKnowledgeEngine(chunks, { safety: config.safety, clock, generator });
     docCount = new Set(chunks.map((c) => c.docId)).size;
@@ -70,5 +83,10 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     ask: (question) => engine.ask(question),
     documentCount: () => docCount,
     chunkCount: () => engine.chunks.length,
+    async refreshIfChanged() {
+      if ((await signature()) === builtFrom) return false;
+      await reload();
+      return true;
+    },
   };
 }

@@ -1,4 +1,10 @@
 import { createHash } from 'node:crypto';
+
+/**
+ * Part of every document's content hash: bump it when parsing or chunking changes, so the next start re-ingests
+ * documents already in storage (an unchanged file is otherwise skipped and would keep its old passages).
+ */
+export const INDEXING_VERSION = 'indexing-2026-11-23b';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Block, DocumentKind, DocumentMeta, ParsedDocument } from '../knowledge.types';
@@ -110,6 +116,7 @@ export async function parseDocumentBytes(fileName: string, bytes: Buffer, overri
     fileName,
   };
   const hash = createHash('sha256')
+    .update(INDEXING_VERSION)
     .update(bytes)
     .update(JSON.stringify([meta.title, meta.kind, meta.published, meta.url]))
     .digest('hex');
