@@ -108,7 +108,9 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
   const notices = result.notices.length ? `\n\n_${result.notices.join(' ')}_` : '';
   // The emergency line must be the first thing anyone sees, so it is set in bold.
   const answer = result.urgent ? result.answer.replace(/^(If a child is in immediate danger, call 999\.)/, '**$1**') : result.answer;
-  const body = answer + notices;
+  // Teams' markdown joins single line breaks into one paragraph: each line of the answer (a sentence group, a
+  // bullet, the age notice) becomes its own paragraph.
+  const body = answer.split(/\n+/).join('\n\n') + notices;
   const cited = citedSources(result, 5);
   const withSources = cited.length > 0 || result.followUps.length > 0;
   return {
