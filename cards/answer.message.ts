@@ -113,9 +113,12 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
   const body = answer.split(/\n+/).join('\n\n') + notices;
   const cited = citedSources(result, 5);
   const withSources = cited.length > 0 || result.followUps.length > 0;
+  // The notification / chat-list preview: plain words, no markdown or citation markers.
+  const summary = snippet(result.answer.replace(/\[\d+\]/g, '').replace(/[*_`#>]/g, ''), 120);
   return {
     text: body,
     textFormat: 'markdown',
+    summary,
     entities: [cited.length ? citationEntity(cited) : citationEntityWithout()],
     ...(opts.feedbackLoop ? { channelData: { feedbackLoopEnabled: true } } : {}),
     ...(withSources ? { attachments: [cardAttachment(buildSourcesCard(result))] } : {}),
