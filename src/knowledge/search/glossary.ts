@@ -125,6 +125,9 @@ export const SYNONYM_GROUPS: string[][] = [
   ['report', 'review', 'briefing'],
   ['stats', 'statistics', 'data', 'figures', 'numbers', 'dataset'],
   ['attended', 'attendance', 'completed', 'took part', 'participants', 'delegates'],
+  // Figures of reach are reported as "accessed" or "engaged with" where practitioners ask how many "used" or "went to" a service.
+  ['used', 'accessed', 'engaged', 'went to', 'visited', 'attended'],
+  ['values', 'principles', 'ethos', 'vision'],
   ['online safety', 'internet safety', 'online harms'],
   ['illustrated', 'child friendly', 'child-friendly', 'easy read', 'young people version'],
   ['boss', 'lead', 'leading', 'head', 'responsible', 'in charge'],
@@ -136,7 +139,9 @@ export const SYNONYM_GROUPS: string[][] = [
   ['fathers', 'dads', 'dad', 'father', 'males'],
   ['newsletter', 'bulletin', 'newsletters'],
   ['health', 'nhs', 'nurse', 'nursing', 'integrated care board', 'clinical', 'health services'],
-  ['often', 'frequently', 'regularly', 'twice', 'times a year', 'times per year', 'occasions during the year', 'monthly', 'quarterly', 'weekly', 'annually', 'yearly', 'fortnightly', 'bi-monthly', 'biennial'],
+  ['often', 'frequently', 'regularly', 'twice', 'times a year', 'times per year', 'occasions during the year', 'monthly', 'quarterly', 'weekly', 'annually', 'yearly', 'fortnightly', 'bi-monthly', 'biennial',
+    // "once a month?" asks how often: the period named is the answer sought, not a word the passage must contain.
+    'once a month', 'once a week', 'once a year', 'once a quarter', 'once a term', 'twice a year', 'twice a month', 'every month', 'every week', 'every year', 'each month', 'each year'],
   ['police', 'officers', 'west midlands police', 'constabulary', 'policing'],
   ['health visitor', 'health visitors', 'health visiting', 'hv'],
   ['doc', 'docs', 'document', 'documents', 'guidance'],
