@@ -128,6 +128,8 @@ export const SYNONYM_GROUPS: string[][] = [
   // Figures of reach are reported as "accessed" or "engaged with" where practitioners ask how many "used" or "went to" a service.
   ['used', 'accessed', 'engaged', 'went to', 'visited', 'attended'],
   ['values', 'principles', 'ethos', 'vision'],
+  ['last year', 'past year', 'this year', 'last yr', 'this yr', 'over the year', 'last 12 months', 'past 12 months', '12 month period'],
+  ['come out', 'comes out', 'go out', 'goes out', 'sent out', 'published', 'issued', 'released'],
   ['online safety', 'internet safety', 'online harms'],
   ['illustrated', 'child friendly', 'child-friendly', 'easy read', 'young people version'],
   ['boss', 'lead', 'leading', 'head', 'responsible', 'in charge'],

@@ -153,11 +153,27 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
     }
   }
 
+  // "how many", "once a month?": words naming the kind of answer wanted are not a topic the passage must cover.
+  const answerType = answerTypeOf(raw);
+  if (answerType) {
+    for (const c of concepts) {
+      if (!ANSWER_TYPE_TERMS[answerType].has(c.alternatives[0].terms.join(' '))) continue;
+      c.primary = false;
+      // "once a month" may be answered "quarterly"; a bare "monthly?" still prefers the passage that says so.
+      if (c.surface.includes(' ')) c.alternatives[0] = { ...c.alternatives[0], weight: 0.55 };
+    }
+  }
+  // "used", "come out": everyday verbs whose meaning the guidance states in other words ("accessed",
+  // "sent out") count no more than those words.
+  for (const c of concepts) if (VAGUE_VERBS.has(c.alternatives[0].terms.join(' ')) && c.alternatives.length > 1) c.alternatives[0] = { ...c.alternatives[0], weight: 0.55 };
+  // "last year", "this year": the period asked about is the report's own, not a topic to cover.
+  for (const c of concepts) if (TIME_FRAMES.has(c.surface)) c.primary = false;
+
   const sequence = ws.filter((w) => !STOP_WORDS.has(w) && !QUESTION_WORDS.has(w)).map((w) => stem(w.replace(/'.*$/, '')));
   return {
     concepts: dedupe(concepts),
     sequence,
-    answerType: answerTypeOf(raw),
+    answerType,
     wantsContact: contactAsk(raw),
     wantsDuration: durationAsk(raw),
     entities: typedEntities(raw),
@@ -248,6 +264,19 @@ function typedEntities(q: string): string[] {
   if (caps.length > tokens.length / 2) return [];
   return [...new Set(caps.map((t) => t.replace(/s$/, '').toLowerCase()))];
 }
+
+const VAGUE_VERBS = new Set(['use', 'come', 'go', 'get', 'take', 'make']);
+const TIME_FRAMES = new Set(['last year', 'past year', 'this year', 'last yr', 'this yr', 'over the year', 'last 12 months', 'past 12 months']);
+
+/** Stemmed words (or a how-often phrase's first term) that only say what kind of answer is wanted. */
+const ANSWER_TYPE_TERMS: Record<AnswerType, Set<string>> = {
+  number: new Set(['mani', 'much', 'number', 'percentag', 'proport']),
+  frequency: new Set(['often', 'frequent', 'regular', 'month', 'week', 'year', 'quarter', 'term', 'fortnight', 'day']),
+  duration: new Set(['long']),
+  date: new Set(),
+  person: new Set(),
+  place: new Set(),
+};
 
 function answerTypeOf(q: string): AnswerType | undefined {
   const s = q.toLowerCase();
