@@ -60,6 +60,8 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
   };
   const N = chunks.length;
   const bodyTokens: Int32Array[] = new Array(N);
+  /** Words of the lines that open a list ("Our values are:"), per passage. */
+  const listIntros: (Set<string> | undefined)[] = new Array(N);
   const headTokens: Int32Array[] = new Array(N);
   const bodyPost: { ids: number[]; tfs: number[] }[] = [];
   const headPost: { ids: number[]; tfs: number[] }[] = [];
@@ -89,6 +91,8 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
     const head = Int32Array.from(analyze(`${c.headingPath.join(' ')} ${c.title}`).map(idOf));
     bodyTokens[i] = body;
     headTokens[i] = head;
+    const intro = c.text.split('\n').filter((l) => LIST_INTRO.test(l));
+    listIntros[i] = intro.length ? new Set(analyze(intro.join(' '))) : undefined;
     bodyTotal += body.length;
     headTotal += head.length;
     addPostings(bodyPost, body, i);
@@ -187,7 +191,14 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
     const coverage = wanted > 0 ? Math.min(1, covered / wanted) : 0;
     const prox = proximity(q.sequence, bodyTokens[d], vocab, idfOf);
     const typed = q.answerType && ANSWER_PATTERNS[q.answerType].test(chunks[d].text) ? 0.12 * total : 0;
-    const score = (total + prox + typed) * (0.25 + 0.75 * coverage * coverage) * (1 + 0.04 * recency(d));
+    // "What are the values?": the passage that introduces the list of them ("Our values are:") answers it,
+    // more than one that only uses the word ("valued").
+    const intro = listIntros[d];
+    const lists =
+      intro && q.concepts.some((c) => c.primary && c.alternatives[0].terms.length === 1 && intro.has(c.alternatives[0].terms[0]) && idfOf(vocab.get(c.alternatives[0].terms[0])) >= LIST_MIN_IDF)
+        ? LIST_INTRO_BOOST
+        : 1;
+    const score = (total + prox + typed) * (0.25 + 0.75 * coverage * coverage) * (1 + 0.04 * recency(d)) * lists;
     return { score, coverage, missing };
   }
 
@@ -393,20 +404,30 @@ const TYPED_NEAR = new Set<AnswerType>(['frequency', 'duration', 'number', 'date
 const TYPED_RESCORE = 15;
 const TYPED_NEAR_BOOST = 1.2;
 
+/** A short line that opens a list: "Our values are:", "Key aspects of the Duty are:-", "including:". */
+const LIST_INTRO = /^.{0,80}\b(?:are|is|include|includes|including|as follows)\s*:-?\s*$|^[^.:]{2,60}:\s*$/i;
+const LIST_INTRO_BOOST = 1.35;
+/** Words common enough to introduce many lists ("the following are:") do not earn the boost. */
+const LIST_MIN_IDF = 2;
+
 /** A sentence with the asked kind of answer and one of the question's own words (not just the title's). */
 function typedSentence(q: AnalyzedQuery, text: string): boolean {
   const pattern = ANSWER_PATTERNS[q.answerType!];
   const wanted = q.concepts.filter((c) => c.primary && !TYPE_WORDS.has(c.alternatives[0].terms.join(' ')));
+  // A year ("Strategy 2023-2025") is not the count a "how many" question wants.
+  const answerIn = (t: string) => pattern.test(q.answerType === 'number' ? t.replace(YEARS, ' ') : t);
   for (const line of text.split('\n')) {
-    if (!pattern.test(line)) continue;
+    if (!answerIn(line)) continue;
     for (const sentence of line.split(/(?<=[.!?])\s+/)) {
-      if (!pattern.test(sentence)) continue;
+      if (!answerIn(sentence)) continue;
       const terms = new Set(analyze(sentence));
       if (wanted.some((c) => c.alternatives.some((a) => a.terms.every((t) => terms.has(t))))) return true;
     }
   }
   return false;
 }
+
+const YEARS = /\b(?:19|20)\d\d(?:[-–\/](?:19|20)?\d\d)?\b/g;
 
 /** Question words that only say which kind of answer is wanted. */
 const TYPE_WORDS = new Set(['often', 'mani', 'much', 'long', 'frequent', 'regular', 'number', 'date', 'year', 'month', 'time']);
