@@ -102,10 +102,12 @@ function durationPattern(unit?: DurationUnit): RegExp {
 const SINCE = new RegExp(`${durationPattern().source}|\\b(?:since|launched|started|began|established|set up|introduced|created)\\b|\\b(?:19|20)\\d\\d\\b`, 'i');
 const TIME_WORDS = new Set(['long', 'mani', 'notic', 'period', 'time', 'deadlin', 'run', 'been', 'go', ...DURATION_UNITS]);
 const CONTACT_WORDS = new Set(['phone', 'telephon', 'tel', 'mobil', 'number', 'contact', 'detail', 'email', 'e', 'mail', 'address', 'call', 'ring', 'line', 'websit', 'web', 'site', 'postcod']);
-const FACT_WORDS = new Set(['age', 'old', 'minimum', 'maximum', 'legal', 'cost', 'price', 'fee', 'charg', 'pay', 'much']);
+const FACT_WORDS = new Set(['age', 'old', 'minimum', 'maximum', 'legal', 'cost', 'price', 'fee', 'charg', 'pay', 'much', 'rate', 'grade', 'judgement', 'ofst', 'inspect']);
 const FACT_PATTERNS: Record<NonNullable<AnalyzedQuery['wantsFact']>, RegExp> = {
   age: /\b(?:aged?|under(?: the age of)?|over(?: the age of)?|from|between)\s+\d{1,2}\b|\b\d{1,2}\s*(?:years? old|yrs? old|-year-old|\+)|\b(?:KS\s?\d|key stages?\s?\d|early years|year \d{1,2}|under[- ]?\d{1,2}s)\b/i,
   // A price, not any sum of money: a budget contribution is not what a course costs.
+  // An inspection grade, not a mention of the inspectorate.
+  rating: /\b(?:outstanding|requires improvement|inadequate|(?:rated|judged|graded) (?:as )?(?:good|outstanding)|good rating)\b/i,
   cost: /£\s?\d[^.]{0,40}\b(?:per|each|a head|fee|cost|charge)|\b(?:costs?|fees?|price|charged?)\b[^.]{0,40}£\s?\d|\bfree(?: of charge)?\b|\bno (?:charge|cost)\b/i,
 };
 

@@ -40,7 +40,7 @@ export interface AnalyzedQuery {
    */
   editions: { names: string[]; year: string }[];
   /** Another kind of fact a passage must show to answer: an age ("what age can…"), a cost ("how much does … cost"). */
-  wantsFact?: 'age' | 'cost';
+  wantsFact?: 'age' | 'cost' | 'rating';
   /** Numbered legal sections the question names ("section 47", "s17"): the passages must name them too. */
   sections: string[];
 }
@@ -233,6 +233,7 @@ const NOT_A_TITLE = /^(?:january|february|march|april|may|june|july|august|septe
 function factAsk(q: string): AnalyzedQuery['wantsFact'] {
   const s = q.toLowerCase();
   if (/\b(?:what|which|minimum|maximum|legal|right|youngest|oldest) age\b|\bhow old\b|\bage limit\b/.test(s)) return 'age';
+  if (/\b(?:ofsted|inspection) (?:rating|grade|judgement)s?\b|\b(?:rating|ratings|grade|grades)\b|\bhow (?:is|are|was|were) [\w\s]{1,40}\b(?:rated|graded|judged)\b/.test(s)) return 'rating';
   if (/\bhow much (?:does|do|is|are|will|would)\b[^?]*\b(?:cost|charge|pay)\b|\b(?:cost|price|fee|charge) (?:of|for)\b|\bis (?:it|there a) (?:free|charge|fee)\b/.test(s)) return 'cost';
   return undefined;
 }
