@@ -153,6 +153,12 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
     }
   }
 
+  // "health visitors" ↔ "health visiting": another form of the same words is nearly the words themselves,
+  // not a looser synonym.
+  for (const c of concepts) {
+    const own = c.alternatives[0].terms;
+    c.alternatives = c.alternatives.map((a, k) => (k > 0 && a.weight < VARIANT_WEIGHT && sameWordsOtherForm(own, a.terms) ? { ...a, weight: VARIANT_WEIGHT } : a));
+  }
   // "how many", "once a month?": words naming the kind of answer wanted are not a topic the passage must cover.
   const answerType = answerTypeOf(raw);
   if (answerType) {
@@ -264,6 +270,13 @@ function typedEntities(q: string): string[] {
   const caps = tokens.filter((t) => /^[A-Z]{2,}s?$/.test(t) && !/^(?:I|OK|UK|AM|PM)$/.test(t));
   if (caps.length > tokens.length / 2) return [];
   return [...new Set(caps.map((t) => t.replace(/s$/, '').toLowerCase()))];
+}
+
+const VARIANT_WEIGHT = 0.9;
+/** Same number of words, each the same stem or one a longer form of the other ("visitor"/"visit"). */
+function sameWordsOtherForm(a: string[], b: string[]): boolean {
+  if (a.length !== b.length || a.join(' ') === b.join(' ')) return false;
+  return a.every((t, i) => t === b[i] || (Math.min(t.length, b[i].length) >= 4 && (t.startsWith(b[i]) || b[i].startsWith(t))));
 }
 
 const VAGUE_VERBS = new Set(['use', 'come', 'go', 'get', 'take', 'make']);
