@@ -157,7 +157,12 @@ export function analyzeQuery(question: string, acronyms: AcronymTable): Analyzed
   // not a looser synonym.
   for (const c of concepts) {
     const own = c.alternatives[0].terms;
-    c.alternatives = c.alternatives.map((a, k) => (k > 0 && a.weight < VARIANT_WEIGHT && sameWordsOtherForm(own, a.terms) ? { ...a, weight: VARIANT_WEIGHT } : a));
+    // …and so is the written-out word for an everyday short form ("cov" → Coventry).
+    c.alternatives = c.alternatives.map((a, k) =>
+      k > 0 && a.weight < VARIANT_WEIGHT && (sameWordsOtherForm(own, a.terms) || (own.length === 1 && SHORT_FOR[own[0]] === a.terms.join(' ')))
+        ? { ...a, weight: VARIANT_WEIGHT }
+        : a,
+    );
   }
   // "how many", "once a month?": words naming the kind of answer wanted are not a topic the passage must cover.
   const answerType = answerTypeOf(raw);
@@ -273,6 +278,8 @@ function typedEntities(q: string): string[] {
 }
 
 const VARIANT_WEIGHT = 0.9;
+/** Everyday short forms (stemmed) of the word the guidance writes out: "cov" is Coventry as well as "Child Friendly Cov". */
+const SHORT_FOR: Record<string, string> = { cov: 'coventri' };
 /** Same number of words, each the same stem or one a longer form of the other ("visitor"/"visit"). */
 function sameWordsOtherForm(a: string[], b: string[]): boolean {
   if (a.length !== b.length || a.join(' ') === b.join(' ')) return false;
