@@ -97,6 +97,12 @@ const ANSWERISH: Record<string, RegExp> = {
   place: /\b(?:locations?|located|based (?:at|in)|venues?|such as|sites?|includes?)\b/i,
 };
 
+const CONTACT_DETAIL: Record<NonNullable<AnalyzedQuery['wantsContact']>, RegExp> = {
+  email: /[\w.+-]+@[\w-]+\.[\w.-]+/,
+  phone: /(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b/,
+  address: /https?:\/\/|www\./,
+};
+
 export interface ComposedAnswer {
   text: string;
   /** Indexes (into hits) of the passages the text quotes, in marker order. */
@@ -225,6 +231,14 @@ export function composeExtractive(q: AnalyzedQuery, hits: SearchHit[], index: Se
     if (!best || bestGain < bar || conceptsIn(best, q.concepts).every((ci) => covered.has(ci))) break;
     if (used + Math.min(best.text.length + 2, 260) > budget) break;
     withContext(best);
+  }
+
+  // D: an email address or phone number asked for ("…and who do i email?") is part of the answer even
+  // when its line says little else the question asks about.
+  const detail = q.wantsContact ? CONTACT_DETAIL[q.wantsContact] : undefined;
+  if (detail && ![...chosen].some((u) => detail.test(u.text))) {
+    const withDetail = all.filter((u) => !chosen.has(u) && detail.test(u.text)).sort((a, b) => a.hit - b.hit || b.score - a.score)[0];
+    if (withDetail && used + withDetail.text.length + 2 <= budget + OTHER_DOCUMENT.extraBudget) take(withDetail);
   }
 
   continueTop(false);

@@ -124,11 +124,16 @@ function hasFactAbout(h: SearchHit, pattern: RegExp, topical: Concept[], unit: '
       if (!pattern.test(piece)) return false;
       if (topical.length === 0) return true;
       // The piece before often names the subject ("…Amity e-learning module. The course … takes an hour").
-      const terms = new Set(analyze(`${heading} ${group[i - 1] ?? ''} ${piece}`));
+      // After a list, the line that opened it names the subject ("…launched new training events, including:
+      // - … - … For more information please email: …").
+      const opener = unit === 'line' && i > 0 && BULLET.test(group[i - 1]) ? group.slice(0, i).reverse().find((l) => l.trim() && !BULLET.test(l)) ?? '' : '';
+      const terms = new Set(analyze(`${heading} ${opener} ${group[i - 1] ?? ''} ${piece}`));
       return topical.some((c) => c.alternatives.some((a) => a.terms.every((t) => terms.has(t))));
     }),
   );
 }
+
+const BULLET = /^\s*(?:[-•*≤]|\d+[.)])\s/;
 
 const YEAR = /^(?:19|20)\d\d$/;
 

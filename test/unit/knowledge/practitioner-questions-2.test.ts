@@ -55,6 +55,16 @@ describe('the top source holds the fact and the answer states it', () => {
   });
 });
 
+describe('a question that also asks whom to email', () => {
+  it('answers with the list and the address that follows it, not "not found"', () => {
+    const r = engine.askExtractive('what new training events has the cscp launched and who do i email');
+    expect(r.notFound).toBe(false);
+    const start = r.answer.slice(0, 800);
+    expect(start).toContain('Substance Misuse in Pregnancy');
+    expect(start).toContain('cscptraining@coventry.gov.uk');
+  });
+});
+
 describe('close to the guidance but not answered by it: declined', () => {
   it.each([
     // a rating is asked for; passages that mention Ofsted or schools give none
