@@ -229,6 +229,48 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
     return best;
   };
 
+  let byPrefix: Map<string, string[]> | undefined;
+  const family = new Map<string, string[]>();
+  /**
+   * Indexed words of the same family the stemmer keeps apart ("compliant" / "compliance"): a long shared
+   * beginning with only the ending differing.
+   */
+  const familyOf = (term: string): string[] => {
+    if (term.length < FAMILY_MIN_PREFIX || /\d/.test(term)) return [];
+    let out = family.get(term);
+    if (out) return out;
+    if (!byPrefix) {
+      byPrefix = new Map();
+      for (const t of vocab.keys()) {
+        if (t.length < FAMILY_MIN_PREFIX || /\d/.test(t)) continue;
+        const key = t.slice(0, FAMILY_MIN_PREFIX);
+        const list = byPrefix.get(key) ?? [];
+        list.push(t);
+        byPrefix.set(key, list);
+      }
+    }
+    out = (byPrefix.get(term.slice(0, FAMILY_MIN_PREFIX)) ?? []).filter((t) => {
+      if (t === term) return false;
+      let k = 0;
+      while (k < t.length && k < term.length && t[k] === term[k]) k++;
+      return k >= Math.max(t.length, term.length) - FAMILY_MAX_ENDING;
+    });
+    family.set(term, out);
+    return out;
+  };
+
+  function addWordFamily(q: AnalyzedQuery): AnalyzedQuery {
+    const concepts = q.concepts.map((c) => {
+      const first = c.alternatives[0];
+      // Only for a word the guidance rarely uses: a common one already finds its passages.
+      if (first.terms.length !== 1 || (body[vocab.get(first.terms[0]) ?? -1]?.ids.length ?? 0) > FAMILY_MAX_DF) return c;
+      const extra = familyOf(first.terms[0]).filter((t) => !c.alternatives.some((a) => a.terms.length === 1 && a.terms[0] === t));
+      if (!extra.length) return c;
+      return { ...c, alternatives: [...c.alternatives, ...extra.map((t) => ({ terms: [t], weight: FAMILY_WEIGHT }))] };
+    });
+    return { ...q, concepts };
+  }
+
   /** A slip in a word's ending can change its stem ("exploitaion"): try the word's one-slip variants. */
   const nearestByVariants = (word: string): string | undefined => {
     if (!/^[a-z]+$/.test(word)) return undefined;
@@ -268,7 +310,7 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
   return {
     size: N,
     acronyms,
-    analyze: (question) => correctTypos(analyzeQuery(question, acronyms)),
+    analyze: (question) => addWordFamily(correctTypos(analyzeQuery(question, acronyms))),
     idf: (term) => idfOf(vocab.get(term)),
     search(q, k = 5) {
       if (N === 0 || q.concepts.length === 0) return [];
@@ -293,6 +335,11 @@ export function buildSearchIndex(chunks: Chunk[]): SearchIndex {
     },
   };
 }
+
+const FAMILY_MIN_PREFIX = 7;
+const FAMILY_MAX_ENDING = 2;
+const FAMILY_WEIGHT = 0.85;
+const FAMILY_MAX_DF = 3;
 
 /** Words shorter than this are not corrected: short words one letter apart are usually different words. */
 const TYPO_MIN_LENGTH = 6;
