@@ -1,23 +1,13 @@
-import * as path from 'node:path';
-import { ManualClock } from '../../../src/clock';
-import { testConfig } from '../../../src/config';
-import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
-import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { bundledGuidanceEngine, norm } from '../../helpers/guidance-engine';
 import { detectUrgent } from '../../../src/knowledge/safety/urgent';
 
-const guidance = path.join(__dirname, '..', '..', '..', 'guidance');
-const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
 
 let engine: KnowledgeEngine;
 let configured: KnowledgeEngine;
 beforeAll(async () => {
-  const { chunks } = await loadFolderChunks(guidance);
-  const clock = new ManualClock('2026-03-01T10:00:00Z');
-  engine = createKnowledgeEngine(chunks, { safety: testConfig().safety, clock });
-  configured = createKnowledgeEngine(chunks, {
-    safety: testConfig({ EMERGENCY_MASH_CONTACT: '024 7678 8555 (test)', EMERGENCY_OUT_OF_HOURS_CONTACT: '024 7683 2222 (test)', SIGNPOST_TRAINING_EMAIL: 'training@example.org' }).safety,
-    clock,
-  });
+  engine = await bundledGuidanceEngine();
+  configured = await bundledGuidanceEngine({ EMERGENCY_MASH_CONTACT: '024 7678 8555 (test)', EMERGENCY_OUT_OF_HOURS_CONTACT: '024 7683 2222 (test)', SIGNPOST_TRAINING_EMAIL: 'training@example.org' });
 });
 
 describe('ranking on the bundled guidance (project questions, not the dev set)', () => {

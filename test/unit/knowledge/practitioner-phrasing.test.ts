@@ -1,8 +1,5 @@
-import * as path from 'node:path';
-import { ManualClock } from '../../../src/clock';
-import { testConfig } from '../../../src/config';
-import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
-import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { bundledGuidanceEngine, expectAnswerStates, norm } from '../../helpers/guidance-engine';
 import { chunkDocument } from '../../../src/knowledge/chunker';
 import type { ParsedDocument } from '../../../src/knowledge/knowledge.types';
 
@@ -11,13 +8,10 @@ import type { ParsedDocument } from '../../../src/knowledge/knowledge.types';
  * contractions without apostrophes, a role said first, the odd typo), one block per kind of question.
  * Written for the project against the bundled guidance, not taken from any evaluation set.
  */
-const guidance = path.join(__dirname, '..', '..', '..', 'guidance');
-const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
 
 let engine: KnowledgeEngine;
 beforeAll(async () => {
-  const { chunks } = await loadFolderChunks(guidance);
-  engine = createKnowledgeEngine(chunks, { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+  engine = await bundledGuidanceEngine();
 });
 
 describe('lookups and paraphrases in practitioners’ words carry the fact', () => {
@@ -60,9 +54,7 @@ describe('lookups and paraphrases in practitioners’ words carry the fact', () 
     ['how many kids live in low income familes in cov', '28%'],
     ['whats the median age in coventry', '35'],
   ])('%s', (question, fact) => {
-    const r = engine.askExtractive(question);
-    expect(r.notFound).toBe(false);
-    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+    expectAnswerStates(engine, question, fact);
   });
 });
 
@@ -74,9 +66,7 @@ describe('a typing slip in a long word is read as the word the guidance uses', (
     ['how do i refer to the mash - safegarding hub', 'MASH'],
     ['who is the independant scrutineer', 'scrutineer'],
   ])('%s', (question, fact) => {
-    const r = engine.askExtractive(question);
-    expect(r.notFound).toBe(false);
-    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+    expectAnswerStates(engine, question, fact);
   });
 
   it('another consonant is another word, not a slip ("evacuations" is not "evaluations")', () => {
@@ -93,9 +83,7 @@ describe('counts and frequencies written either way', () => {
     ['do the lsps meet twice a year', 'occasions'],
     ['is the exec group monthly', 'monthly'],
   ])('%s', (question, fact) => {
-    const r = engine.askExtractive(question);
-    expect(r.notFound).toBe(false);
-    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+    expectAnswerStates(engine, question, fact);
   });
 });
 

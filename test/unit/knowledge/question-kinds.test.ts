@@ -1,8 +1,5 @@
-import * as path from 'node:path';
-import { ManualClock } from '../../../src/clock';
-import { testConfig } from '../../../src/config';
-import { createKnowledgeEngine, type KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
-import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { bundledGuidanceEngine, expectAnswerStates, norm } from '../../helpers/guidance-engine';
 import { detectIntent } from '../../../src/knowledge/intent';
 import { analyze } from '../../../src/knowledge/search/analyzer';
 import { detectUrgent } from '../../../src/knowledge/safety/urgent';
@@ -13,13 +10,10 @@ import { detectUrgent } from '../../../src/knowledge/safety/urgent';
  * document's view in multi-document answers, declining when a specific kind of fact or a named thing
  * is not in the passages, and urgent detection over many phrasings without flagging topic questions.
  */
-const guidance = path.join(__dirname, '..', '..', '..', 'guidance');
-const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
 
 let engine: KnowledgeEngine;
 beforeAll(async () => {
-  const { chunks } = await loadFolderChunks(guidance);
-  engine = createKnowledgeEngine(chunks, { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+  engine = await bundledGuidanceEngine();
 });
 
 describe('answers carry the fact, within the first 800 characters', () => {
@@ -41,9 +35,7 @@ describe('answers carry the fact, within the first 800 characters', () => {
     ['are there any youth custody placements in Coventry?', 'no youth custody placements'],
     ['how many people engaged with the campaign over 4 days?', '550'],
   ])('%s', (question, fact) => {
-    const r = engine.askExtractive(question);
-    expect(r.notFound).toBe(false);
-    expect(norm(r.answer.slice(0, 800))).toContain(norm(fact));
+    expectAnswerStates(engine, question, fact);
   });
 
   it('adds the current version when the best passage is years old (an old Twitter handle, the new X one)', () => {
@@ -93,9 +85,7 @@ describe('answerable questions that name a thing, a year or a length of time are
     ['what does SWFT do with MARF referrals?', 'MARF'],
     ['who are the LSPs?', 'Lead Safeguarding Partners'],
   ])('%s', (question, expected) => {
-    const r = engine.askExtractive(question);
-    expect(r.notFound).toBe(false);
-    expect(norm(r.answer.slice(0, 800))).toContain(norm(expected));
+    expectAnswerStates(engine, question, expected);
   });
 });
 
