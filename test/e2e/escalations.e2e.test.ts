@@ -11,6 +11,7 @@ import type { EscalationsFeature } from '../../bot/features/escalations.feature'
 import { makeUser, startTestBot, type TestBot, type TestUser } from '../helpers/bot-harness';
 import type { CapturedActivity } from '../helpers/connector';
 import { validateCard } from '../helpers/card-validator';
+import { validForm as validFixtureForm } from '../unit/escalations/escalation-fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startAzurite, freePort } = require('../../scripts/azurite.js');
@@ -20,21 +21,8 @@ const TEAM = '19:team-general@thread.tacv2';
 const cardOf = (a: { body: Record<string, any> }) => a.body.attachments?.[0]?.content;
 const textOf = (a: CapturedActivity) => JSON.stringify(a.body);
 
-function validForm(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    verb: 'escalationSubmit',
-    submissionId: randomUUID(),
-    type: 'decision',
-    otherAgency: 'MASH',
-    issue: 'Threshold decision to close the contact with no further action despite new information.',
-    stageReached: '2',
-    outcomeWanted: 'Review of the decision by a MASH manager',
-    caseReference: 'CS-123456',
-    contactDetails: 'Dana Lead, DSL, via Teams',
-    childSafeNow: 'yes',
-    ...extra,
-  };
-}
+/** The domain fixtures' valid form, as the card submits it (with its verb). */
+const validForm = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({ verb: 'escalationSubmit', ...validFixtureForm(), ...extra });
 
 /** Activities from the escalation team's channel (a Teams channel in team TEAM). */
 function channelActivity(t: TestBot, user: TestUser, extra: Record<string, unknown>, serviceUrl = t.connector.url) {
