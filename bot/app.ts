@@ -3,6 +3,7 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import { captureConversation } from './conversation-capture';
 import type { BotDeps, Command, FeatureModule, SubmitHandler } from './deps';
 import { sendHelp } from './features/core.feature';
+import { isPersonal } from './turn';
 
 export interface AppOptions {
   deps: BotDeps;
@@ -59,9 +60,7 @@ export function createApp(opts: AppOptions): Application<TurnState> {
     const added = ctx.activity.membersAdded ?? [];
     // Welcome when the bot is installed (it is among the members added), or when a person joins a 1:1 chat with it.
     const botAdded = added.some((m) => m.id === botId);
-    const type = ctx.activity.conversation?.conversationType;
-    const personal = type !== 'channel' && type !== 'groupChat';
-    if (botAdded || (personal && added.length > 0)) await sendHelp(ctx, deps, { greeting: true });
+    if (botAdded || (isPersonal(ctx) && added.length > 0)) await sendHelp(ctx, deps, { greeting: true });
   });
 
   for (const m of opts.modules) m.register?.(app);

@@ -1,13 +1,14 @@
 import type { TurnContext } from 'botbuilder';
 import type { ConversationRecord } from '../src/conversations/conversation.types';
 import type { BotDeps } from './deps';
+import { tenantOf } from './turn';
 
 /** The stored reference for this activity: the person's 1:1 chat, or the channel / group chat it came from. */
 export function recordFor(ctx: TurnContext): Omit<ConversationRecord, 'lastSeen'> | undefined {
   const a = ctx.activity;
   if (!a.conversation?.id || !a.serviceUrl) return undefined;
   const type = a.conversation.conversationType;
-  const tenantId = a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  const tenantId = tenantOf(ctx);
   const teamId = (a.channelData as { team?: { id?: string } } | undefined)?.team?.id;
   const base = {
     conversationId: a.conversation.id,

@@ -9,6 +9,7 @@ import { detectUrgent } from '../../src/knowledge/safety/urgent';
 import { acquireLease } from '../../src/storage/lease';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import type { BotDeps, FeatureFactory } from '../deps';
+import { requireRole } from '../turn';
 import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
 import { createGeneratorFromConfig } from '../knowledge/teams-ai-generator';
 
@@ -52,12 +53,7 @@ async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string 
 }
 
 async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
-  const aad = ctx.activity.from?.aadObjectId;
-  if (!(await deps.roles.has('admin', aad))) {
-    deps.logger.info({ activityId: ctx.activity.id, user: aad, action: 'answers report' }, 'refused: not an admin');
-    await ctx.sendActivity('Sorry, only CSCP admins can see the answers report.');
-    return;
-  }
+  if (!(await requireRole(ctx, deps, 'admin', 'answers report', 'Sorry, only CSCP admins can see the answers report.'))) return;
   const stats = await (deps.features.ask as AskServices).answerLog.stats(30, 5);
   const clean = (t: string) => t.replace(/[<>*_`[\]#|]/g, '').slice(0, 200);
   const worst = stats.worst.length

@@ -3,6 +3,7 @@ import { buildWelcomeCard } from '../../cards/welcome.card';
 import { isEntraObjectId, type Role } from '../../src/roles/role.service';
 import type { BotDeps, FeatureModule } from '../deps';
 import { sendCard } from '../reply';
+import { requireRole } from '../turn';
 import { registerFileConsentRoutes } from '../files/csv-offer';
 
 /** Sends the welcome/help card, showing staff commands to those who hold a role. */
@@ -19,12 +20,8 @@ const ROLE_WORDS: Record<string, Role> = { admin: 'admin', trainer: 'trainer', e
 
 /** `grant trainer <object id>` / `revoke trainer <object id>` / `roles` — admins only. */
 async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promise<void> {
+  if (!(await requireRole(ctx, deps, 'admin', 'roles', 'Sorry, only CSCP admins can manage roles.'))) return;
   const aad = ctx.activity.from?.aadObjectId;
-  if (!(await deps.roles.has('admin', aad))) {
-    deps.logger.info({ activityId: ctx.activity.id, user: aad, action: 'roles' }, 'refused: not an admin');
-    await ctx.sendActivity('Sorry, only CSCP admins can manage roles.');
-    return;
-  }
   const [verb, roleWord, id] = args.trim().split(/\s+/);
   if (verb === 'list' || !verb) {
     const lines: string[] = [];

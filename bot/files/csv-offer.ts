@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from '../deps';
+import { isPersonal } from '../turn';
 
 const CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
@@ -29,11 +30,6 @@ const sources = new Map<string, CsvSource>();
 export function registerCsvSource(source: CsvSource): void {
   sources.set(source.kind, source);
 }
-
-const isPersonal = (ctx: TurnContext) => {
-  const t = ctx.activity.conversation?.conversationType;
-  return t !== 'channel' && t !== 'groupChat';
-};
 
 /**
  * Sends a CSV. In a 1:1 chat Teams lets a bot send a file only through a file-consent card (the person accepts,

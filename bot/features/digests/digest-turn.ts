@@ -1,35 +1,17 @@
 import type { TurnContext } from 'botbuilder';
-import type { DeliveryTarget } from '../../../src/delivery/notifier';
 import type { DigestService } from '../../../src/digests/digest.service';
 import { ConflictError, UserInputError } from '../../../src/errors';
 import type { BotDeps } from '../../deps';
+import { requireRole } from '../../turn';
 
 /** The person acting: Entra object id, or the Teams user id where a client sends none (as the conversation store keys them). */
 export const personKey = (ctx: TurnContext): string => ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? '';
 
-export type Place = 'personal' | 'channel' | 'group';
-
-export function placeOf(ctx: TurnContext): Place {
-  const type = ctx.activity.conversation?.conversationType;
-  return type === 'channel' ? 'channel' : type === 'groupChat' ? 'group' : 'personal';
-}
-
-/** Where this activity came from, as a delivery target (the 1:1 chat, or the channel thread). */
-export function hereTarget(ctx: TurnContext): DeliveryTarget | undefined {
-  const a = ctx.activity;
-  if (!a.conversation?.id || !a.serviceUrl) return undefined;
-  const tenantId = a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-  return { conversationId: a.conversation.id, serviceUrl: a.serviceUrl, tenantId, channelId: a.channelId ?? 'msteams' };
-}
+export { hereTarget, placeOf, type Place } from '../../turn';
 
 /** True for CSCP admins; otherwise logs the refusal with ids only and answers politely. */
-export async function requireAdmin(ctx: TurnContext, deps: BotDeps, action: string): Promise<boolean> {
-  const aad = ctx.activity.from?.aadObjectId;
-  if (await deps.roles.has('admin', aad).catch(() => false)) return true;
-  deps.logger.info({ activityId: ctx.activity.id, user: aad, action }, 'refused');
-  await ctx.sendActivity('Sorry, only CSCP admins can publish newsletter digests. Type **subscribe** to get them here.');
-  return false;
-}
+export const requireAdmin = (ctx: TurnContext, deps: BotDeps, action: string): Promise<boolean> =>
+  requireRole(ctx, deps, 'admin', action, 'Sorry, only CSCP admins can publish newsletter digests. Type **subscribe** to get them here.');
 
 /** The message for an expected failure; anything else is logged (ids only) and apologised for. */
 export function messageFor(ctx: TurnContext, deps: BotDeps, e: unknown, action: string): string {

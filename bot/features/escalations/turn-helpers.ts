@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DeliveryTarget } from '../../../src/delivery/notifier';
 import type { Actor } from '../../../src/escalations/escalation.types';
 import type { BotDeps } from '../../deps';
+import { hereTarget, isPersonal } from '../../turn';
 
 /** Who is acting: Entra object id (falls back to the Teams user id where a client sends none) and display name. */
 export function actorOf(ctx: TurnContext): Actor {
@@ -12,10 +13,7 @@ export function actorOf(ctx: TurnContext): Actor {
 /** A Teams channel post's conversation id carries `;messageid=…` for its thread; the channel itself is the part before. */
 export const channelBaseId = (conversationId: string) => conversationId.split(';')[0];
 
-export const isPersonal = (ctx: TurnContext) => {
-  const type = ctx.activity.conversation?.conversationType;
-  return type !== 'channel' && type !== 'groupChat';
-};
+export { isPersonal, refuse } from '../../turn';
 
 /**
  * Where to tell this person about their escalation later: this 1:1 chat, or (when they acted from a channel
@@ -24,16 +22,9 @@ export const isPersonal = (ctx: TurnContext) => {
  */
 export async function personalTarget(ctx: TurnContext, deps: BotDeps): Promise<DeliveryTarget | undefined> {
   const a = ctx.activity;
-  if (isPersonal(ctx) && a.conversation?.id && a.serviceUrl) {
-    const tenantId = a.conversation.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-    return { conversationId: a.conversation.id, serviceUrl: a.serviceUrl, tenantId, channelId: a.channelId ?? 'msteams' };
-  }
+  const here = isPersonal(ctx) ? hereTarget(ctx) : undefined;
+  if (here) return here;
   const aad = a.from?.aadObjectId;
   return aad ? deps.conversations.target('user', aad).catch(() => undefined) : undefined;
 }
 
-/** Logs a refused action with ids only and tells the person politely. */
-export async function refuse(ctx: TurnContext, deps: BotDeps, action: string, message: string): Promise<void> {
-  deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, action }, 'refused');
-  await ctx.sendActivity(message);
-}

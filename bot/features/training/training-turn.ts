@@ -5,6 +5,7 @@ import { ConflictError, UserInputError } from '../../../src/errors';
 import type { Person } from '../../../src/training/training.types';
 import type { BotDeps } from '../../deps';
 import { replaceSubmittedCard, sendCard } from '../../reply';
+import { requireRole } from '../../turn';
 
 /** The person acting: Entra object id (the Teams user id where a client sends none) and display name. */
 export function personOf(ctx: TurnContext): Person {
@@ -13,13 +14,8 @@ export function personOf(ctx: TurnContext): Person {
 }
 
 /** True for trainers; otherwise logs the refusal with ids only and tells the person politely. */
-export async function requireTrainer(ctx: TurnContext, deps: BotDeps, action: string): Promise<boolean> {
-  const aad = ctx.activity.from?.aadObjectId;
-  if (await deps.roles.has('trainer', aad).catch(() => false)) return true;
-  deps.logger.info({ activityId: ctx.activity.id, user: aad, action }, 'refused');
-  await ctx.sendActivity('Sorry, only CSCP trainers can do that. Type **training** to see and book sessions.');
-  return false;
-}
+export const requireTrainer = (ctx: TurnContext, deps: BotDeps, action: string): Promise<boolean> =>
+  requireRole(ctx, deps, 'trainer', action, 'Sorry, only CSCP trainers can do that. Type **training** to see and book sessions.');
 
 /** Maps an expected failure to a notice on the card; anything else is logged (ids only) and apologised for. */
 export function noticeFor(ctx: TurnContext, deps: BotDeps, e: unknown, action: string): CardNotice {

@@ -1,0 +1,40 @@
+import type { TurnContext } from 'botbuilder';
+import type { DeliveryTarget } from '../src/delivery/notifier';
+import type { Role } from '../src/roles/role.service';
+import type { BotDeps } from './deps';
+
+export type Place = 'personal' | 'channel' | 'group';
+
+/** Where the activity happened: a person's 1:1 chat, a team channel, or a group chat. */
+export function placeOf(ctx: TurnContext): Place {
+  const type = ctx.activity.conversation?.conversationType;
+  return type === 'channel' ? 'channel' : type === 'groupChat' ? 'group' : 'personal';
+}
+
+export const isPersonal = (ctx: TurnContext): boolean => placeOf(ctx) === 'personal';
+
+/** The tenant of the activity (Teams puts it on the conversation, older clients only in channelData). */
+export function tenantOf(ctx: TurnContext): string | undefined {
+  const a = ctx.activity;
+  return a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+}
+
+/** Where this activity came from, as a delivery target (the 1:1 chat, or the channel thread). */
+export function hereTarget(ctx: TurnContext): DeliveryTarget | undefined {
+  const a = ctx.activity;
+  if (!a.conversation?.id || !a.serviceUrl) return undefined;
+  return { conversationId: a.conversation.id, serviceUrl: a.serviceUrl, tenantId: tenantOf(ctx), channelId: a.channelId ?? 'msteams' };
+}
+
+/** Logs a refused action with ids only and tells the person politely. */
+export async function refuse(ctx: TurnContext, deps: BotDeps, action: string, message: string): Promise<void> {
+  deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, action }, 'refused');
+  await ctx.sendActivity(message);
+}
+
+/** True when the person holds `role`; otherwise the refusal is logged (ids only) and `message` is sent. */
+export async function requireRole(ctx: TurnContext, deps: BotDeps, role: Role, action: string, message: string): Promise<boolean> {
+  if (await deps.roles.has(role, ctx.activity.from?.aadObjectId).catch(() => false)) return true;
+  await refuse(ctx, deps, action, message);
+  return false;
+}
