@@ -11,8 +11,6 @@ export interface ConversationStore {
   get(kind: ConversationRecord['kind'], key: string): Promise<ConversationRecord | undefined>;
   /** The delivery target for a stored conversation, or undefined when the bot never met it. */
   target(kind: ConversationRecord['kind'], key: string): Promise<DeliveryTarget | undefined>;
-  /** Pages through one kind without loading them all. */
-  list(kind: ConversationRecord['kind'], pageSize?: number): AsyncIterable<ConversationRecord[]>;
 }
 
 type Row = Omit<ConversationRecord, 'key'> & { partitionKey: string; rowKey: string; key: string };
@@ -46,12 +44,6 @@ export function createConversationStore(tables: Tables, clock: Clock): Conversat
     async target(kind, key) {
       const r = await this.get(kind, key);
       return r ? toTarget(r) : undefined;
-    },
-    async *list(kind, pageSize = 500) {
-      const pages = table
-        .listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${kind}'` } })
-        .byPage({ maxPageSize: pageSize });
-      for await (const page of pages) yield page.map((r) => strip(r as Row));
     },
   };
 }
