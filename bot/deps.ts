@@ -46,7 +46,7 @@ export interface FeatureModule {
   name: string;
   commands?: Command[];
   submits?: SubmitHandler[];
-  /** Intent name (from src/knowledge/intent.ts) → command name to run. */
+  /** Intent name (from the language layer's command classifier) → command name to run. */
   intents?: Record<string, string>;
   /** Extra teams-ai routes: Action.Execute (`app.adaptiveCards.actionExecute`), feedback loop, file consent… */
   register?: (app: import('@microsoft/teams-ai').Application<import('@microsoft/teams-ai').TurnState>) => void;

@@ -3,9 +3,8 @@ import cron from 'node-cron';
 import { randomUUID } from 'node:crypto';
 import { buildAnswerMessage } from '../../cards/answer.message';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
-import { detectIntent } from '../../src/knowledge/intent';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
-import { detectUrgent } from '../../src/knowledge/safety/urgent';
+import { commandIntent } from '../../src/knowledge/understand/route';
 import { acquireLease } from '../../src/storage/lease';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import type { BotDeps, FeatureFactory } from '../deps';
@@ -120,7 +119,7 @@ export const askFeature: FeatureFactory = async (deps) => {
   return {
     name: 'ask',
     // A message about a child at risk is never taken for a command: it goes to the Q&A, which answers 999 first.
-    detectIntent: (text: string) => (detectUrgent(text).urgent ? undefined : detectIntent(text)),
+    detectIntent: commandIntent,
     fallback: answerQuestion,
     commands: [{ name: 'answers report', pattern: /^answers?\s+report$/i, run: answersReport }],
     submits: [

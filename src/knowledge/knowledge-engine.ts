@@ -1,23 +1,32 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import { composeExtractive, toSource } from './answer/answer-composer';
+import { composeAnswer, isOutdated, passageLabel, toSource } from './answer/compose';
 import type { AnswerGenerator } from './answer/answer-generator';
-import { judgeConfidence } from './answer/not-found';
 import { escapeForEcho, guardInput } from './input-guard';
-import { detectIntent } from './intent';
 import type { AnswerResult, AnswerSource, Chunk, Intent } from './knowledge.types';
-import { detectUrgent, emergencyPreface } from './safety/urgent';
-import { buildSearchIndex, type SearchHit, type SearchIndex } from './search/search-index';
+import { emergencyPreface } from './safety/emergency';
+import { buildLexicalIndex, type LexicalIndex } from './search/lexical-index';
+import { classifyIntentView } from './understand/intent.classifier';
+import { languageModels, type LanguageModels } from './understand/language-model';
+import { viewOf } from './understand/message-features';
+import { QuestionNeighbours } from './understand/neighbours';
+import { Ranker, type Ranking } from './understand/ranker';
+import { checkUrgentView } from './understand/urgent.classifier';
+import { resolveFollowUp, type ConversationContext } from './understand/follow-up';
 
 export const NOT_FOUND_TEXT = "I couldn't find that in the CSCP guidance.";
+export const CLOSEST_TEXT = "I couldn't find a direct answer in the guidance — the closest I found:";
 
 export interface KnowledgeEngine {
-  readonly index: SearchIndex;
+  readonly index: LexicalIndex;
   readonly chunks: readonly Chunk[];
+  readonly ranker: Ranker;
   /** Answers one message: command, emergency, guidance answer or honest not-found. */
-  ask(question: string): Promise<AnswerResult>;
+  ask(question: string, context?: ConversationContext): Promise<AnswerResult>;
   /** The extractive path only (no model), synchronous: used by the CLI, eval and bench. */
-  askExtractive(question: string): AnswerResult;
+  askExtractive(question: string, context?: ConversationContext): AnswerResult;
+  /** One turn of a conversation: the extractive answer and the context the next turn needs. */
+  converse(question: string, context?: ConversationContext): { result: AnswerResult; context?: ConversationContext };
 }
 
 export interface EngineOptions {
@@ -25,6 +34,8 @@ export interface EngineOptions {
   clock: Clock;
   /** Optional model-written answers over the same passages; falls back to extractive on any failure. */
   generator?: AnswerGenerator;
+  /** The trained models (default: the committed artefacts). */
+  models?: LanguageModels;
 }
 
 const INTENT_TEXT: Record<Intent, string> = {
@@ -41,36 +52,53 @@ const INTENT_TEXT: Record<Intent, string> = {
 
 const GENERIC_HEADING = /^(?:what'?s working well|areas for development|background|outcome|the outcome|what went well|support process|introduction|overview|summary|conclusion|what support was offered|purpose)\??:?$/i;
 
-/** Builds the in-memory index over the passages and answers from it (same path for bot, CLI and bench). */
+/** The part of a long message that asks: its sentences with a question mark, else its last sentences. */
+export function questionPart(text: string, max = 400): string {
+  if (text.length <= max) return text;
+  const sentences = text.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+  const asks = sentences.filter((s) => s.includes('?'));
+  const pick = (asks.length ? asks : sentences).slice(-3);
+  let out = '';
+  for (let i = pick.length - 1; i >= 0; i--) {
+    if (out && out.length + pick[i].length > max) break;
+    out = out ? `${pick[i]} ${out}` : pick[i];
+  }
+  return out.slice(0, max * 2);
+}
+
+/** Builds the index over the passages and answers from it (same path for bot, CLI and bench). */
 export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): KnowledgeEngine {
-  const index = buildSearchIndex(chunks);
+  const models = opts.models ?? languageModels();
+  const index = buildLexicalIndex(chunks);
+  const neighbours = new QuestionNeighbours(models.questions.questions, chunks);
+  const ranker = new Ranker(index, models.expansions, neighbours, models.ranker);
 
   function base(partial: Partial<AnswerResult>): AnswerResult {
     return { answer: '', notFound: false, urgent: false, sources: [], followUps: [], notices: [], mode: 'none', ...partial };
   }
 
-  function notFoundText(missing: string[]): string {
+  const outdated = (c: Chunk) => isOutdated(c, opts.clock.now(), opts.safety.sourceMaxAgeYears);
+
+  function signposts(): string[] {
     const s = opts.safety;
-    const lines = [NOT_FOUND_TEXT];
-    if (missing.length) lines[0] += ` (nothing in it about ${missing.slice(0, 3).map((m) => `“${escapeForEcho(m, 40)}”`).join(', ')})`;
-    lines.push('You could try:');
-    lines.push(`• the CSCP website: ${s.website}`);
+    const lines = ['You could try:', `• the CSCP website: ${s.website}`];
     if (s.trainingEmail) lines.push(`• the CSCP training inbox for anything about courses: ${s.trainingEmail}`);
-    lines.push("• the threshold guidance (Effective support for children and families in Coventry, formerly Right Help Right Time) on the CSCP website, if you are deciding what level of help a family needs");
-    lines.push('• raising it with the CSCP team, so the guidance can cover it');
-    return lines.join('\n');
+    lines.push('• the threshold guidance (Effective support for children and families in Coventry, formerly Right Help Right Time) on the CSCP website, if you are deciding what level of help a family needs');
+    lines.push('• type escalate to raise it with a person in the CSCP team');
+    return lines;
   }
 
-  function followUps(hits: SearchHit[]): string[] {
-    if (hits.length === 0) return [];
-    const top = hits[0].chunk;
+  function followUps(ranking: Ranking): string[] {
+    const top = ranking.candidates[0]?.chunk;
+    if (!top) return [];
     const here = top.headingPath.join(' › ');
     const seen = new Set<string>([here]);
     const out: string[] = [];
-    const candidates = [...index.neighbours(top, 4), ...hits.slice(1).map((h) => h.chunk)];
-    for (const c of candidates) {
+    const list = index.byDoc.get(top.docId) ?? [];
+    const at = list.indexOf(index.position(top) ?? -1);
+    const near = list.slice(Math.max(0, at - 4), at + 5).filter((i) => i !== index.position(top)).map((i) => chunks[i]);
+    for (const c of [...near, ...ranking.candidates.slice(1, 4).map((x) => x.chunk)]) {
       const key = c.headingPath.join(' › ');
-      // Skip the sections the answer already sits in (its own heading and its parents).
       if (!c.headingPath.length || seen.has(key) || here.startsWith(`${key} › `)) continue;
       seen.add(key);
       const leaf = c.headingPath[c.headingPath.length - 1];
@@ -82,79 +110,89 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     return out;
   }
 
-  function askExtractive(raw: string): AnswerResult {
+  function converse(raw: string, context?: ConversationContext): { result: AnswerResult; context?: ConversationContext } {
     const input = guardInput(raw);
-    const notices: string[] = [];
     if (input.problem === 'empty') {
-      return base({ answer: 'Please type a question about the CSCP guidance, or type help to see what I can do.', notFound: true, notices: ['empty'] });
+      return { result: base({ answer: 'Please type a question about the CSCP guidance, or type help to see what I can do.', notFound: true, notices: ['empty'] }) };
     }
     if (input.problem === 'no-words') {
-      return base({ answer: 'I can only read words. Please type your question, for example: how do I make a referral to MASH?', notFound: true, notices: ['no-words'] });
+      return { result: base({ answer: 'I can only read words. Please type your question, for example: how do I make a referral to MASH?', notFound: true, notices: ['no-words'] }) };
     }
-    if (input.problem === 'not-english') {
-      return base({
-        answer:
-          'I can only search the CSCP guidance in English. Please ask your question in English (a translation tool may help). If a child is in immediate danger, call 999.',
-        notFound: true,
-        notices: ['not-english'],
-      });
+    // Safety first, on the whole message: a child at risk is never swallowed by a command or a language check.
+    const view = viewOf(input.text);
+    const urgent = checkUrgentView(models.urgent, view);
+    if (input.problem === 'not-english' && !urgent.urgent) {
+      return {
+        result: base({
+          answer: 'I can only search the CSCP guidance in English. Please ask your question in English (a translation tool may help). If a child is in immediate danger, call 999.',
+          notFound: true,
+          notices: ['not-english'],
+        }),
+      };
     }
-    if (input.truncated) notices.push('Your message was long, so I answered from its first part.');
+    const intent = urgent.urgent ? undefined : classifyIntentView(models.intent, view).intent;
+    if (intent) return { result: base({ answer: INTENT_TEXT[intent], intent }) };
 
-    // Safety first: a message describing a child at risk is never swallowed by a command.
-    const urgent = detectUrgent(input.question);
-    const intent = urgent.urgent ? undefined : detectIntent(input.question);
-    if (intent) return base({ answer: INTENT_TEXT[intent], intent, notices });
-
-    const q = index.analyze(input.question);
-    const hits = index.search(q, 5);
-    const confidence = judgeConfidence(q, hits, index);
-    const now = opts.clock.now();
-    const maxAge = opts.safety.sourceMaxAgeYears;
-
+    const asked = questionPart(input.text);
+    const resolved = resolveFollowUp(asked, context, ranker);
+    const ranking = ranker.rank(resolved.question, undefined, resolved.query);
+    if (resolved.boost) for (const c of ranking.candidates) if (resolved.boost.has(c.chunk.id)) c.p = Math.min(1, c.p + 0.15);
+    if (resolved.boost) ranking.candidates.sort((a, b) => b.p - a.p);
+    const outcome = resolved.isFollowUp && ranking.outcome !== 'answer' && ranking.candidates.length ? 'answer' : ranking.outcome;
+    const top = ranking.candidates.slice(0, 5);
+    const preface = urgent.urgent ? emergencyPreface(urgent.risk, opts.safety) : '';
     let answer: string;
-    let sources: AnswerSource[] = [];
-    if (confidence.found) {
-      const composed = composeExtractive(q, hits, index);
-      sources = hits.map((h, k) => toSource(h, k + 1, now, maxAge));
-      const ageLines = composed.cited
-        .map((i) => sources[i])
-        .filter((s) => s.outdated)
-        .map((s) => `Source ${s.n} was ${s.ageNotice}.`);
-      answer = [composed.text, ...ageLines].join('\n');
+    let sources: AnswerSource[];
+    let cites: string[] = [];
+    if (outcome === 'answer') {
+      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated });
+      const order = [...composed.cited.map((r) => r.chunk), ...top.map((c) => c.chunk).filter((c) => !composed.cited.some((r) => r.chunk === c))];
+      sources = order.map((c, k) => toSource(c, k + 1, top.find((x) => x.chunk === c)?.p ?? 0, outdated(c)));
+      answer = composed.text;
+      cites = composed.cited.map((r) => r.chunk.id);
+    } else if (outcome === 'closest') {
+      const near = top.slice(0, 3);
+      sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
+      const lines = near.map((c, k) => `${k + 1}. ${passageLabel(c.chunk, outdated(c.chunk))} [${k + 1}]`);
+      answer = [CLOSEST_TEXT, ...lines, '', ...signposts()].join('\n');
     } else {
-      sources = hits.map((h, k) => toSource(h, k + 1, now, maxAge));
-      answer = notFoundText(confidence.missingRare);
+      sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
+      const unknown = ranking.query.terms.filter((t) => t.tid === undefined && t.expansions.length === 0).map((t) => t.surface);
+      const head = unknown.length && unknown.length === ranking.query.terms.length ? `${NOT_FOUND_TEXT} (nothing in it about ${unknown.slice(0, 3).map((m) => `“${escapeForEcho(m, 40)}”`).join(', ')})` : NOT_FOUND_TEXT;
+      answer = [head, ...signposts()].join('\n');
     }
-    if (input.truncated) answer = `${notices[0]}\n${answer}`;
-    if (urgent.urgent) {
-      const preface = emergencyPreface(urgent.reasons, opts.safety);
-      answer = confidence.found ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;
-    }
-    return base({
+    if (urgent.urgent) answer = outcome === 'answer' ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;
+    const result = base({
       answer,
-      notFound: !confidence.found && !urgent.urgent,
+      notFound: outcome !== 'answer' && !urgent.urgent,
       urgent: urgent.urgent,
       sources,
-      followUps: confidence.found ? followUps(hits) : [],
-      notices,
+      followUps: outcome === 'answer' ? followUps(ranking) : [],
       mode: 'extractive',
+      ...(urgent.risk ? { risk: urgent.risk } : {}),
     });
+    // The topic carries over even when the answer was only "the closest I found".
+    const keep = cites.length ? cites : ranking.candidates.slice(0, 2).map((c) => c.chunk.id);
+    const next: ConversationContext | undefined = keep.length ? { question: asked, chunkIds: keep, at: opts.clock.now().getTime() } : context;
+    return { result, context: next };
   }
 
-  async function ask(raw: string): Promise<AnswerResult> {
-    const extractive = askExtractive(raw);
+  const askExtractive = (raw: string, context?: ConversationContext) => converse(raw, context).result;
+
+  async function ask(raw: string, context?: ConversationContext): Promise<AnswerResult> {
+    const extractive = askExtractive(raw, context);
     const gen = opts.generator;
     if (!gen || extractive.intent || extractive.notFound || extractive.sources.length === 0) return extractive;
     try {
-      const text = await gen.generate({ question: guardInput(raw).question, sources: extractive.sources });
+      const text = await gen.generate({ question: questionPart(guardInput(raw).text), sources: extractive.sources });
       if (!text) return extractive;
-      const preface = extractive.urgent ? `${emergencyPreface(detectUrgent(raw).reasons, opts.safety)}\n\n` : '';
+      // The emergency lines are the extractive answer's own lead; a model answer never replaces them.
+      const preface = extractive.urgent ? `${extractive.answer.split('\n\nFrom the CSCP guidance:')[0]}\n\n` : '';
       return { ...extractive, answer: `${preface}${text}`, mode: 'generative' };
     } catch {
       return extractive;
     }
   }
 
-  return { index, chunks, ask, askExtractive };
+  return { index, chunks, ranker, ask, askExtractive, converse };
 }

@@ -85,6 +85,8 @@ export interface AnswerResult {
   followUps: string[];
   /** Things the user should know about how the question was handled (truncated, language, ...). */
   notices: string[];
+  /** For urgent messages: the kind of danger the message most likely describes (corpus risk category). */
+  risk?: string;
   /** 'extractive' unless a configured model wrote the answer. */
   mode: 'extractive' | 'generative' | 'none';
 }

@@ -1,6 +1,7 @@
 /**
- * Maintained safeguarding vocabulary. Acronyms found in the corpus itself ("Multi Agency Safeguarding
- * Hub (MASH)") are learned at index time and added to these; the synonyms are how practitioners ask.
+ * Maintained safeguarding acronyms (a lexical resource, like a glossary at the back of a handbook).
+ * Acronyms the guidance spells out itself ("Multi Agency Safeguarding Hub (MASH)") are learned at index
+ * time and added to these. Everything else about how practitioners word things is learned from the corpus.
  */
 export const GLOSSARY_ACRONYMS: Record<string, string> = {
   dsl: 'designated safeguarding lead',
@@ -72,81 +73,3 @@ export const GLOSSARY_ACRONYMS: Record<string, string> = {
 
 /** Acronyms that are also ordinary words: only expanded when the question writes them in capitals. */
 export const AMBIGUOUS_ACRONYMS = new Set(['send', 'omg', 'ed', 'cin', 'ap', 'ace', 'wt', 'stag', 'exec', 'lac', 'ae', 'qa', 'cp']);
-
-/**
- * Practitioner phrasings → words the guidance uses. Each group is a set of interchangeable phrases;
- * a question using one also matches the others (at a discount).
- */
-export const SYNONYM_GROUPS: string[][] = [
-  ['kids', 'kid', 'children', 'child', 'youngsters', 'young people', 'young person', 'pupils', 'students'],
-  ['teenager', 'teenagers', 'teens', 'adolescents', 'young people'],
-  ['cov', 'coventry', 'city'],
-  ['checklist', 'principles', 'framework', 'toolkit', 'tool', 'model'],
-  ['thresholds', 'threshold', 'levels of need', 'right help right time', 'effective support', 'threshold document'],
-  ['gp', 'doctors', 'doctor', 'surgery', 'gp practices', 'primary care'],
-  ['lockdown', 'covid', 'pandemic', 'covid-19'],
-  ['phone', 'telephone', 'tel', 'number', 'contact', 'call', 'ring'],
-  ['email', 'e-mail', 'inbox', 'contact'],
-  ['school nurses', 'school nursing', 'nurses in schools'],
-  ['social worker', 'social workers', "children's social care", "children's services", 'social care'],
-  ['disagree', 'disagreement', 'dispute', 'disputes', 'challenge', 'escalation', 'resolution', 'professional disagreements'],
-  ['self harm', 'self-harm', 'selfharm', 'self harming'],
-  ['e-learning', 'elearning', 'online course', 'online training', 'module'],
-  // Each platform is social media, but one platform is not another (an Instagram question is not a Twitter one).
-  ['twitter', 'x', 'social media'],
-  ['facebook', 'social media'],
-  ['instagram', 'social media'],
-  ['council', 'local authority', 'city council', 'coventry city council'],
-  ['scheme', 'schemes', 'initiative', 'initiatives', 'programme', 'project', 'campaign', 'pilot'],
-  ['course', 'courses', 'training', 'workshop', 'workshops', 'sessions', 'e-learning', 'learning events'],
-  ['contract', 'tender', 'tendered', 're-tendered', 'commissioned', 'commissioning', 'delivered by'],
-  ['research', 'evidence', 'library', 'resources', 'materials', 'information service'],
-  ['leaflet', 'leaflets', 'poster', 'posters', 'flyer', 'flyers', 'wallet cards', 'handout', 'handouts'],
-  ['sport', 'sports', 'sports clubs', 'football', 'physical activity', 'leisure'],
-  ['carers', 'carer', 'parents', 'parent', 'families', 'family'],
-  ['safe places', 'safe place', 'safe spaces', 'safe space', 'safer spaces'],
-  ["children's homes", 'residential', 'residential placements', 'care homes', 'residential homes'],
-  ['working group', 'working groups', 'subgroup', 'subgroups', 'sub-group', 'task and finish group', 'committee', 'forum'],
-  ['manager', 'senior', 'seniority', 'representative', 'representatives'],
-  ['inspectorate', 'inspectorates', 'inspection', 'inspectors', 'ofsted'],
-  ['sentence', 'sentenced', 'order', 'court', 'custodial'],
-  ['ages', 'age', 'year groups', 'key stage', 'early years', 'ks1', 'ks2', 'ks3', 'ks4'],
-  ['lived experience', 'what life is like', 'voice of the child', 'daily life'],
-  ['missing', 'run away', 'runaway', 'absconded', 'missing episodes'],
-  ['grooming', 'groomed', 'exploitation', 'exploited'],
-  ['knife crime', 'serious youth violence', 'knives', 'violence'],
-  ['radicalisation', 'extremism', 'prevent', 'terrorism'],
-  ['domestic violence', 'domestic abuse'],
-  ['neglect', 'neglected', 'neglectful'],
-  ['mental health', 'wellbeing', 'well-being', 'emotional health'],
-  ['money', 'budget', 'funding', 'contribution', 'contributions', 'paid', 'pay'],
-  ['meet', 'meets', 'meeting', 'meetings', 'convene'],
-  ['chair', 'chairs', 'chaired', 'chairing', 'chairperson'],
-  ['report', 'review', 'briefing'],
-  ['stats', 'statistics', 'data', 'figures', 'numbers', 'dataset'],
-  ['attended', 'attendance', 'completed', 'took part', 'participants', 'delegates'],
-  // Figures of reach are reported as "accessed" or "engaged with" where practitioners ask how many "used" or "went to" a service.
-  ['used', 'accessed', 'engaged', 'went to', 'visited', 'attended'],
-  ['values', 'principles', 'ethos', 'vision'],
-  ['last year', 'past year', 'this year', 'last yr', 'this yr', 'over the year', 'last 12 months', 'past 12 months', '12 month period'],
-  ['come out', 'comes out', 'go out', 'goes out', 'sent out', 'published', 'issued', 'released'],
-  ['online safety', 'internet safety', 'online harms'],
-  ['illustrated', 'child friendly', 'child-friendly', 'easy read', 'young people version'],
-  ['boss', 'lead', 'leading', 'head', 'responsible', 'in charge'],
-  ['refresh', 'refreshing', 'update', 'updating', 'review', 'reviewing', 'revise'],
-  ['life expectancy', 'live longer', 'lifespan'],
-  ['deprived', 'deprivation', 'poorest', 'poverty', 'low-income', 'low income'],
-  ['fabricated illness', 'fii', 'induced illness'],
-  ['trafficking', 'modern slavery', 'slavery'],
-  ['fathers', 'dads', 'dad', 'father', 'males'],
-  ['newsletter', 'bulletin', 'newsletters'],
-  ['health', 'nhs', 'nurse', 'nursing', 'integrated care board', 'clinical', 'health services'],
-  ['often', 'frequently', 'regularly', 'twice', 'times a year', 'times per year', 'occasions during the year', 'monthly', 'quarterly', 'weekly', 'annually', 'yearly', 'fortnightly', 'bi-monthly', 'biennial',
-    // "once a month?" asks how often: the period named is the answer sought, not a word the passage must contain.
-    'once a month', 'once a week', 'once a year', 'once a quarter', 'once a term', 'twice a year', 'twice a month', 'every month', 'every week', 'every year', 'each month', 'each year'],
-  ['police', 'officers', 'west midlands police', 'constabulary', 'policing'],
-  ['health visitor', 'health visitors', 'health visiting', 'hv'],
-  ['doc', 'docs', 'document', 'documents', 'guidance'],
-  ['sits on', 'sit on', 'membership', 'members', 'made up of', 'consists of', 'comprises'],
-  ['rep', 'representative', 'representatives', 'member', 'members'],
-];
