@@ -1,18 +1,18 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import { composeAnswer, isOutdated, passageLabel, toSource } from './answer/compose';
+import { composeAnswer, isOutdated, passageLabel, quotePassage, toSource } from './answer/compose';
 import type { AnswerGenerator } from './answer/answer-generator';
 import { escapeForEcho, guardInput } from './input-guard';
 import type { AnswerResult, AnswerSource, Chunk, Intent } from './knowledge.types';
 import { emergencyPreface } from './safety/emergency';
 import { buildLexicalIndex, type LexicalIndex } from './search/lexical-index';
+import { resolveFollowUp, type ConversationContext } from './understand/follow-up';
 import { classifyIntentView } from './understand/intent.classifier';
 import { languageModels, type LanguageModels } from './understand/language-model';
 import { viewOf } from './understand/message-features';
 import { QuestionNeighbours } from './understand/neighbours';
 import { Ranker, type Ranking } from './understand/ranker';
 import { checkUrgentView } from './understand/urgent.classifier';
-import { resolveFollowUp, type ConversationContext } from './understand/follow-up';
 
 export const NOT_FOUND_TEXT = "I couldn't find that in the CSCP guidance.";
 export const CLOSEST_TEXT = "I couldn't find a direct answer in the guidance — the closest I found:";
@@ -118,10 +118,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     if (input.problem === 'no-words') {
       return { result: base({ answer: 'I can only read words. Please type your question, for example: how do I make a referral to MASH?', notFound: true, notices: ['no-words'] }) };
     }
-    // Safety first, on the whole message: a child at risk is never swallowed by a command or a language check.
-    const view = viewOf(input.text);
-    const urgent = checkUrgentView(models.urgent, view);
-    if (input.problem === 'not-english' && !urgent.urgent) {
+    // The reply to a message in another language carries the 999 line itself: the urgent check reads English.
+    if (input.problem === 'not-english') {
       return {
         result: base({
           answer: 'I can only search the CSCP guidance in English. Please ask your question in English (a translation tool may help). If a child is in immediate danger, call 999.',
@@ -130,15 +128,17 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
         }),
       };
     }
+    // Safety first, on the whole message: a child at risk is never swallowed by a command.
+    const view = viewOf(input.text);
+    const urgent = checkUrgentView(models.urgent, view);
     const intent = urgent.urgent ? undefined : classifyIntentView(models.intent, view).intent;
     if (intent) return { result: base({ answer: INTENT_TEXT[intent], intent }) };
 
     const asked = questionPart(input.text);
-    const resolved = resolveFollowUp(asked, context, ranker);
-    const ranking = ranker.rank(resolved.question, undefined, resolved.query);
-    if (resolved.boost) for (const c of ranking.candidates) if (resolved.boost.has(c.chunk.id)) c.p = Math.min(1, c.p + 0.15);
-    if (resolved.boost) ranking.candidates.sort((a, b) => b.p - a.p);
-    const outcome = resolved.isFollowUp && ranking.outcome !== 'answer' && ranking.candidates.length ? 'answer' : ranking.outcome;
+    const resolved = resolveFollowUp(asked, context, ranker, models.followUp);
+    const ranking = ranker.rank(resolved.question, undefined, resolved.query, resolved.context);
+    // A follow-up continues a topic the guidance was already found to cover: it is answered unless nothing is near.
+    const outcome = resolved.isFollowUp && ranking.outcome === 'closest' ? 'answer' : ranking.outcome;
     const top = ranking.candidates.slice(0, 5);
     const preface = urgent.urgent ? emergencyPreface(urgent.risk, opts.safety) : '';
     let answer: string;
@@ -153,12 +153,19 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     } else if (outcome === 'closest') {
       const near = top.slice(0, 3);
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
-      const lines = near.map((c, k) => `${k + 1}. ${passageLabel(c.chunk, outdated(c.chunk))} [${k + 1}]`);
-      answer = [CLOSEST_TEXT, ...lines, '', ...signposts()].join('\n');
+      // Each with its sentences nearest the question, so the person can judge them without opening them.
+      const lines = near.map((c, k) => `${passageLabel(c.chunk, outdated(c.chunk))}:\n${quotePassage(c.chunk, ranking.query, ranking.asked, index, 220)} [${k + 1}]`);
+      answer = [CLOSEST_TEXT, '', lines.join('\n\n'), '', ...signposts()].join('\n');
     } else {
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
       const unknown = ranking.query.terms.filter((t) => t.tid === undefined && t.expansions.length === 0).map((t) => t.surface);
-      const head = unknown.length && unknown.length === ranking.query.terms.length ? `${NOT_FOUND_TEXT} (nothing in it about ${unknown.slice(0, 3).map((m) => `“${escapeForEcho(m, 40)}”`).join(', ')})` : NOT_FOUND_TEXT;
+      const head =
+        unknown.length && unknown.length === ranking.query.terms.length
+          ? `${NOT_FOUND_TEXT} (nothing in it about ${unknown
+              .slice(0, 3)
+              .map((m) => `“${escapeForEcho(m, 40)}”`)
+              .join(', ')})`
+          : NOT_FOUND_TEXT;
       answer = [head, ...signposts()].join('\n');
     }
     if (urgent.urgent) answer = outcome === 'answer' ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;

@@ -37,6 +37,22 @@ describe('generative seam', () => {
     expect(r.answer).toContain('rigid mesh');
   });
 
+  it('keeps the emergency lead in front of a model-written answer: a model never removes the 999 line', async () => {
+    const gen: AnswerGenerator = { generate: async () => 'Keep toddlers away from open water [1].' };
+    const engine = createKnowledgeEngine(chunks, { ...opts, generator: gen });
+    const urgent = 'a toddler has just fallen into the garden pond and is not breathing';
+    const extractive = engine.askExtractive(urgent);
+    expect(extractive.urgent).toBe(true);
+    const r = await engine.ask(urgent);
+    expect(r.urgent).toBe(true);
+    expect(r.answer.startsWith('If a child is in immediate danger, call 999.')).toBe(true);
+    // The whole emergency preface comes first, then whatever the model wrote.
+    const preface = extractive.answer.split('\n\nFrom the CSCP guidance:')[0];
+    expect(r.answer.startsWith(preface)).toBe(true);
+    expect(r.mode).toBe('generative');
+    expect(r.answer).toContain('Keep toddlers away from open water [1].');
+  });
+
   it('is only configured with a model', () => {
     expect(isGenerativeConfigured(testConfig())).toBe(false);
     expect(isGenerativeConfigured(testConfig({ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'gpt-4o-mini' }))).toBe(true);

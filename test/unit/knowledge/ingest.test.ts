@@ -77,7 +77,7 @@ describe('knowledge ingestion against Azurite', () => {
     expect(await chunkRows(tables, 'bath')).toEqual([]);
     expect(service.documentCount()).toBe(1);
     expect((await service.ask('how high should the gate around a garden pond be?')).answer).toContain('1.2 metres');
-    expect((await service.ask('can a baby be left alone in the bath?')).notFound).toBe(true);
+    expect((await service.ask('what does the bath time leaflet say about bath mats?')).notFound).toBe(true);
   });
 
   it('a corrupt file is reported by name; the other files are ingested and the stored version is kept', async () => {

@@ -1,0 +1,70 @@
+/*
+ * npm run train [-- --corpus DIR]
+ * Fits the language layer's models on the corpus's train split and writes models/*.json (with the corpus
+ * hash they came from). Deterministic: the same corpus gives the same artefacts.
+ */
+import * as path from 'node:path';
+import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/artefacts';
+import { defaultCorpusDir, loadCorpus } from '../knowledge/understand/corpus';
+import { trainIntent, trainUrgent } from '../knowledge/understand/train';
+import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
+import { Ranker } from '../knowledge/understand/ranker';
+import { buildLexicalIndex } from '../knowledge/search/lexical-index';
+import type { ExpansionTables } from '../knowledge/search/query';
+import { loadFolderChunks } from '../knowledge/local-corpus';
+import { loadConfigOrExit } from '../config';
+import { parseArgs } from './cli-engine';
+
+async function main(): Promise<number> {
+  const { opts } = parseArgs(process.argv.slice(2), ['corpus', 'out']);
+  const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
+  const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
+  const corpus = loadCorpus(dir);
+  const train = corpus.messages.filter((m) => m.split === 'train');
+  process.stdout.write(`corpus ${corpus.hash}: ${corpus.messages.length} messages, ${train.length} in train\n`);
+
+  const urgent = trainUrgent(train, corpus.hash);
+  saveArtefact('urgent', urgent.artefact, out);
+  const u = urgent.report;
+  process.stdout.write(
+    `urgent   threshold ${u.threshold.toFixed(3)}; out-of-fold recall ${(100 * u.recall).toFixed(1)}%, false positives ${(100 * u.falsePositiveRate).toFixed(2)}%; ${urgent.artefact.members.reduce((a, m) => a + Object.keys(m.model.weights).length, 0)} weights\n`,
+  );
+
+  const intent = trainIntent(train, corpus.hash);
+  saveArtefact('intent', intent.artefact, out);
+  const i = intent.report;
+  process.stdout.write(
+    `intent   threshold ${i.threshold.toFixed(3)}; out-of-fold commands routed ${(100 * i.routed).toFixed(1)}%, questions misrouted ${i.misrouted}; ${Object.keys(intent.artefact.model.weights).length} weights\n`,
+  );
+
+  // The ranker learns on the bundled guidance: the passages the corpus's gold snippets come from.
+  const config = loadConfigOrExit(process.env);
+  const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
+  const index = buildLexicalIndex(chunks);
+  const expansions: ExpansionTables = {};
+  saveArtefact('expansions', expansions, out);
+  const ranker = trainRanker(train, index, expansions, corpus.hash);
+  saveArtefact('ranker', ranker.artefact, out);
+  saveArtefact('questions', { corpusHash: corpus.hash, questions: ranker.questions }, out);
+  const r = ranker.report;
+  const at = r.atThreshold;
+  process.stdout.write(
+    `ranker   ${r.questions} questions (${r.oof.answerable} answerable); out-of-fold right passage first ${(100 * r.oof.hit1).toFixed(1)}%, top three ${(100 * r.oof.hit3).toFixed(1)}%, in candidates ${(100 * r.goldInCandidates).toFixed(1)}%\n` +
+      `answer   thresholds answer ${r.thresholds.answer}, closest ${r.thresholds.closest}; out-of-fold: out-of-scope declined ${(100 * at.oosDeclined).toFixed(1)}%, answerable refused ${(100 * at.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * at.confidentWrong).toFixed(1)}%\n`,
+  );
+  const follow = trainFollowUp(train, new Ranker(index, expansions), corpus.hash);
+  saveArtefact('follow-up', follow.artefact, out);
+  const fu = follow.report;
+  process.stdout.write(
+    `follow   threshold ${fu.threshold.toFixed(3)}; out-of-fold follow-ups recognised ${(100 * fu.recall).toFixed(1)}%, standalone questions taken for follow-ups ${(100 * fu.falseRate).toFixed(1)}%\n`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`train failed: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

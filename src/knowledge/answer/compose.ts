@@ -1,0 +1,217 @@
+/**
+ * The extractive answer: the guidance's own words, from the passages that answer, each passage introduced
+ * by what it is (its document and section, so the answer names its subject), current documents before
+ * dated ones, a dated source's warning before its text. Within a passage: the sentence that best matches the
+ * question, the sentence before it when that one only continues it ("This is…", "They…"), the sentence after
+ * when the kind of fact asked for is there, and a list whole when the answer is a list.
+ */
+import type { AnswerSource, Chunk } from '../knowledge.types';
+import { splitSentences } from '../chunker';
+import type { LexicalIndex } from '../search/lexical-index';
+import type { Query } from '../search/query';
+import { factTypesHeld, type FactType } from '../understand/fact-types';
+import { stemToken, tokenize } from '../understand/text';
+
+/** About the length of a short Teams message; the first 800 characters must carry the facts. */
+export const ANSWER_BUDGET = 600;
+
+export interface RankedPassage {
+  chunk: Chunk;
+  /** Probability that the passage answers (reranker). */
+  p: number;
+}
+
+export interface ComposedAnswer {
+  text: string;
+  /** Passages in the order they are numbered in the answer ([1], [2]…). */
+  cited: RankedPassage[];
+}
+
+interface Unit {
+  text: string;
+  line: number;
+  isItem: boolean;
+  /** The unit ends with a colon or "including": it opens a list. */
+  opensList: boolean;
+  terms: Set<string>;
+  score: number;
+}
+
+/** Words that only continue the sentence before ("This is the threshold document…"). */
+const CONTINUES = /^(?:this|these|that|those|it|its|they|their|them|he|she|his|her|the group|the board|the document|the panel|the subgroup|such|both|also|however|in addition|as a result|additionally)\b/i;
+
+function unitsOf(chunk: Chunk): Unit[] {
+  const units: Unit[] = [];
+  chunk.text.split('\n').forEach((line, lineNo) => {
+    const isItem = /^\s*(?:- |• |\d+[.)] )/.test(line);
+    const body = line.replace(/^\s*(?:- |• )/, '');
+    const pieces = isItem || body.length <= 280 ? [body] : splitSentences(body);
+    for (const p of pieces) {
+      const text = p.trim();
+      if (!text) continue;
+      units.push({
+        text,
+        line: lineNo,
+        isItem,
+        opensList: /[:;]-?$/.test(text) || /\b(?:include|including|following|namely|are|were)\s*:?-?$/i.test(text),
+        terms: new Set(tokenize(text).map(stemToken)),
+        score: 0,
+      });
+    }
+  });
+  return units;
+}
+
+function scoreUnit(u: Unit, q: Query, idf: (tid: number) => number, vocabTerm: (tid: number) => string): number {
+  let s = 0;
+  for (const t of q.terms) {
+    let best = 0;
+    if (u.terms.has(t.stem)) best = 1;
+    for (const e of t.expansions) if (e.weight > best && e.tids.every((x) => u.terms.has(vocabTerm(x)))) best = e.weight;
+    if (best > 0) s += best * (t.tid !== undefined ? idf(t.tid) : 1);
+  }
+  return s;
+}
+
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max);
+  const at = Math.max(cut.lastIndexOf('; '), cut.lastIndexOf(', '), cut.lastIndexOf(' '));
+  return `${cut.slice(0, at > max * 0.6 ? at : max).trimEnd()}…`;
+}
+
+/** The sentences of one passage that answer, in document order. */
+function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[]): string {
+  const units = unitsOf(chunk);
+  if (!units.length) return '';
+  const idf = (tid: number) => index.idf(tid);
+  const term = (tid: number) => names[tid];
+  for (const u of units) {
+    u.score = scoreUnit(u, q, idf, term);
+    const held = factTypesHeld(u.text);
+    for (const a of asked) if (held.has(a)) u.score *= 1.3;
+  }
+  const chosen = new Set<number>();
+  let used = 0;
+  const take = (i: number) => {
+    if (i < 0 || i >= units.length || chosen.has(i)) return false;
+    if (chosen.size && used + units[i].text.length > budget) return false;
+    chosen.add(i);
+    used += units[i].text.length + 1;
+    return true;
+  };
+  const bestIdx = units.reduce((b, u, i) => (u.score > units[b].score ? i : b), 0);
+  take(bestIdx);
+  const best = units[bestIdx];
+  // The subject is in the sentence before ("…Effective Support for Children and Families. This is the threshold document…").
+  if (CONTINUES.test(best.text) && bestIdx > 0) take(bestIdx - 1);
+  // A list item needs what it is a list of; a list asked for, or opened by the chosen line, is given whole.
+  const listOf = (i: number) => {
+    let j = i;
+    while (j > 0 && units[j].isItem) j--;
+    return j;
+  };
+  if (best.isItem) take(listOf(bestIdx));
+  const opener = [...chosen].map((i) => units[i]).find((u) => u.opensList);
+  if (opener || best.isItem || asked.has('list')) {
+    const start = best.isItem ? listOf(bestIdx) : units.indexOf(opener ?? best);
+    for (let i = start + 1; i < units.length && units[i].isItem; i++) take(i);
+  }
+  // The fact asked for may sit in the sentence after the one that names the subject.
+  const heldNow = () => new Set([...chosen].flatMap((i) => [...factTypesHeld(units[i].text)]));
+  if ([...asked].some((a) => !heldNow().has(a))) for (const i of [bestIdx + 1, bestIdx + 2]) if ([...asked].some((a) => factTypesHeld(units[i]?.text ?? '').has(a))) take(i);
+  // Then whatever else in the passage speaks to the question, best first, while there is room.
+  const rest = units.map((u, i) => ({ u, i })).filter(({ u, i }) => !chosen.has(i) && u.score > 0.5 * best.score).sort((a, b) => b.u.score - a.u.score);
+  for (const { i } of rest) take(i);
+  if (chosen.size === 1 && bestIdx + 1 < units.length && units[bestIdx + 1].line === best.line) take(bestIdx + 1);
+
+  const lines: string[] = [];
+  let prevLine = -1;
+  for (const i of [...chosen].sort((a, b) => a - b)) {
+    const u = units[i];
+    const text = u.isItem ? `• ${clip(u.text, 200)}` : clip(u.text, 450);
+    if (!lines.length || u.isItem || units[i].line !== prevLine || lines[lines.length - 1].startsWith('• ')) lines.push(text);
+    else lines[lines.length - 1] += ` ${text}`;
+    prevLine = u.line;
+  }
+  return lines.join('\n');
+}
+
+/** The sentences of one passage that best match the question, within `budget` characters. */
+export function quotePassage(chunk: Chunk, q: Query, asked: Set<FactType>, index: LexicalIndex, budget: number): string {
+  const names: string[] = [];
+  for (const [t, id] of index.vocab) names[id] = t;
+  return extract(chunk, q, asked, budget, index, names);
+}
+
+/** How a passage is introduced: its document and section ("From the CSCP practitioner newsletter (spring 2025), Effective support…"). */
+export function passageLabel(chunk: Chunk, outdated: boolean): string {
+  const leaf = chunk.headingPath[chunk.headingPath.length - 1];
+  const section = leaf && leaf.length <= 70 && leaf.toLowerCase() !== chunk.title.toLowerCase() ? ` — ${leaf.replace(/[:.]$/, '')}` : '';
+  const year = chunk.published.slice(0, 4);
+  return outdated ? `From the ${chunk.title}${section}, published ${year} — may be out of date` : `From the ${chunk.title}${section}`;
+}
+
+export interface ComposeOptions {
+  isOutdated(chunk: Chunk): boolean;
+  budget?: number;
+}
+
+/**
+ * Chooses the passages to quote (the best; a second and third when nearly as likely to answer and from
+ * another document or section), puts current ones before dated ones, and quotes each.
+ */
+export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPassage[], index: LexicalIndex, opts: ComposeOptions): ComposedAnswer {
+  if (!ranked.length) return { text: '', cited: [] };
+  const names: string[] = [];
+  for (const [t, id] of index.vocab) names[id] = t;
+  const top = ranked[0];
+  const picked: RankedPassage[] = [top];
+  for (const r of ranked.slice(1, 3)) {
+    if (r.p < 0.5 * top.p || r.p < 0.2) continue;
+    if (picked.some((x) => x.chunk.docId === r.chunk.docId && x.chunk.headingPath.join('›') === r.chunk.headingPath.join('›'))) continue;
+    picked.push(r);
+  }
+  // Current before dated: a dated source never leads when a current one among the picked speaks to it.
+  picked.sort((a, b) => Number(opts.isOutdated(a.chunk)) - Number(opts.isOutdated(b.chunk)));
+  const budget = opts.budget ?? ANSWER_BUDGET;
+  const parts: string[] = [];
+  const cited: RankedPassage[] = [];
+  let used = 0;
+  for (const r of picked) {
+    const room = cited.length === 0 ? budget : Math.min(budget - used, 320);
+    if (room < 120) break;
+    const body = extract(r.chunk, q, asked, room, index, names);
+    if (!body) continue;
+    cited.push(r);
+    used += body.length;
+    parts.push(`${passageLabel(r.chunk, opts.isOutdated(r.chunk))}:\n${body} [${cited.length}]`);
+  }
+  return { text: parts.join('\n\n'), cited };
+}
+
+/** Citation details for a passage. */
+export function toSource(chunk: Chunk, n: number, score: number, outdated: boolean): AnswerSource {
+  const section = [chunk.headingPath.join(' › '), chunk.page ? `page ${chunk.page}` : ''].filter(Boolean).join(', ');
+  return {
+    n,
+    title: chunk.title,
+    section,
+    published: chunk.published,
+    url: chunk.url,
+    text: chunk.text,
+    score: Math.round(score * 1000) / 1000,
+    chunkId: chunk.id,
+    ...(chunk.page ? { page: chunk.page } : {}),
+    outdated,
+    ...(outdated ? { ageNotice: `published ${chunk.published.slice(0, 4)} — may be out of date` } : {}),
+  };
+}
+
+export function isOutdated(c: Pick<Chunk, 'published'>, now: Date, maxAgeYears: number): boolean {
+  const m = /^(\d{4})(?:-(\d{2}))?/.exec(c.published);
+  if (!m || maxAgeYears <= 0) return false;
+  const published = Date.UTC(Number(m[1]), m[2] ? Number(m[2]) - 1 : 0, 1);
+  const limit = Date.UTC(now.getUTCFullYear() - maxAgeYears, now.getUTCMonth(), now.getUTCDate());
+  return published < limit;
+}

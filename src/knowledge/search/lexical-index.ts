@@ -1,0 +1,126 @@
+/**
+ * The lexical index over passages: stemmed terms of each passage's text and of its context (heading path,
+ * document title), BM25 statistics, and term positions for proximity. Acronyms spelled out in a passage
+ * ("Multi Agency Safeguarding Hub") are indexed as the acronym too.
+ */
+import type { Chunk } from '../knowledge.types';
+import { analyze } from './analyzer';
+import { buildAcronymTable, learnAcronyms, type AcronymTable } from './acronyms';
+
+export const K1 = 1.2;
+export const B = 0.75;
+
+export interface Postings {
+  ids: Int32Array;
+  tfs: Uint16Array;
+}
+
+export interface LexicalIndex {
+  readonly chunks: readonly Chunk[];
+  readonly size: number;
+  readonly acronyms: AcronymTable;
+  /** term → id */
+  readonly vocab: Map<string, number>;
+  /** Body terms of each passage (ids, in order, acronyms injected at the end). */
+  readonly body: Int32Array[];
+  /** Heading path and title terms of each passage. */
+  readonly head: Int32Array[];
+  readonly bodyPostings: Postings[];
+  readonly headPostings: Postings[];
+  readonly avgBody: number;
+  readonly avgHead: number;
+  /** IDF of a term id (unknown → the maximum). */
+  idf(tid: number | undefined): number;
+  readonly maxIdf: number;
+  /** Document frequency of a term id in the body field. */
+  df(tid: number | undefined): number;
+  bm25(tf: number, len: number, avg: number): number;
+  /** Passages of one document, in order. */
+  readonly byDoc: Map<string, number[]>;
+  /** Position of a chunk in `chunks`. */
+  position(chunk: Chunk): number | undefined;
+}
+
+function compact(store: { ids: number[]; tfs: number[] }[]): Postings[] {
+  return Array.from(store, (p) => (p ? { ids: Int32Array.from(p.ids), tfs: Uint16Array.from(p.tfs) } : { ids: new Int32Array(0), tfs: new Uint16Array(0) }));
+}
+
+export function buildLexicalIndex(chunks: Chunk[]): LexicalIndex {
+  const acronyms = buildAcronymTable(learnAcronyms(chunks.map((c) => c.text)));
+  const byFirst = new Map<string, { acr: string; exp: string[] }[]>();
+  for (const [acr, exp] of acronyms.expansions) {
+    const list = byFirst.get(exp[0]) ?? [];
+    list.push({ acr: analyze(acr)[0] ?? acr, exp });
+    byFirst.set(exp[0], list);
+  }
+  const vocab = new Map<string, number>();
+  const idOf = (t: string) => {
+    let id = vocab.get(t);
+    if (id === undefined) vocab.set(t, (id = vocab.size));
+    return id;
+  };
+  const N = chunks.length;
+  const body: Int32Array[] = new Array(N);
+  const head: Int32Array[] = new Array(N);
+  const bodyStore: { ids: number[]; tfs: number[] }[] = [];
+  const headStore: { ids: number[]; tfs: number[] }[] = [];
+  const add = (store: { ids: number[]; tfs: number[] }[], tokens: Int32Array, doc: number) => {
+    const tf = new Map<number, number>();
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    for (const [t, f] of tf) {
+      const p = (store[t] ??= { ids: [], tfs: [] });
+      p.ids.push(doc);
+      p.tfs.push(Math.min(f, 65535));
+    }
+  };
+  let bodyTotal = 0;
+  let headTotal = 0;
+  chunks.forEach((c, i) => {
+    const terms = analyze(c.text);
+    const injected: string[] = [];
+    for (let p = 0; p < terms.length; p++) {
+      for (const { acr, exp } of byFirst.get(terms[p]) ?? []) if (exp.every((t, k) => terms[p + k] === t)) injected.push(acr);
+    }
+    body[i] = Int32Array.from([...terms, ...injected].map(idOf));
+    head[i] = Int32Array.from(analyze(`${c.headingPath.join(' ')} ${c.title}`).map(idOf));
+    bodyTotal += body[i].length;
+    headTotal += head[i].length;
+    add(bodyStore, body[i], i);
+    add(headStore, head[i], i);
+  });
+  const bodyPostings = compact(bodyStore);
+  const headPostings = compact(headStore);
+  const maxIdf = Math.log(1 + (N + 0.5) / 0.5);
+  const df = (tid: number | undefined) => (tid === undefined ? 0 : bodyPostings[tid]?.ids.length ?? 0);
+  const idf = (tid: number | undefined) => {
+    if (tid === undefined) return maxIdf;
+    const d = Math.max(df(tid), headPostings[tid]?.ids.length ?? 0);
+    return Math.log(1 + (N - d + 0.5) / (d + 0.5));
+  };
+  const byDoc = new Map<string, number[]>();
+  chunks.forEach((c, i) => {
+    const list = byDoc.get(c.docId) ?? [];
+    list.push(i);
+    byDoc.set(c.docId, list);
+  });
+  const positions = new Map<Chunk, number>();
+  chunks.forEach((c, i) => positions.set(c, i));
+  return {
+    chunks,
+    size: N,
+    acronyms,
+    vocab,
+    body,
+    head,
+    bodyPostings,
+    headPostings,
+    avgBody: bodyTotal / Math.max(N, 1) || 1,
+    avgHead: headTotal / Math.max(N, 1) || 1,
+    idf,
+    maxIdf,
+    df,
+    bm25: (tf, len, avg) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avg)),
+    byDoc,
+    position: (c) => positions.get(c),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The trained artefacts (models/*.json at the project root): written by `npm run train`, read once per
+ * process. Each records the corpus hash it was fitted on, so a stale artefact is visible.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The project root: the nearest folder above this file with a package.json (works from src/ and dist/). */
+export function projectRoot(from = __dirname): string {
+  let dir = from;
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'models'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('project root (a folder with package.json and models/) not found');
+    dir = up;
+  }
+}
+
+export const modelsDir = (): string => path.join(projectRoot(), 'models');
+
+const cache = new Map<string, unknown>();
+
+/** Reads models/<name>.json once; a missing artefact is a clear start-up error. */
+export function loadArtefact<T>(name: string): T {
+  const hit = cache.get(name);
+  if (hit) return hit as T;
+  const file = path.join(modelsDir(), `${name}.json`);
+  if (!fs.existsSync(file)) throw new Error(`missing trained artefact ${file}: run \`npm run train\``);
+  const value = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  cache.set(name, value);
+  return value;
+}
+
+/** Writes an artefact (train only) with stable formatting, one weight entry a line for readable diffs. */
+export function saveArtefact(name: string, value: unknown, dir = modelsDir()): string {
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(value)}\n`);
+  cache.delete(name);
+  return file;
+}
+
+/** Forget loaded artefacts (after `npm run train` in the same process, and in tests). */
+export function clearArtefactCache(): void {
+  cache.clear();
+}

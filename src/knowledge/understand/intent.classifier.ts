@@ -1,0 +1,61 @@
+/**
+ * Commands in natural words ("can I get the newsletter", "stop sending me these", "what have I booked"):
+ * a multinomial logistic model over the message's words, word pairs and character n-grams, trained by
+ * `npm run train` on the corpus's command, greeting and question messages. Only a confident command wins:
+ * the threshold is set on out-of-fold training scores so that no question is taken for a command.
+ */
+import type { Intent } from '../knowledge.types';
+import { loadArtefact } from './artefacts';
+import { predict, type LinearModelJson } from './linear-model';
+import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
+
+export interface IntentArtefact {
+  corpusHash: string;
+  featureOptions: FeatureOptions;
+  /** classes[0] is 'none' (a question or anything else); the rest are intents. */
+  model: LinearModelJson;
+  threshold: number;
+  /** Longer messages are read as questions, whatever they ask (a command is a line, not a story). */
+  maxTokens: number;
+}
+
+/**
+ * The product's own command words, typed as they are shown on the welcome card and in help. These are the
+ * command vocabulary itself, not guesses at wording.
+ */
+const COMMAND_WORDS: Record<string, Intent> = {
+  help: 'help',
+  subscribe: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  'my subscriptions': 'my-subscriptions',
+  training: 'training',
+  'my training': 'my-training',
+  survey: 'survey',
+  escalate: 'escalate',
+  'my escalations': 'my-escalations',
+};
+
+export interface IntentDecision {
+  intent?: Intent;
+  score: number;
+}
+
+export function classifyIntentView(a: IntentArtefact, view: MessageView): IntentDecision {
+  const bare = view.tokens.join(' ');
+  const exact = COMMAND_WORDS[bare];
+  if (exact) return { intent: exact, score: 1 };
+  if (view.tokens.length === 0 || view.tokens.length > a.maxTokens) return { score: 0 };
+  const p = predict(a.model, featuresOf(view.stems, view.tokens, a.featureOptions));
+  let k = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
+  if (k === 0 || p[k] < a.threshold) return { score: p[k] };
+  return { intent: a.model.classes[k] as Intent, score: p[k] };
+}
+
+let artefact: IntentArtefact | undefined;
+
+/** Recognises a command written in natural words; undefined means "treat it as a question". */
+export function detectIntent(raw: string): Intent | undefined {
+  artefact ??= loadArtefact<IntentArtefact>('intent');
+  return classifyIntentView(artefact, viewOf(raw)).intent;
+}

@@ -1,0 +1,40 @@
+/**
+ * Everything the language layer learned, loaded once: the urgent and intent classifiers, the reranker and
+ * answerability models, the earlier questions, and the term expansion tables. All are artefacts of
+ * `npm run train` under models/.
+ */
+import type { ExpansionTables } from '../search/query';
+import { loadArtefact } from './artefacts';
+import type { FollowUpArtefact } from './follow-up';
+import type { IntentArtefact } from './intent.classifier';
+import type { QuestionsArtefact } from './neighbours';
+import type { RankerArtefact } from './ranker';
+import type { UrgentArtefact } from './urgent.classifier';
+
+export interface LanguageModels {
+  urgent: UrgentArtefact;
+  intent: IntentArtefact;
+  ranker: RankerArtefact;
+  questions: QuestionsArtefact;
+  expansions: ExpansionTables;
+  followUp: FollowUpArtefact;
+}
+
+let loaded: LanguageModels | undefined;
+
+export function languageModels(): LanguageModels {
+  loaded ??= {
+    urgent: loadArtefact<UrgentArtefact>('urgent'),
+    intent: loadArtefact<IntentArtefact>('intent'),
+    ranker: loadArtefact<RankerArtefact>('ranker'),
+    questions: loadArtefact<QuestionsArtefact>('questions'),
+    expansions: loadArtefact<ExpansionTables>('expansions'),
+    followUp: loadArtefact<FollowUpArtefact>('follow-up'),
+  };
+  return loaded;
+}
+
+/** Forget the loaded models (after retraining in the same process). */
+export function resetLanguageModels(): void {
+  loaded = undefined;
+}

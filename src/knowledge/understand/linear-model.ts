@@ -1,0 +1,137 @@
+/**
+ * Sparse multinomial logistic regression: the learned part of the language layer. Small enough to train in
+ * seconds on the message corpus (`npm run train`) and to score a message in microseconds; its weights are a
+ * JSON artefact committed beside the code.
+ */
+
+/** Feature name → value (binary features are 1). */
+export type Features = Map<string, number>;
+
+export interface LinearModelJson {
+  classes: string[];
+  bias: number[];
+  /** Feature → one weight per class (features absent here weigh nothing). */
+  weights: Record<string, number[]>;
+}
+
+export interface TrainExample {
+  x: Features;
+  /** Index into `classes`. */
+  y: number;
+  /** How much this example counts (class balance, recall-first costs). Default 1. */
+  weight?: number;
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  learningRate?: number;
+  /** L2 penalty per update, scaled by the example count. */
+  l2?: number;
+  seed?: number;
+  /** Drop weights smaller than this from the artefact. */
+  prune?: number;
+  /** Per-feature multiplier of the L2 penalty (e.g. heavier on raw words than on lexicon categories). */
+  l2Scale?: (feature: string) => number;
+}
+
+/** Deterministic PRNG (mulberry32): the same corpus always gives the same artefact. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function softmax(z: number[]): number[] {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+/** Trains with AdaGrad over shuffled examples (seeded), L2-regularised. */
+export function trainLinear(classes: string[], examples: TrainExample[], opts: TrainOptions = {}): LinearModelJson {
+  const K = classes.length;
+  const epochs = opts.epochs ?? 30;
+  const lr = opts.learningRate ?? 0.3;
+  const l2 = opts.l2 ?? 1e-4;
+  const rand = prng(opts.seed ?? 7);
+  const W = new Map<string, Float64Array>();
+  const G = new Map<string, Float64Array>();
+  const bias = new Float64Array(K);
+  const gBias = new Float64Array(K).fill(1e-8);
+  const order = examples.map((_, i) => i);
+  const scale = new Map<string, number>();
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const idx of order) {
+      const ex = examples[idx];
+      const z = Array.from(bias);
+      for (const [f, v] of ex.x) {
+        const w = W.get(f);
+        if (w) for (let k = 0; k < K; k++) z[k] += w[k] * v;
+      }
+      const p = softmax(z);
+      const cw = ex.weight ?? 1;
+      for (let k = 0; k < K; k++) {
+        const g = cw * (p[k] - (k === ex.y ? 1 : 0));
+        gBias[k] += g * g;
+        bias[k] -= (lr * g) / Math.sqrt(gBias[k]);
+      }
+      for (const [f, v] of ex.x) {
+        let w = W.get(f);
+        let gs = G.get(f);
+        if (!w || !gs) {
+          w = new Float64Array(K);
+          gs = new Float64Array(K).fill(1e-8);
+          W.set(f, w);
+          G.set(f, gs);
+          scale.set(f, opts.l2Scale ? opts.l2Scale(f) : 1);
+        }
+        const reg = l2 * scale.get(f)!;
+        for (let k = 0; k < K; k++) {
+          const g = cw * (p[k] - (k === ex.y ? 1 : 0)) * v + reg * w[k];
+          gs[k] += g * g;
+          w[k] -= (lr * g) / Math.sqrt(gs[k]);
+        }
+      }
+    }
+  }
+  const prune = opts.prune ?? 1e-3;
+  const weights: Record<string, number[]> = {};
+  for (const f of [...W.keys()].sort()) {
+    const w = W.get(f)!;
+    if (Math.max(...Array.from(w, Math.abs)) < prune) continue;
+    weights[f] = Array.from(w, (v) => Math.round(v * 1e4) / 1e4);
+  }
+  return { classes, bias: Array.from(bias, (v) => Math.round(v * 1e4) / 1e4), weights };
+}
+
+/** Class probabilities of one example. */
+export function predict(model: LinearModelJson, x: Features): number[] {
+  const z = [...model.bias];
+  for (const [f, v] of x) {
+    const w = model.weights[f];
+    if (w) for (let k = 0; k < z.length; k++) z[k] += w[k] * v;
+  }
+  return softmax(z);
+}
+
+/** The features that pushed a binary decision most (for reports and debugging, never for logs of text). */
+export function explain(model: LinearModelJson, x: Features, cls: number, top = 6): { feature: string; weight: number }[] {
+  const out: { feature: string; weight: number }[] = [];
+  for (const [f, v] of x) {
+    const w = model.weights[f];
+    if (!w) continue;
+    const other = w.reduce((a, b, k) => (k === cls ? a : Math.max(a, b)), -Infinity);
+    out.push({ feature: f, weight: (w[cls] - (Number.isFinite(other) ? other : 0)) * v });
+  }
+  return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, top);
+}

@@ -1,0 +1,154 @@
+/**
+ * Features of a message for the learned classifiers: word stems, stem pairs, character 4-grams (typos,
+ * texting), lexicon categories and their combinations with stance cues. Linear in the message length.
+ */
+import type { Features } from './linear-model';
+import { CUE_LEXICON, REQUEST_LEXICON, RISK_LEXICON } from './lexicons';
+import { sentences, stemToken, stripMarkup, tokenize } from './text';
+
+/** A message read once: its cleaned text, tokens and stems. */
+export interface MessageView {
+  text: string;
+  tokens: string[];
+  stems: string[];
+}
+
+export function viewOf(raw: string): MessageView {
+  const text = stripMarkup(raw);
+  const tokens = tokenize(text);
+  return { text, tokens, stems: tokens.map(stemToken) };
+}
+
+interface PhraseNode {
+  next: Map<string, PhraseNode>;
+  labels: string[];
+}
+
+/** Matches many stemmed phrases in one pass (a trie over stems; phrases are at most a few words). */
+export class PhraseMatcher {
+  private readonly root: PhraseNode = { next: new Map(), labels: [] };
+  private maxLen = 1;
+
+  constructor(lists: Record<string, string[]>) {
+    for (const [label, phrases] of Object.entries(lists)) {
+      for (const p of phrases) {
+        const stems = tokenize(p).map(stemToken);
+        if (!stems.length) continue;
+        this.maxLen = Math.max(this.maxLen, stems.length);
+        let node = this.root;
+        for (const s of stems) {
+          let n = node.next.get(s);
+          if (!n) node.next.set(s, (n = { next: new Map(), labels: [] }));
+          node = n;
+        }
+        if (!node.labels.includes(label)) node.labels.push(label);
+      }
+    }
+  }
+
+  /** Label → number of matches (each position counted once per label). */
+  count(stems: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < stems.length; i++) {
+      let node: PhraseNode | undefined = this.root;
+      for (let k = i; k < stems.length && k < i + this.maxLen && node; k++) {
+        node = node.next.get(stems[k]);
+        if (node) for (const l of node.labels) out.set(l, (out.get(l) ?? 0) + 1);
+      }
+    }
+    return out;
+  }
+}
+
+const RISK = new PhraseMatcher(RISK_LEXICON);
+const CUES = new PhraseMatcher(CUE_LEXICON);
+const REQUEST = new PhraseMatcher(REQUEST_LEXICON);
+
+export interface FeatureOptions {
+  charGrams?: boolean;
+  lexicon?: boolean;
+  /** Word pairs as well as words (default on). */
+  bigrams?: boolean;
+  /** Stance cues of the whole message added to each window's features ("msg:past"…). */
+  messageCues?: boolean;
+  /** The request lexicon and its pairs (for the command classifier). */
+  requests?: boolean;
+}
+
+/** Stance cues anywhere in a message (for windows of a long message, which lose the rest of it). */
+export function messageCues(stems: string[]): Map<string, number> {
+  return CUES.count(stems);
+}
+
+/** The features of one stretch of text (a whole short message, or a window of a long one). */
+export function featuresOf(stems: string[], tokens: string[], opts: FeatureOptions = {}, msgCues?: Map<string, number>): Features {
+  const f: Features = new Map();
+  const add = (k: string, v = 1) => f.set(k, Math.min(3, (f.get(k) ?? 0) + v));
+  for (let i = 0; i < stems.length; i++) {
+    add(`w:${stems[i]}`);
+    if (opts.bigrams !== false && i + 1 < stems.length) add(`b:${stems[i]}_${stems[i + 1]}`);
+  }
+  // Whether the rest of the message says it is over ("last year… she's fine now") or happening ("tonight").
+  if (opts.messageCues && msgCues) for (const [label, c] of msgCues) add(`msg:${label}`, Math.min(c, 3));
+  if (stems.length) {
+    add(`first:${stems[0]}`);
+    if (stems.length > 1) add(`first2:${stems[0]}_${stems[1]}`);
+  }
+  if (opts.charGrams !== false) {
+    for (const t of tokens) {
+      if (t.length < 5 || /^\d/.test(t)) continue;
+      const padded = `^${t}$`;
+      for (let i = 0; i + 4 <= padded.length; i++) add(`c:${padded.slice(i, i + 4)}`, 0.34);
+    }
+  }
+  const n = stems.length;
+  add(n <= 3 ? 'len:1-3' : n <= 8 ? 'len:4-8' : n <= 20 ? 'len:9-20' : n <= 60 ? 'len:21-60' : 'len:61+');
+  if (opts.requests) {
+    const hits = REQUEST.count(stems);
+    for (const [label, c] of hits) add(`req:${label}`, Math.min(c, 3));
+    for (const [a] of hits) for (const [b] of hits) if (a < b) add(`req:${a}&${b}`);
+    if (stems.length) add(`req:opens:${[...REQUEST.count(stems.slice(0, 3)).keys()].sort().join('+') || 'none'}`);
+  }
+  if (opts.lexicon !== false) {
+    const risks = RISK.count(stems);
+    const cues = CUES.count(stems);
+    let riskHits = 0;
+    for (const [label, c] of risks) {
+      add(`lex:${label}`, Math.min(c, 3));
+      riskHits += c;
+    }
+    for (const [label, c] of cues) add(`cue:${label}`, Math.min(c, 3));
+    if (riskHits) {
+      add('risk:any', Math.min(riskHits, 3) / 1.5);
+      for (const [label] of cues) add(`risk&${label}`);
+      for (const [label] of risks) for (const [cue] of cues) add(`${label}&${cue}`);
+      // The rest of the message decides whether what this part describes is happening now or is over.
+      if (opts.messageCues && msgCues) for (const [cue] of msgCues) add(`risk&msg:${cue}`);
+    }
+    const now = cues.get('now') ?? 0;
+    const over = (cues.get('past') ?? 0) + (cues.get('hypothetical') ?? 0) + (cues.get('generic') ?? 0);
+    add(now > over ? 'stance:now' : over > now ? 'stance:over' : 'stance:even');
+  }
+  return f;
+}
+
+/**
+ * The parts of a message that are read on their own: the whole of a short message, each sentence, and runs
+ * of up to three sentences — so danger stated in one sentence is not diluted by background before or after it.
+ * Linear in the message: each sentence is in at most four parts.
+ */
+export function partsOfView(view: MessageView, wholeMax = 120, maxTokens = 80): { stems: string[]; tokens: string[] }[] {
+  const out: { stems: string[]; tokens: string[] }[] = [];
+  if (view.tokens.length <= wholeMax) out.push({ stems: view.stems, tokens: view.tokens });
+  const sents = sentences(view.text).map((s) => tokenize(s)).filter((t) => t.length);
+  if (sents.length <= 1 && out.length) return out;
+  for (let i = 0; i < sents.length; i++) {
+    const one = sents[i].slice(0, maxTokens);
+    out.push({ tokens: one, stems: one.map(stemToken) });
+    if (view.tokens.length > wholeMax && i + 1 < sents.length) {
+      const run = sents.slice(i, i + 3).flat().slice(0, maxTokens);
+      out.push({ tokens: run, stems: run.map(stemToken) });
+    }
+  }
+  return out;
+}

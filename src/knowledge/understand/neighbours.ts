@@ -1,0 +1,143 @@
+/**
+ * Questions asked before: the corpus's training questions (answerable ones with the passage that answers
+ * them, and out-of-scope ones), kept as a small artefact. A new question close to earlier ones about a
+ * passage is evidence for that passage; one close to earlier out-of-scope questions is evidence that the
+ * guidance does not answer it. Similarity is TF-IDF cosine over content-word stems.
+ */
+import type { Chunk } from '../knowledge.types';
+import { QUESTION_WORDS, STOP_WORDS, stem } from '../search/analyzer';
+import { tokenize } from './text';
+
+export interface StoredQuestion {
+  id: string;
+  /** Who wrote it (corpus batch): training leaves a writer's own questions out of its evidence. */
+  writer?: string;
+  kind: 'answerable' | 'out_of_scope';
+  /** Content-word stems. */
+  stems: string[];
+  /** Verbatim snippets of the passage that answers (answerable only). */
+  gold?: string[];
+}
+
+export interface QuestionsArtefact {
+  corpusHash: string;
+  questions: StoredQuestion[];
+}
+
+/** Content-word stems of a question (the same words the search uses). */
+export function contentStems(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenize(text)) {
+    if (STOP_WORDS.has(t) || QUESTION_WORDS.has(t) || t === '<long>' || t.length < 2) continue;
+    out.push(/^\d/.test(t) ? t : stem(t));
+  }
+  return out;
+}
+
+export interface NeighbourEvidence {
+  /** Chunk index → highest similarity of an earlier question answered by it. */
+  byChunk: Map<number, number>;
+  /** Chunk index → sum of the three highest similarities (several earlier askers agreeing). */
+  byChunkSum: Map<number, number>;
+  /** Highest similarity to an earlier answerable question (any passage) and to an out-of-scope one. */
+  answerable: number;
+  outOfScope: number;
+  /** Share of out-of-scope questions among the five nearest, weighted by similarity (0 when none is near). */
+  oosShareTop5: number;
+  /** The nearest earlier question is out of scope: its similarity (0 otherwise). */
+  nearestOos: number;
+}
+
+interface Vec {
+  terms: Map<string, number>;
+  norm: number;
+}
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+export class QuestionNeighbours {
+  private readonly vecs: Vec[];
+  private readonly idf = new Map<string, number>();
+  private readonly postings = new Map<string, number[]>();
+  /** For each stored question, the chunks that contain its gold snippets. */
+  private readonly chunksOf: number[][];
+
+  constructor(
+    private readonly questions: StoredQuestion[],
+    chunks: readonly Chunk[],
+  ) {
+    const df = new Map<string, number>();
+    for (const q of questions) for (const t of new Set(q.stems)) df.set(t, (df.get(t) ?? 0) + 1);
+    const n = questions.length || 1;
+    for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
+    this.vecs = questions.map((q, i) => {
+      const v = this.vector(q.stems);
+      for (const t of v.terms.keys()) {
+        const list = this.postings.get(t) ?? [];
+        list.push(i);
+        this.postings.set(t, list);
+      }
+      return v;
+    });
+    const texts = chunks.map((c) => norm(c.text));
+    this.chunksOf = questions.map((q) => {
+      if (q.kind !== 'answerable' || !q.gold?.length) return [];
+      const gold = q.gold.map(norm);
+      const out: number[] = [];
+      texts.forEach((t, i) => {
+        if (gold.some((g) => t.includes(g))) out.push(i);
+      });
+      return out;
+    });
+  }
+
+  private vector(stems: string[]): Vec {
+    const terms = new Map<string, number>();
+    for (const s of stems) terms.set(s, (terms.get(s) ?? 0) + 1);
+    let sq = 0;
+    for (const [t, tf] of terms) {
+      const w = (1 + Math.log(tf)) * (this.idf.get(t) ?? Math.log(1 + (this.questions.length || 1)));
+      terms.set(t, w);
+      sq += w * w;
+    }
+    return { terms, norm: Math.sqrt(sq) || 1 };
+  }
+
+  /**
+   * Evidence for a question. `excludeWriter` leaves out every stored question by that writer: when training
+   * on a corpus question, its evidence must come from other people's wording, as a new user's will.
+   */
+  evidence(stems: string[], excludeWriter?: string): NeighbourEvidence {
+    const q = this.vector(stems);
+    const dots = new Map<number, number>();
+    for (const [t, w] of q.terms) {
+      for (const i of this.postings.get(t) ?? []) dots.set(i, (dots.get(i) ?? 0) + w * (this.vecs[i].terms.get(t) ?? 0));
+    }
+    const out: NeighbourEvidence = { byChunk: new Map(), byChunkSum: new Map(), answerable: 0, outOfScope: 0, oosShareTop5: 0, nearestOos: 0 };
+    const near: { sim: number; oos: boolean }[] = [];
+    const perChunk = new Map<number, number[]>();
+    for (const [i, dot] of dots) {
+      const stored = this.questions[i];
+      if (excludeWriter !== undefined && stored.writer === excludeWriter) continue;
+      const sim = dot / (q.norm * this.vecs[i].norm);
+      near.push({ sim, oos: stored.kind === 'out_of_scope' });
+      if (stored.kind === 'out_of_scope') out.outOfScope = Math.max(out.outOfScope, sim);
+      else {
+        out.answerable = Math.max(out.answerable, sim);
+        for (const c of this.chunksOf[i]) {
+          out.byChunk.set(c, Math.max(out.byChunk.get(c) ?? 0, sim));
+          const list = perChunk.get(c) ?? [];
+          list.push(sim);
+          perChunk.set(c, list);
+        }
+      }
+    }
+    for (const [c, sims] of perChunk) out.byChunkSum.set(c, sims.sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0));
+    near.sort((a, b) => b.sim - a.sim);
+    const top = near.slice(0, 5);
+    const total = top.reduce((a, n) => a + n.sim, 0);
+    out.oosShareTop5 = total > 0 ? top.filter((n) => n.oos).reduce((a, n) => a + n.sim, 0) / total : 0;
+    out.nearestOos = top[0]?.oos ? top[0].sim : 0;
+    return out;
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * Finding the passage that answers, and deciding whether it does. Three stages:
+ * 1. candidates: BM25 over each passage's text and context (heading path, title), with the question's
+ *    words and their weaker expansions, plus the passages that answered similar earlier questions;
+ * 2. a learned reranker (logistic regression over match, coverage, proximity, fact-type, neighbour and
+ *    document features) orders the candidates by the probability that each answers;
+ * 3. a learned answerability model turns the best candidates' evidence into one of three outcomes: a
+ *    confident answer, "the closest I found", or plain not-found.
+ * Both models and their thresholds are fitted by `npm run train` on the corpus's train split.
+ */
+import type { Chunk } from '../knowledge.types';
+import type { LexicalIndex } from '../search/lexical-index';
+import { buildQuery, VocabularyHelper, type ExpansionTables, type Query } from '../search/query';
+import { factTypesAsked, factTypesHeld, holds, type FactType } from './fact-types';
+import { splitSentences } from '../chunker';
+import { stemToken, tokenize } from './text';
+import { predict, type Features, type LinearModelJson } from './linear-model';
+import type { NeighbourEvidence, QuestionNeighbours } from './neighbours';
+import { contentStems } from './neighbours';
+
+export type Outcome = 'answer' | 'closest' | 'none';
+
+export interface RankerArtefact {
+  corpusHash: string;
+  reranker: LinearModelJson;
+  answerability: LinearModelJson;
+  /** Answerability probability at or above which the bot answers; below `closest` it shows signposts only. */
+  thresholds: { answer: number; closest: number };
+}
+
+export interface Candidate {
+  d: number;
+  chunk: Chunk;
+  stage1: number;
+  features: Features;
+  /** Reranker probability that this passage answers. */
+  p: number;
+}
+
+export interface Ranking {
+  query: Query;
+  asked: Set<FactType>;
+  evidence?: NeighbourEvidence;
+  candidates: Candidate[];
+  /** Query-level features for answerability. */
+  answerFeatures: Features;
+  confidence: number;
+  outcome: Outcome;
+}
+
+export const CANDIDATES = 30;
+const HEAD_WEIGHT = 0.7;
+
+interface Match {
+  /** Best weight with which the term matched (1 own word, less for an expansion), 0 when absent. */
+  weight: number;
+  inHead: boolean;
+  bm25: number;
+}
+
+export class Ranker {
+  readonly helper: VocabularyHelper;
+  private readonly held: Set<FactType>[];
+  private readonly newestMonth: number;
+  private readonly months: number[];
+
+  constructor(
+    readonly index: LexicalIndex,
+    readonly tables: ExpansionTables = {},
+    readonly neighbours?: QuestionNeighbours,
+    readonly artefact?: RankerArtefact,
+  ) {
+    this.helper = new VocabularyHelper(index);
+    this.held = index.chunks.map((c) => factTypesHeld(c.text));
+    this.months = index.chunks.map((c) => publishedMonths(c.published));
+    this.newestMonth = Math.max(0, ...this.months);
+  }
+
+  query(question: string, context?: string): Query {
+    return buildQuery(question, this.index, this.helper, this.tables, context);
+  }
+
+  /** Stage 1: BM25 with expansions, plus passages of similar earlier questions (and of the previous answer). */
+  private stage1(q: Query, evidence?: NeighbourEvidence, context?: Set<number>): Map<number, number> {
+    const ix = this.index;
+    const scores = new Map<number, number>();
+    const addTerm = (tid: number, w: number) => {
+      const idf = ix.idf(tid);
+      for (const [post, lens, avg, hw] of [
+        [ix.bodyPostings[tid], ix.body, ix.avgBody, 1],
+        [ix.headPostings[tid], ix.head, ix.avgHead, HEAD_WEIGHT],
+      ] as const) {
+        if (!post) continue;
+        for (let j = 0; j < post.ids.length; j++) {
+          const d = post.ids[j];
+          scores.set(d, (scores.get(d) ?? 0) + hw * w * idf * ix.bm25(post.tfs[j], lens[d].length, avg));
+        }
+      }
+    };
+    for (const t of q.terms) {
+      if (t.tid !== undefined) addTerm(t.tid, t.weight);
+      for (const e of t.expansions) for (const tid of e.tids) addTerm(tid, (t.weight * e.weight) / e.tids.length);
+    }
+    const top = [...scores.entries()].sort((a, b) => b[1] - a[1]).slice(0, CANDIDATES);
+    const out = new Map(top);
+    const best = top[0]?.[1] ?? 1;
+    // Passages that answered similar earlier questions join the candidates even without shared words.
+    for (const [d, sim] of evidence?.byChunk ?? []) if (sim >= 0.25 && !out.has(d)) out.set(d, scores.get(d) ?? 0.05 * best);
+    for (const d of context ?? []) if (!out.has(d)) out.set(d, scores.get(d) ?? 0.05 * best);
+    return out;
+  }
+
+  private matchTerm(t: Query['terms'][number], tf: Map<number, number>, th: Map<number, number>, d: number): Match {
+    const ix = this.index;
+    let best: Match = { weight: 0, inHead: false, bm25: 0 };
+    const consider = (tids: number[], weight: number) => {
+      if (!tids.every((x) => tf.has(x) || th.has(x))) return;
+      const inHead = tids.every((x) => th.has(x));
+      let s = 0;
+      for (const x of tids) s += ix.idf(x) * (ix.bm25(tf.get(x) ?? 0, ix.body[d].length, ix.avgBody) + HEAD_WEIGHT * ix.bm25(th.get(x) ?? 0, ix.head[d].length, ix.avgHead));
+      s = (weight * s) / tids.length;
+      if (weight > best.weight || (weight === best.weight && s > best.bm25)) best = { weight, inHead, bm25: s };
+    };
+    if (t.tid !== undefined) consider([t.tid], 1);
+    for (const e of t.expansions) consider(e.tids, e.weight);
+    return best;
+  }
+
+  /** Passages near the previous answer's (same document, within two passages), for follow-up questions. */
+  contextOf(chunkIds: string[]): { same: Set<number>; near: Set<number>; docs: Set<string> } {
+    const same = new Set<number>();
+    const near = new Set<number>();
+    const docs = new Set<string>();
+    for (const id of chunkIds) {
+      const d = this.index.chunks.findIndex((c) => c.id === id);
+      if (d < 0) continue;
+      same.add(d);
+      const c = this.index.chunks[d];
+      docs.add(c.docId);
+      const list = this.index.byDoc.get(c.docId) ?? [];
+      const at = list.indexOf(d);
+      for (let j = Math.max(0, at - 2); j <= at + 2 && j < list.length; j++) if (list[j] !== d) near.add(list[j]);
+    }
+    return { same, near, docs };
+  }
+
+  /** Stage 2 features of one candidate. */
+  private features(
+    q: Query,
+    asked: Set<FactType>,
+    d: number,
+    stage1: number,
+    rank: number,
+    topStage1: number,
+    evidence?: NeighbourEvidence,
+    ctx?: ReturnType<Ranker['contextOf']>,
+  ): Features {
+    const ix = this.index;
+    const f: Features = new Map();
+    const tf = new Map<number, number>();
+    for (const x of ix.body[d]) tf.set(x, (tf.get(x) ?? 0) + 1);
+    const th = new Map<number, number>();
+    for (const x of ix.head[d]) th.set(x, (th.get(x) ?? 0) + 1);
+    let total = 0;
+    let own = 0;
+    let any = 0;
+    let head = 0;
+    let known = 0;
+    let knownCovered = 0;
+    let bm = 0;
+    let rareMissing = 0;
+    for (const t of q.terms) {
+      const w = (t.tid !== undefined ? ix.idf(t.tid) : ix.maxIdf) * t.weight;
+      total += w;
+      const m = this.matchTerm(t, tf, th, d);
+      const isKnown = t.tid !== undefined || t.expansions.length > 0;
+      if (isKnown) {
+        known += w;
+        knownCovered += w * m.weight;
+      }
+      if (m.weight === 1) own += w;
+      any += w * m.weight;
+      if (m.inHead) head += w;
+      bm += m.bm25 * t.weight;
+      if (m.weight === 0 && isKnown && w >= 0.75 * ix.maxIdf) rareMissing += w;
+    }
+    const z = total || 1;
+    f.set('cov_own', own / z);
+    f.set('cov_any', any / z);
+    f.set('cov_known', known ? knownCovered / known : 0);
+    f.set('cov_head', head / z);
+    f.set('bm25', bm / z);
+    f.set('rare_missing', rareMissing / z);
+    f.set('all_covered', any / z > 0.95 ? 1 : 0);
+    f.set('prox', proximity(q.sequence, ix.body[d], ix.vocab));
+    f.set('stage1_ratio', topStage1 > 0 ? stage1 / topStage1 : 0);
+    f.set('stage1_rr', 1 / (rank + 1));
+    const sim = evidence?.byChunk.get(d) ?? 0;
+    f.set('knn', sim);
+    f.set('knn_best', sim > 0 && sim >= (evidence?.answerable ?? 0) - 1e-9 ? 1 : 0);
+    f.set('knn_sum3', evidence?.byChunkSum.get(d) ?? 0);
+    const held = this.held[d];
+    for (const a of asked) f.set(held.has(a) ? `asks:${a}&held` : `asks:${a}&missing`, 1);
+    if (asked.size === 0) f.set('asks:none', 1);
+    const c = ix.chunks[d];
+    f.set(`kind:${c.kind}`, 1);
+    const age = this.newestMonth && this.months[d] ? (this.newestMonth - this.months[d]) / 12 : 0;
+    f.set('age_years', Math.min(age, 10) / 10);
+    const len = ix.body[d].length;
+    f.set(len < 40 ? 'len:short' : len < 120 ? 'len:mid' : 'len:long', 1);
+    if (ctx) {
+      if (ctx.same.has(d)) f.set('ctx:same', 1);
+      else if (ctx.near.has(d)) f.set('ctx:near', 1);
+      else if (ctx.docs.has(c.docId)) f.set('ctx:doc', 1);
+      else f.set('ctx:other', 1);
+    }
+    return f;
+  }
+
+  /** Ranks the passages for a question; `excludeWriter` leaves a corpus writer's questions out of the neighbour evidence (training). */
+  rank(question: string, excludeWriter?: string, q: Query = this.query(question), context?: string[]): Ranking {
+    const asked = factTypesAsked(question);
+    const evidence = this.neighbours?.evidence(contentStems(question), excludeWriter);
+    const ctx = context?.length ? this.contextOf(context) : undefined;
+    const s1 = this.stage1(q, evidence, ctx?.same);
+    const sorted = [...s1.entries()].sort((a, b) => b[1] - a[1]);
+    const topStage1 = sorted[0]?.[1] ?? 0;
+    const candidates: Candidate[] = sorted.map(([d, score], rank) => {
+      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx);
+      return { d, chunk: this.index.chunks[d], stage1: score, features, p: 0 };
+    });
+    const model = this.artefact?.reranker;
+    for (const c of candidates) c.p = model ? predict(model, c.features)[1] : (c.features.get('stage1_ratio') ?? 0) * 0.5;
+    candidates.sort((a, b) => b.p - a.p || b.stage1 - a.stage1);
+    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence);
+    const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
+    const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
+    const outcome: Outcome = candidates.length === 0 ? 'none' : confidence >= th.answer ? 'answer' : confidence >= th.closest ? 'closest' : 'none';
+    return { query: q, asked, evidence, candidates, answerFeatures, confidence, outcome };
+  }
+
+  /** Stage 3 features: how strong and how specific the evidence for the best passages is. */
+  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence): Features {
+    const f: Features = new Map();
+    const top = cands[0];
+    const second = cands[1];
+    f.set('p1', top?.p ?? 0);
+    f.set('p2', second?.p ?? 0);
+    f.set('margin', (top?.p ?? 0) - (second?.p ?? 0));
+    for (const name of ['cov_own', 'cov_any', 'cov_known', 'cov_head', 'rare_missing', 'prox', 'bm25', 'knn']) f.set(`top_${name}`, top?.features.get(name) ?? 0);
+    const ix = this.index;
+    let total = 0;
+    let unknown = 0;
+    for (const t of q.terms) {
+      const w = t.tid !== undefined ? ix.idf(t.tid) : ix.maxIdf;
+      total += w;
+      if (t.tid === undefined && t.expansions.length === 0) unknown += w;
+    }
+    f.set('unknown_share', total ? unknown / total : 1);
+    f.set('terms', Math.min(q.terms.length, 12) / 12);
+    f.set('knn_answerable', evidence?.answerable ?? 0);
+    f.set('knn_out_of_scope', evidence?.outOfScope ?? 0);
+    f.set('knn_oos_minus_ans', (evidence?.outOfScope ?? 0) - (evidence?.answerable ?? 0));
+    f.set('knn_oos_share5', evidence?.oosShareTop5 ?? 0);
+    f.set('knn_nearest_oos', evidence?.nearestOos ?? 0);
+    // The fact asked for, next to what the question is about: a sentence (with the one before it) of a top
+    // passage that holds both the question's rarest words and a fact of the asked kind.
+    const anchors = q.terms
+      .filter((t) => t.tid !== undefined)
+      .sort((a, b) => ix.idf(b.tid) - ix.idf(a.tid))
+      .slice(0, 2);
+    for (const a of asked) {
+      let near = 0;
+      for (const c of cands.slice(0, 3)) {
+        const sentences = c.chunk.text.split('\n').flatMap((l) => splitSentences(l));
+        for (let i = 0; i < sentences.length && near < 1; i++) {
+          if (!holds(a, sentences[i])) continue;
+          const terms = new Set(tokenize(`${c.chunk.headingPath.join(' ')} ${sentences[i - 1] ?? ''} ${sentences[i]}`).map(stemToken));
+          if (anchors.some((t) => terms.has(t.stem))) near = c === cands[0] ? 1 : 0.6;
+        }
+        if (near) break;
+      }
+      f.set(`fact_near:${a}`, near);
+      f.set('fact_near_any', Math.max(f.get('fact_near_any') ?? 0, near));
+      if (!near) f.set('fact_absent', (f.get('fact_absent') ?? 0) + 1);
+    }
+    if (top) {
+      let missing = 0;
+      for (const a of asked) if (!this.held[top.d].has(a) && !(second && this.held[second.d].has(a))) missing++;
+      for (const a of asked) f.set(this.held[top.d].has(a) ? `asks:${a}&held` : `asks:${a}&missing`, 1);
+      f.set('asked_missing', missing);
+    }
+    return f;
+  }
+}
+
+/** Share of consecutive question-word pairs that sit within four words of each other in the passage. */
+function proximity(sequence: string[], tokens: Int32Array, vocab: Map<string, number>): number {
+  if (sequence.length < 2) return 0;
+  const ids = sequence.map((t) => vocab.get(t));
+  const pos = new Map<number, number[]>();
+  for (const id of ids) if (id !== undefined) pos.set(id, []);
+  tokens.forEach((t, i) => pos.get(t)?.push(i));
+  let near = 0;
+  let pairs = 0;
+  for (let i = 0; i + 1 < ids.length; i++) {
+    const a = ids[i];
+    const b = ids[i + 1];
+    if (a === undefined || b === undefined || a === b) continue;
+    pairs++;
+    const pa = pos.get(a)!;
+    const pb = pos.get(b)!;
+    let found = false;
+    for (let x = 0, y = 0; x < pa.length && y < pb.length && !found; ) {
+      if (Math.abs(pa[x] - pb[y]) <= 4) found = true;
+      else if (pa[x] < pb[y]) x++;
+      else y++;
+    }
+    if (found) near++;
+  }
+  return pairs ? near / pairs : 0;
+}
+
+function publishedMonths(p: string): number {
+  const m = /^(\d{4})(?:-(\d{2}))?/.exec(p);
+  return m ? Number(m[1]) * 12 + (m[2] ? Number(m[2]) - 1 : 6) : 0;
+}

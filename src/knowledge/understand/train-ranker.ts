@@ -1,0 +1,242 @@
+/**
+ * Fitting the reranker and the answerability model on the train split. Features of a training question
+ * never use that question itself (it is left out of the neighbour evidence), and the answerability model is
+ * fitted on out-of-fold reranker probabilities, so both see training questions as they will see new ones.
+ */
+import type { Chunk } from '../knowledge.types';
+import type { CorpusMessage } from './corpus';
+import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
+import { QuestionNeighbours, contentStems, type StoredQuestion } from './neighbours';
+import { Ranker, type Candidate, type RankerArtefact, type Ranking } from './ranker';
+import { followUpFeatures, type FollowUpArtefact } from './follow-up';
+import type { LexicalIndex } from '../search/lexical-index';
+import type { ExpansionTables } from '../search/query';
+import { writerFolds } from './train';
+
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+export function storedQuestions(train: CorpusMessage[]): StoredQuestion[] {
+  const out: StoredQuestion[] = [];
+  for (const m of train) {
+    if (m.kind === 'answerable' && m.gold?.length) out.push({ id: m.id, writer: m.writer, kind: 'answerable', stems: contentStems(m.message), gold: m.gold });
+    if (m.kind === 'out_of_scope') out.push({ id: m.id, writer: m.writer, kind: 'out_of_scope', stems: contentStems(m.message) });
+    if (m.kind === 'followup' && m.turns?.[0]?.gold?.length) out.push({ id: `${m.id}#1`, writer: m.writer, kind: 'answerable', stems: contentStems(m.turns[0].message), gold: m.turns[0].gold });
+  }
+  return out;
+}
+
+export interface Item {
+  id: string;
+  writer: string;
+  answerable: boolean;
+  /** Chunk indexes holding the gold snippets. */
+  gold: Set<number>;
+  ranking: Ranking;
+  candidates: Candidate[];
+}
+
+export interface RankerTrainReport {
+  questions: number;
+  goldInCandidates: number;
+  oof: { hit1: number; hit3: number; answerable: number };
+  thresholds: RankerArtefact['thresholds'];
+  atThreshold: { oosDeclined: number; answerableRefused: number; confidentWrong: number };
+}
+
+const KNN_FEATURES = ['knn', 'knn_best', 'knn_sum3'];
+
+function withoutKnn(f: Features): Features {
+  const x = new Map(f);
+  for (const k of KNN_FEATURES) x.delete(k);
+  return x;
+}
+
+export interface RankerData {
+  /** Items trained as if no earlier question were known (see prepareRankerData). */
+  dropKnn: Set<string>;
+  ranker: Ranker;
+  items: Item[];
+  /** Reranked candidates of each item, by a reranker that never saw the item's writer. */
+  oof: Map<string, Candidate[]>;
+  fitReranker(list: Item[]): LinearModelJson;
+}
+
+/** Every training question ranked (neighbour evidence from other writers only), with out-of-fold reranking. */
+export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex, tables: ExpansionTables): RankerData & { questions: StoredQuestion[] } {
+  const questions = storedQuestions(train);
+  const neighbours = new QuestionNeighbours(questions, index.chunks);
+  const ranker = new Ranker(index, tables, neighbours);
+  const texts = index.chunks.map((c: Chunk) => norm(c.text));
+  const items: Item[] = [];
+  const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
+  for (const m of asked) {
+    const message = m.kind === 'followup' ? m.turns?.[0]?.message ?? '' : m.message;
+    const goldSnippets = m.kind === 'followup' ? m.turns?.[0]?.gold ?? [] : m.gold ?? [];
+    const id = m.kind === 'followup' ? `${m.id}#1` : m.id;
+    const gold = new Set<number>();
+    for (const g of goldSnippets.map(norm)) texts.forEach((t, i) => t.includes(g) && gold.add(i));
+    if (m.kind !== 'out_of_scope' && gold.size === 0) continue;
+    const r = ranker.rank(message, m.writer);
+    items.push({ id, writer: m.writer, answerable: m.kind !== 'out_of_scope', gold, ranking: r, candidates: r.candidates });
+    // A follow-up's second turn, read as the bot reads it: with the first question's words and the first
+    // answer's passages as context.
+    const second = m.kind === 'followup' ? m.turns?.[1] : undefined;
+    if (second?.gold?.length) {
+      const gold2 = new Set<number>();
+      for (const g of second.gold.map(norm)) texts.forEach((t, i) => t.includes(g) && gold2.add(i));
+      if (gold2.size) {
+        const ctx = [...gold].map((i) => index.chunks[i].id);
+        const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message), ctx);
+        items.push({ id: `${m.id}#2`, writer: m.writer, answerable: true, gold: gold2, ranking: r2, candidates: r2.candidates });
+      }
+    }
+  }
+  const rand = prng(5);
+  // Some training questions see no neighbour evidence, as a question about a document nobody has asked
+  // about yet (a newsletter ingested last week) will not: the models must answer from the words too.
+  const dropKnn = new Set(items.filter(() => rand() < 0.3).map((i) => i.id));
+  const examplesOf = (list: Item[]): TrainExample[] =>
+    list.flatMap((it) =>
+      it.candidates.map((c) => {
+        const x = dropKnn.has(it.id) ? withoutKnn(c.features) : c.features;
+        const y = it.gold.has(c.d) ? 1 : 0;
+        return { x, y, weight: y ? 3 : 1 };
+      }),
+    );
+  const fitReranker = (list: Item[]) => trainLinear(['other', 'answers'], examplesOf(list.filter((it) => it.answerable)), { epochs: 20, l2: 1e-4, learningRate: 0.2 });
+  const { fold, k: K } = writerFolds(items.map((it) => it.writer));
+  const oof = new Map<string, Candidate[]>();
+  for (let k = 0; k < K; k++) {
+    const model = fitReranker(items.filter((_, i) => fold[i] !== k));
+    items.forEach((it, i) => {
+      if (fold[i] !== k) return;
+      const features = (c: Candidate) => (dropKnn.has(it.id) ? withoutKnn(c.features) : c.features);
+      oof.set(it.id, it.candidates.map((c) => ({ ...c, features: features(c), p: predict(model, features(c))[1] })).sort((a, b) => b.p - a.p || b.stage1 - a.stage1));
+    });
+  }
+  return { ranker, items, oof, fitReranker, questions, dropKnn };
+}
+
+export function trainRanker(
+  train: CorpusMessage[],
+  index: LexicalIndex,
+  tables: ExpansionTables,
+  corpusHash: string,
+): { artefact: RankerArtefact; questions: StoredQuestion[]; report: RankerTrainReport } {
+  const { ranker, items, oof: oofP, fitReranker, questions, dropKnn } = prepareRankerData(train, index, tables);
+  const answerable = items.filter((i) => i.answerable);
+  let hit1 = 0;
+  let hit3 = 0;
+  let goldInCandidates = 0;
+  for (const it of answerable) {
+    const cands = oofP.get(it.id)!;
+    const k = cands.findIndex((c) => it.gold.has(c.d));
+    if (k === 0) hit1++;
+    if (k >= 0 && k < 3) hit3++;
+    if (k >= 0) goldInCandidates++;
+  }
+
+  // Answerability: answer when the best passages hold the answer (gold in the top two), decline otherwise.
+  const ansExamples = items.map((it) => {
+    const cands = oofP.get(it.id)!;
+    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, dropKnn.has(it.id) ? undefined : it.ranking.evidence);
+    const k = cands.findIndex((c) => it.gold.has(c.d));
+    const y = it.answerable ? 1 : 0;
+    return { it, x, y, correct: k >= 0 && k < 2 };
+  });
+  const fitAnswerability = (ex: typeof ansExamples): LinearModelJson =>
+    trainLinear(
+      ['decline', 'answer'],
+      ex.map((e) => ({ x: e.x, y: e.y })),
+      { epochs: 40, l2: 1e-3, learningRate: 0.2 },
+    );
+  const { fold: aFold, k: AK } = writerFolds(ansExamples.map((e) => e.it.writer));
+  const oofA = new Array<number>(ansExamples.length);
+  for (let k = 0; k < AK; k++) {
+    const model = fitAnswerability(ansExamples.filter((_, i) => aFold[i] !== k));
+    ansExamples.forEach((e, i) => {
+      if (aFold[i] === k) oofA[i] = predict(model, e.x)[1];
+    });
+  }
+  const thresholds = chooseThresholds(ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct })));
+  const at = outcomesAt(ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct })), thresholds.answer);
+
+  const reranker = fitReranker(items);
+  const answerability = fitAnswerability(ansExamples);
+  return {
+    artefact: { corpusHash, reranker, answerability, thresholds },
+    questions,
+    report: {
+      questions: items.length,
+      goldInCandidates: goldInCandidates / Math.max(answerable.length, 1),
+      oof: { hit1: hit1 / Math.max(answerable.length, 1), hit3: hit3 / Math.max(answerable.length, 1), answerable: answerable.length },
+      thresholds,
+      atThreshold: at,
+    },
+  };
+}
+
+interface Scored {
+  p: number;
+  answerable: boolean;
+  correct: boolean;
+}
+
+function outcomesAt(list: Scored[], t: number) {
+  const oos = list.filter((s) => !s.answerable);
+  const ans = list.filter((s) => s.answerable);
+  const answered = ans.filter((s) => s.p >= t);
+  return {
+    oosDeclined: oos.filter((s) => s.p < t).length / Math.max(oos.length, 1),
+    answerableRefused: ans.filter((s) => s.p < t).length / Math.max(ans.length, 1),
+    confidentWrong: answered.filter((s) => !s.correct).length / Math.max(answered.length, 1),
+  };
+}
+
+/**
+ * The answer threshold: an out-of-scope question answered as if the guidance covered it misleads (a dated
+ * contact given as current, a figure for the wrong thing), while an answerable one declined still shows the
+ * closest passages with their best sentences. So the threshold is set to decline `oosDeclined` of the
+ * out-of-scope questions (out of fold, each writer held out), and the rest of the answerable questions are
+ * answered. The "closest" threshold keeps nearly every answerable question above it, so only questions far
+ * from any passage get signposts alone.
+ */
+export function chooseThresholds(list: Scored[], oosDeclined = 0.92): RankerArtefact['thresholds'] {
+  const oos = list.filter((s) => !s.answerable).map((s) => s.p).sort((a, b) => b - a);
+  const answer = oos[Math.floor((1 - oosDeclined) * oos.length)] ?? 0.5;
+  const ansP = list.filter((s) => s.answerable).map((s) => s.p).sort((a, b) => a - b);
+  const closest = Math.min(answer, ansP[Math.floor(0.03 * ansP.length)] ?? answer);
+  return { answer: Math.round(answer * 1000) / 1000, closest: Math.round(closest * 1000) / 1000 };
+}
+
+/**
+ * The follow-up classifier: second turns of the corpus's two-turn exchanges against questions asked on their
+ * own. The threshold keeps standalone questions from being read as follow-ups (out of fold, by writer).
+ */
+export function trainFollowUp(train: CorpusMessage[], ranker: Ranker, corpusHash: string, maxFalse = 0.02): { artefact: FollowUpArtefact; report: { threshold: number; recall: number; falseRate: number } } {
+  const examples: { x: Features; y: number; writer: string }[] = [];
+  for (const m of train) {
+    if (m.kind === 'followup') {
+      const [t1, t2] = m.turns ?? [];
+      if (t2) examples.push({ x: followUpFeatures(t2.message, ranker.query(t2.message)), y: 1, writer: m.writer });
+      if (t1) examples.push({ x: followUpFeatures(t1.message, ranker.query(t1.message)), y: 0, writer: m.writer });
+    } else if (m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'topic') {
+      examples.push({ x: followUpFeatures(m.message, ranker.query(m.message)), y: 0, writer: m.writer });
+    }
+  }
+  const pos = examples.filter((e) => e.y).length;
+  const fit = (list: typeof examples) => trainLinear(['standalone', 'follow-up'], list.map((e) => ({ x: e.x, y: e.y, weight: e.y ? (examples.length - pos) / Math.max(pos, 1) / 3 : 1 })), { epochs: 25, l2: 1e-3, learningRate: 0.1 });
+  const { fold, k: K } = writerFolds(examples.map((e) => e.writer));
+  const oof = new Array<number>(examples.length);
+  for (let k = 0; k < K; k++) {
+    const model = fit(examples.filter((_, i) => fold[i] !== k));
+    examples.forEach((e, i) => {
+      if (fold[i] === k) oof[i] = predict(model, e.x)[1];
+    });
+  }
+  const neg = oof.filter((_, i) => !examples[i].y).sort((a, b) => b - a);
+  const threshold = Math.max(0.05, neg[Math.floor(maxFalse * neg.length)] ?? 0.5);
+  const recall = oof.filter((p, i) => examples[i].y && p >= threshold).length / Math.max(pos, 1);
+  const falseRate = neg.filter((p) => p >= threshold).length / Math.max(neg.length, 1);
+  return { artefact: { corpusHash, model: fit(examples), threshold }, report: { threshold, recall, falseRate } };
+}

@@ -1,0 +1,185 @@
+/**
+ * Fitting the language layer's models from the corpus's train split (never the held-back split). Thresholds
+ * are chosen on out-of-fold scores (k-fold cross-validation within train), so they are set on messages
+ * each fold's model never saw, as the held-back split and real users will be.
+ */
+import type { CorpusMessage } from './corpus';
+import { expectedIntent, isUrgent } from './corpus';
+import type { IntentArtefact } from './intent.classifier';
+import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
+import { featuresOf, messageCues, viewOf, type FeatureOptions } from './message-features';
+import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
+
+export const FOLDS = 5;
+
+/** Deterministic fold of each item (stable under the corpus's order). */
+export function foldsOf<T>(items: T[], k = FOLDS, seed = 11): number[] {
+  const rand = prng(seed);
+  const order = items.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const fold = new Array<number>(items.length);
+  order.forEach((idx, n) => (fold[idx] = n % k));
+  return fold;
+}
+
+/**
+ * Folds by writer: each corpus batch is held out in turn, so out-of-fold scores are scores on wording from a
+ * writer the model never saw — as held-back messages and real users are.
+ */
+export function writerFolds(writers: string[]): { fold: number[]; k: number } {
+  const names = [...new Set(writers)].sort();
+  return { fold: writers.map((w) => names.indexOf(w)), k: names.length };
+}
+
+const URGENT_FEATURES: FeatureOptions = { charGrams: true, lexicon: true };
+
+interface Sample {
+  /** Feature sets of the parts scored (the whole of a short message, windows of a long one). */
+  parts: Features[];
+  long: boolean;
+  positive: boolean;
+}
+
+export interface UrgentTrainOptions {
+  features: FeatureOptions;
+  l2: number;
+  epochs: number;
+  /** L2 multiplier for raw word, pair and character features (lexicon and cue features get 1). */
+  wordPenalty?: number;
+  learningRate?: number;
+}
+
+/** The ensemble's members: one that reads the risk and stance lexicons, one that reads only the words. */
+export const URGENT_MEMBERS: UrgentTrainOptions[] = [
+  { features: { ...URGENT_FEATURES, messageCues: true }, l2: 2e-4, epochs: 20, wordPenalty: 30, learningRate: 0.05 },
+  { features: { charGrams: true, lexicon: false, messageCues: false }, l2: 1e-3, epochs: 20, learningRate: 0.05 },
+];
+export const URGENT_TRAIN = URGENT_MEMBERS[0];
+
+const isRawFeature = (f: string) => f.startsWith('w:') || f.startsWith('b:') || f.startsWith('c:') || f.startsWith('first');
+
+function urgentSample(m: CorpusMessage, o: UrgentTrainOptions): Sample {
+  const view = viewOf(m.message);
+  const cues = messageCues(view.stems);
+  return { parts: partsOf(view).map((w) => featuresOf(w.stems, w.tokens, o.features, cues)), long: view.tokens.length > LONG_TOKENS, positive: isUrgent(m) };
+}
+
+function fitUrgent(samples: Sample[], o: UrgentTrainOptions): LinearModelJson {
+  const pos = samples.filter((s) => s.positive).length;
+  const wPos = Math.max(1, (samples.length - pos) / Math.max(pos, 1));
+  const fit = (examples: TrainExample[]) =>
+    trainLinear(['other', 'urgent'], examples, { epochs: o.epochs, l2: o.l2, learningRate: o.learningRate, l2Scale: (f) => (isRawFeature(f) ? o.wordPenalty ?? 1 : 1) });
+  // Every part of a non-urgent message is a negative. A long urgent message is urgent because of one part:
+  // learn from the part a first model finds most urgent, not from background that is not urgent by itself.
+  const negatives: TrainExample[] = samples.filter((s) => !s.positive).flatMap((s) => s.parts.map((x) => ({ x, y: 0 })));
+  const short: TrainExample[] = samples.filter((s) => s.positive && !s.long).map((s) => ({ x: s.parts[0], y: 1, weight: wPos }));
+  const first = fit([...negatives, ...short]);
+  const long: TrainExample[] = samples
+    .filter((s) => s.positive && s.long)
+    .map((s) => ({ x: s.parts.reduce((a, w) => (predict(first, w)[1] > predict(first, a)[1] ? w : a), s.parts[0]), y: 1, weight: wPos }));
+  return fit([...negatives, ...short, ...long]);
+}
+
+function scoreSample(model: LinearModelJson, s: Sample): number {
+  let best = 0;
+  for (const w of s.parts) best = Math.max(best, predict(model, w)[1]);
+  return best;
+}
+
+export interface ThresholdReport {
+  threshold: number;
+  /** Out-of-fold recall and false-positive rate at the threshold. */
+  recall: number;
+  falsePositiveRate: number;
+}
+
+/**
+ * Recall first: the threshold sits at the out-of-fold score that keeps `recall` of the urgent messages (each
+ * writer held out, so these are scores of unseen wording), lowered by `margin` because real messages will
+ * be further from the corpus still. False positives are reported, not traded against recall.
+ */
+export function recallFirstThreshold(pos: number[], neg: number[], recall = 0.995, margin = 0.8): ThresholdReport {
+  const sorted = [...pos].sort((a, b) => a - b);
+  const threshold = Math.max(0.01, (sorted[Math.floor((1 - recall) * sorted.length)] ?? 0.5) * margin);
+  return {
+    threshold,
+    recall: pos.filter((p) => p >= threshold).length / Math.max(pos.length, 1),
+    falsePositiveRate: neg.filter((p) => p >= threshold).length / Math.max(neg.length, 1),
+  };
+}
+
+/** Out-of-fold urgent scores of the train split, one member (each writer held out in turn). */
+export function urgentOutOfFold(train: CorpusMessage[], o: UrgentTrainOptions = URGENT_TRAIN): { pos: number[]; neg: number[]; scores: number[] } {
+  const samples = train.map((m) => urgentSample(m, o));
+  const { fold, k: K } = writerFolds(train.map((m) => m.writer));
+  const scores = new Array<number>(samples.length);
+  for (let k = 0; k < K; k++) {
+    const model = fitUrgent(samples.filter((_, i) => fold[i] !== k), o);
+    samples.forEach((s, i) => {
+      if (fold[i] === k) scores[i] = scoreSample(model, s);
+    });
+  }
+  return { pos: scores.filter((_, i) => samples[i].positive), neg: scores.filter((_, i) => !samples[i].positive), scores };
+}
+
+export function trainUrgent(train: CorpusMessage[], corpusHash: string, members: UrgentTrainOptions[] = URGENT_MEMBERS): { artefact: UrgentArtefact; report: ThresholdReport } {
+  const oof = members.map((o) => urgentOutOfFold(train, o).scores);
+  const ensemble = train.map((_, i) => combine(oof.map((s) => s[i])));
+  const report = recallFirstThreshold(
+    ensemble.filter((_, i) => isUrgent(train[i])),
+    ensemble.filter((_, i) => !isUrgent(train[i])),
+  );
+  const fitted = members.map((o) => ({ featureOptions: o.features, model: fitUrgent(train.map((m) => urgentSample(m, o)), o) }));
+  const urgent = train.filter(isUrgent);
+  const categories = [...new Set(urgent.map((m) => m.risk ?? 'other'))].sort();
+  const riskFeatures = members[0].features;
+  const risk = trainLinear(
+    categories,
+    urgent.map((m) => {
+      const v = viewOf(m.message);
+      return { x: featuresOf(v.stems, v.tokens, riskFeatures, messageCues(v.stems)), y: categories.indexOf(m.risk ?? 'other') };
+    }),
+    { epochs: 20, l2: 2e-4, prune: 5e-3 },
+  );
+  return { artefact: { corpusHash, members: fitted, threshold: report.threshold, risk: { featureOptions: riskFeatures, model: risk } }, report };
+}
+
+const INTENT_FEATURES: FeatureOptions = { charGrams: true, lexicon: false };
+const INTENT_MAX_TOKENS = 40;
+
+export function trainIntent(train: CorpusMessage[], corpusHash: string): { artefact: IntentArtefact; report: { threshold: number; routed: number; misrouted: number } } {
+  const intents = [...new Set(train.map(expectedIntent).filter((x): x is string => !!x))].sort();
+  const classes = ['none', ...intents];
+  const examples = train.map((m) => {
+    const v = viewOf(m.message);
+    const intent = expectedIntent(m);
+    return { x: featuresOf(v.stems, v.tokens, INTENT_FEATURES), y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, long: v.tokens.length > INTENT_MAX_TOKENS };
+  });
+  const fit = (ex: typeof examples) => trainLinear(classes, ex.filter((e) => !e.long || e.y === 0), { epochs: 25, l2: 2e-4, prune: 2e-3 });
+  const fold = foldsOf(examples);
+  const oof: { p: number[]; y: number }[] = new Array(examples.length);
+  for (let k = 0; k < FOLDS; k++) {
+    const model = fit(examples.filter((_, i) => fold[i] !== k));
+    examples.forEach((e, i) => {
+      if (fold[i] === k) oof[i] = { p: predict(model, e.x), y: e.y };
+    });
+  }
+  // No question taken for a command: above the highest out-of-fold command score any non-command got.
+  const best = (p: number[]) => Math.max(...p.slice(1));
+  const noneMax = Math.max(0, ...oof.filter((o, i) => o.y === 0 && !examples[i].long).map((o) => best(o.p)));
+  const threshold = Math.min(0.9, Math.max(0.35, noneMax + 0.02));
+  const cmds = oof.filter((o) => o.y !== 0);
+  const routed = cmds.filter((o) => {
+    const k = o.p.indexOf(Math.max(...o.p));
+    return k === o.y && o.p[k] >= threshold;
+  }).length;
+  const misrouted = oof.filter((o) => o.y === 0 && best(o.p) >= threshold).length;
+  const model = fit(examples);
+  return {
+    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, maxTokens: INTENT_MAX_TOKENS },
+    report: { threshold, routed: routed / Math.max(cmds.length, 1), misrouted },
+  };
+}
