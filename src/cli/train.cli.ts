@@ -42,7 +42,6 @@ async function main(): Promise<number> {
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
   const index = buildLexicalIndex(chunks);
   const expansions: ExpansionTables = {};
-  saveArtefact('expansions', expansions, out);
   const ranker = trainRanker(train, index, expansions, corpus.hash);
   saveArtefact('ranker', ranker.artefact, out);
   saveArtefact('questions', { corpusHash: corpus.hash, questions: ranker.questions }, out);

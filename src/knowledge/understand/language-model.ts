@@ -3,7 +3,6 @@
  * answerability models, the earlier questions, and the term expansion tables. All are artefacts of
  * `npm run train` under models/.
  */
-import type { ExpansionTables } from '../search/query';
 import { loadArtefact } from './artefacts';
 import type { FollowUpArtefact } from './follow-up';
 import type { IntentArtefact } from './intent.classifier';
@@ -16,7 +15,6 @@ export interface LanguageModels {
   intent: IntentArtefact;
   ranker: RankerArtefact;
   questions: QuestionsArtefact;
-  expansions: ExpansionTables;
   followUp: FollowUpArtefact;
 }
 
@@ -28,7 +26,6 @@ export function languageModels(): LanguageModels {
     intent: loadArtefact<IntentArtefact>('intent'),
     ranker: loadArtefact<RankerArtefact>('ranker'),
     questions: loadArtefact<QuestionsArtefact>('questions'),
-    expansions: loadArtefact<ExpansionTables>('expansions'),
     followUp: loadArtefact<FollowUpArtefact>('follow-up'),
   };
   return loaded;

@@ -109,7 +109,7 @@ export function trainLinear(classes: string[], examples: TrainExample[], opts: T
   for (const f of [...W.keys()].sort()) {
     const w = W.get(f)!;
     if (Math.max(...Array.from(w, Math.abs)) < prune) continue;
-    weights[f] = Array.from(w, (v) => Math.round(v * 1e4) / 1e4);
+    weights[f] = Array.from(w, (v) => Math.round(v * 1e3) / 1e3);
   }
   return { classes, bias: Array.from(bias, (v) => Math.round(v * 1e4) / 1e4), weights };
 }

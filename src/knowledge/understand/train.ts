@@ -71,7 +71,7 @@ function fitUrgent(samples: Sample[], o: UrgentTrainOptions): LinearModelJson {
   const pos = samples.filter((s) => s.positive).length;
   const wPos = Math.max(1, (samples.length - pos) / Math.max(pos, 1));
   const fit = (examples: TrainExample[]) =>
-    trainLinear(['other', 'urgent'], examples, { epochs: o.epochs, l2: o.l2, learningRate: o.learningRate, l2Scale: (f) => (isRawFeature(f) ? o.wordPenalty ?? 1 : 1) });
+    trainLinear(['other', 'urgent'], examples, { epochs: o.epochs, l2: o.l2, learningRate: o.learningRate, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? o.wordPenalty ?? 1 : 1) });
   // Every part of a non-urgent message is a negative. A long urgent message is urgent because of one part:
   // learn from the part a first model finds most urgent, not from background that is not urgent by itself.
   const negatives: TrainExample[] = samples.filter((s) => !s.positive).flatMap((s) => s.parts.map((x) => ({ x, y: 0 })));
@@ -158,7 +158,7 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string): { artef
     const intent = expectedIntent(m);
     return { x: featuresOf(v.stems, v.tokens, INTENT_FEATURES), y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, long: v.tokens.length > INTENT_MAX_TOKENS };
   });
-  const fit = (ex: typeof examples) => trainLinear(classes, ex.filter((e) => !e.long || e.y === 0), { epochs: 25, l2: 2e-4, prune: 2e-3 });
+  const fit = (ex: typeof examples) => trainLinear(classes, ex.filter((e) => !e.long || e.y === 0), { epochs: 25, l2: 2e-4, prune: 0.01 });
   const fold = foldsOf(examples);
   const oof: { p: number[]; y: number }[] = new Array(examples.length);
   for (let k = 0; k < FOLDS; k++) {
