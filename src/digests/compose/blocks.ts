@@ -77,7 +77,8 @@ export function textWithLinks(raw: string): Line {
   });
   // An e-mail address stays in the text (people read it) and also becomes a link.
   for (const m of text.match(EMAIL_IN_TEXT) ?? []) links.push({ text: m, url: `mailto:${m}` });
-  return { text: squash(text.replace(/\s+([.,;:!?])/g, '$1')), links };
+  // Brackets that held an address ("the policy (https://…)") are empty now.
+  return { text: squash(text.replace(/[(<[]\s*[)>\]]/g, ' ').replace(/\s+([.,;:!?])/g, '$1')), links };
 }
 
 /** "https://www.coventry.gov.uk/cscp/news?id=4" → "coventry.gov.uk/cscp/news" (what a person would type). */
@@ -103,14 +104,19 @@ export function blocksToMarkdown(blocks: Block[]): string {
       const i = k.text ? text.indexOf(esc(k.text)) : -1;
       if (i >= 0) text = `${text.slice(0, i)}[${esc(k.text)}](${k.url.replace(/[()\s]/g, encodeURIComponent)})${text.slice(i + esc(k.text).length)}`;
     }
-    return [text, ...extra].filter(Boolean).join(' ');
+    // Links whose words are not in the line go on a line of their own, so they never join a sentence.
+    return [text, ...extra].filter(Boolean).join('  \n');
   };
   const out: string[] = [];
   for (const b of blocks) {
     if (b.kind === 'heading') out.push(`${'#'.repeat(Math.min(6, Math.max(1, b.level)))} ${withLinks(b.line)}`);
-    else if (b.kind === 'para') out.push(b.lines.map(withLinks).join('  \n'));
+    else if (b.kind === 'para') out.push(b.lines.map((l) => (l.strong ? `**${withLinks(l)}**` : withLinks(l))).join('  \n'));
     else if (b.kind === 'list') out.push(b.items.map((i) => `- ${withLinks(i)}`).join('\n'));
-    else if (b.kind === 'table') out.push(b.rows.map((r) => `- ${r.map(withLinks).filter(Boolean).join(' | ')}`).join('\n'));
+    else if (b.kind === 'table') {
+      const cols = Math.max(...b.rows.map((r) => r.length));
+      const row = (r: Line[]) => `| ${Array.from({ length: cols }, (_, i) => (r[i] ? withLinks(r[i]).replace(/\|/g, '\\|') : '')).join(' | ')} |`;
+      out.push([row(b.rows[0]), `|${' --- |'.repeat(cols)}`, ...b.rows.slice(1).map(row)].join('\n'));
+    }
     else out.push('---');
   }
   return out.filter((s) => s.trim() !== '').join('\n\n');

@@ -58,7 +58,7 @@ function descendants(el: Element, pred: (e: Element) => boolean): Element[] {
  * A data table (training dates, contacts) keeps its rows; a layout table (how nearly every e-mail newsletter is
  * built) is read as the blocks inside its cells. Data: header cells, or several rows of short, plain cells.
  */
-function isDataTable(table: Element): boolean {
+export function isDataTable(table: Element): boolean {
   const rows = descendants(table, (e) => e.name === 'tr');
   if (descendants(table, (e) => e.name === 'table' || HEADING.test(e.name) || e.name === 'ul' || e.name === 'ol' || e.name === 'img').length) return false;
   const cellsOf = (tr: Element) => tr.children.filter((c): c is Element => isTag(c) && (c.name === 'td' || c.name === 'th'));
@@ -102,7 +102,7 @@ export function readHtml(html: string): { blocks: Block[]; title?: string } {
   const titleEl = descendants(doc as unknown as Element, (e) => e.name === 'title')[0];
   const title = titleEl ? squash(titleEl.children.map((c) => (isText(c) ? c.data : '')).join(' ')) || undefined : undefined;
 
-  const blocks: Block[] = [];
+  let blocks: Block[] = [];
   let segs: Seg[] = [];
   let lines: Line[] = [];
   const endLine = () => {
@@ -115,14 +115,16 @@ export function readHtml(html: string): { blocks: Block[]; title?: string } {
     if (lines.length) blocks.push({ kind: 'para', lines });
     lines = [];
   };
+  /** The lines inside an element (a cell, a list item, a heading), whatever blocks it holds. */
   const collect = (nodes: AnyNode[], strong: boolean, href?: string): Line[] => {
-    const saved = { segs, lines };
+    const saved = { segs, lines, blocks };
     segs = [];
     lines = [];
+    blocks = [];
     nodes.forEach((n) => walk(n, strong, href));
-    endLine();
-    const out = lines;
-    ({ segs, lines } = saved);
+    endBlock();
+    const out = blocks.flatMap((b) => (b.kind === 'para' ? b.lines : b.kind === 'heading' ? [b.line] : b.kind === 'list' ? b.items : b.kind === 'table' ? b.rows.flat() : []));
+    ({ segs, lines, blocks } = saved);
     return out;
   };
 

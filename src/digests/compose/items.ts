@@ -98,7 +98,7 @@ function isTitleShaped(l: Line): boolean {
   if (t.length < 3 || t.length > 100) return false;
   if (t.split(/\s+/).length > 14) return false;
   if (/[.,;:!]$/.test(t) && !/\.\.\.$|…$/.test(t)) return false;
-  if (/^(?:please|thank|thanks)\b/i.test(t)) return false;
+  if (/^please\b/i.test(t)) return false;
   if (!/^[A-Z0-9“"‘'£(]/.test(t)) return false;
   if (LABEL_LINE.test(t) || GREETING.test(t) || /https?:|www\.|@/.test(t)) return false;
   if (/[.!?]\s+[A-Z]/.test(t)) return false; // two sentences
@@ -216,9 +216,12 @@ function takeTitle(units: Unit[]): string | undefined {
   return dateline ? `${headingText(asLine)} — ${squash(dateline.line.text)}` : headingText(asLine);
 }
 
+/** A body line; lists and tables are asides: they make a summary only after a sentence ending in a colon, or alone. */
+type BodyLine = Line & { aside?: boolean };
+
 interface Draft {
   headline: string;
-  lines: Line[];
+  lines: BodyLine[];
   lists: Line[][];
   links: Link[];
 }
@@ -231,10 +234,10 @@ function draftOf(headline: string, headLine: Line | undefined, body: Unit[]): Dr
       d.lines.push(u.line);
       d.links.push(...u.line.links);
     } else if (u.k === 'list') {
-      d.lines.push({ text: `${u.items.map((i) => i.text.replace(/[.;,]$/, '')).join('; ')}.`, links: u.items.flatMap((i) => i.links) });
+      d.lines.push({ text: `${u.items.map((i) => i.text.replace(/[.;,]$/, '')).join('; ')}.`, links: u.items.flatMap((i) => i.links), aside: true });
       d.links.push(...u.items.flatMap((i) => i.links));
     } else if (u.k === 'table') {
-      d.lines.push({ text: u.rows.map((r) => r.map((c) => c.text).join(', ')).join('. ').concat('.'), links: u.rows.flat().flatMap((c) => c.links) });
+      d.lines.push({ text: u.rows.map((r) => r.map((c) => c.text).join(', ')).join('; ').concat('.'), links: u.rows.flat().flatMap((c) => c.links), aside: true });
       d.links.push(...u.rows.flat().flatMap((c) => c.links));
     } else if (u.k === 'heading') d.links.push(...u.line.links);
   }
@@ -242,22 +245,30 @@ function draftOf(headline: string, headLine: Line | undefined, body: Unit[]): Dr
 }
 
 /** The story's own first one or two sentences, without link-only sentences; never longer than SUMMARY_MAX. */
-export function summarise(lines: Line[], headline = ''): string {
+export function summarise(lines: BodyLine[], headline = ''): string {
   const sentences: string[] = [];
+  const prose = lines.some((l) => !l.aside && splitSentences(l.text).some((s) => !isLinkSentence(s, l.links)));
+  const enough = () => sentences.length >= 3 || (sentences.length === 2 && !/:\s*$/.test(sentences[1]));
   for (const l of lines) {
-    for (const s of splitSentences(l.text)) {
+    const afterColon = sentences.length > 0 && /:\s*$/.test(sentences[sentences.length - 1]);
+    if (l.aside && prose && !afterColon) continue;
+    for (const s of l.aside ? [l.text] : splitSentences(l.text)) {
       if (isLinkSentence(s, l.links)) continue;
       if (headline && squash(s).replace(/[.:!?]$/, '').toLowerCase() === headline.toLowerCase()) continue;
       sentences.push(s);
-      if (sentences.length >= 2) break;
+      if (enough()) break;
     }
-    if (sentences.length >= 2) break;
+    if (enough()) break;
   }
   if (!sentences.length) return '';
+  // The first sentence; the second when the first is short; what follows a colon ("Topics include:") with it.
   let out = sentences[0];
-  // "The report highlights that:" says nothing without what follows.
-  if (/:\s*$/.test(out) && sentences[1]) return clamp(`${out} ${sentences[1]}`, SUMMARY_MAX);
-  if (out.length < 140 && sentences[1] && out.length + sentences[1].length + 1 <= SUMMARY_MAX) out = `${out} ${sentences[1]}`;
+  let used = 1;
+  if (sentences[1] && (/:\s*$/.test(out) || (out.length < 140 && out.length + sentences[1].length < SUMMARY_MAX))) {
+    out = `${out} ${sentences[1]}`;
+    used = 2;
+  }
+  if (used === 2 && /:\s*$/.test(sentences[1]) && sentences[2]) out = `${out} ${sentences[2]}`;
   return clamp(out, SUMMARY_MAX);
 }
 
