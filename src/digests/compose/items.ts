@@ -111,7 +111,7 @@ function isTitleShaped(l: Line): boolean {
 
 /** "Winter 2026", "Issue 12 · November 2026", "Autumn edition": the line under a newsletter's name. */
 const DATELINE =
-  /^(?:(?:issue|edition|vol(?:ume)?|no\.?)\s*\d+[\s,·|–—-]*)?(?:(?:spring|summer|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b[\s\w,·|–—-]*\d{4}|\d{1,2}\s+\w+\s+\d{4}|(?:spring|summer|autumn|winter)\s+(?:edition|issue|newsletter)(?:\s+\d{4})?|(?:issue|edition)\s*\d+(?:[\s,·|–—-]+\w+)*)$/i;
+  /^[\w ]{0,24}\b(?:edition|issue)\b[\w ,·|–—-]{0,24}$|^(?:(?:issue|edition|vol(?:ume)?|no\.?)\s*\d+[\s,·|–—-]*)?(?:(?:spring|summer|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b[\s\w,·|–—-]*\d{4}|\d{1,2}\s+\w+\s+\d{4}|(?:spring|summer|autumn|winter)\s+(?:edition|issue|newsletter)(?:\s+\d{4})?|(?:issue|edition)\s*\d+(?:[\s,·|–—-]+\w+)*)$/i;
 
 const NEWSLETTER_NAME = /\b(?:newsletter|bulletin|briefing|update|news|e-?news|digest|round-?up)\b/i;
 
