@@ -70,6 +70,8 @@ describe('digest cards', () => {
   });
 
   it('preview card shows the subscriber card plus Send now / Schedule / Cancel', () => {
+    // With nobody subscribed yet the banner does not speak of "0 subscribers".
+    expect(JSON.stringify(buildDigestPreviewCard(digest(), { subscriberCount: 0 }))).toContain('No one has subscribed yet; this is exactly the card subscribers will get.');
     const card = buildDigestPreviewCard(digest(), { subscriberCount: 3400, errors: { time: 'in the past' } });
     expect(validateCard(card)).toEqual([]);
     const json = actions(card);
