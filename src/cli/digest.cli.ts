@@ -1,7 +1,7 @@
 /*
  * npm run digest -- create FILE [--title T] [--published YYYY-MM-DD] [--url https://…]
  * npm run digest -- list
- * Creates a draft digest from a newsletter file (.md, .html, .pdf, .docx) in Table storage; an admin then
+ * Creates a draft digest from a newsletter file (.txt, .md, .html, .pdf, .docx) in Table storage; an admin then
  * previews it in Teams ("digest preview ID") and sends or schedules it there.
  */
 import * as fs from 'node:fs';

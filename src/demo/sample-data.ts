@@ -63,7 +63,7 @@ const noRender: TrainingRenderer = { reminder: nothing, cancelled: nothing, chan
  * Seeds a clearly labelled sample so a first run shows every feature: the Playground user gets the admin, trainer and
  * escalation-team roles (through the role grants an admin could make), two upcoming training sessions (one online,
  * one in person), a parent-survey link on an allowed host (unless one is set) and a draft newsletter digest to
- * preview. Running it again adds nothing that is already there.
+ * preview. Running it again adds only what is missing (new sessions once the sample ones have passed).
  */
 export async function seedSample(deps: { tables: Tables; config: Config; clock: Clock; logger: Logger }): Promise<SeedResult> {
   const { tables, config, clock, logger } = deps;
@@ -94,8 +94,15 @@ export async function seedSample(deps: { tables: Tables; config: Config; clock: 
     { course: pick(/working together/i, 1), days: 14, start: '13:30', end: '16:00', mode: 'in-person' as const, venue: 'Council House, Coventry (sample venue)' },
   ];
   const sessions: SeedResult['sessions'] = [];
+  const upcoming = (await training.upcoming()).map((v) => v.session).filter((s) => s.notes === SAMPLE_LABEL && s.status === 'scheduled');
   for (const p of plans) {
     if (!p.course) throw new Error('No training courses in the catalogue: is GUIDANCE_DIR the bundled guidance?');
+    // A sample session of this kind still to come is enough: a new one is added only once it has passed.
+    const earlier = upcoming.find((s) => s.mode === p.mode);
+    if (earlier) {
+      sessions.push({ id: earlier.id, courseName: earlier.courseName, mode: earlier.mode, startUtc: earlier.startUtc, created: false });
+      continue;
+    }
     const date = today.plus({ days: p.days }).toFormat('yyyy-MM-dd');
     const { session, created } = await training.createSession(
       {
@@ -111,7 +118,7 @@ export async function seedSample(deps: { tables: Tables; config: Config; clock: 
         notes: SAMPLE_LABEL,
       },
       trainer,
-      // One request id per day and mode: running the demo twice on a day makes one session, a later run a new one.
+      // One request id per day and mode, so two runs at once still make one session.
       `demo-${p.mode}-${date.replace(/-/g, '')}`,
     );
     sessions.push({ id: session.id, courseName: session.courseName, mode: session.mode, startUtc: session.startUtc, created });

@@ -65,6 +65,20 @@ describe('npm run demo: a labelled sample for a first local run', () => {
     expect(drafts[0].items.map((i) => i.headline)).toEqual(['Neglect toolkit relaunched', 'Escalation policy reminder', 'Safe Spaces across the city', 'Training places', 'Parents and carers survey']);
   });
 
+  it('on a later day keeps the sample sessions still to come, and adds new ones once they have passed', async () => {
+    const own = await testTables();
+    try {
+      const first = await seedSample({ tables: own, config: config(), clock, logger });
+      const later = await seedSample({ tables: own, config: config(), clock: { now: () => new Date('2026-12-03T12:00:00Z') }, logger });
+      expect(later.sessions.map((s) => s.id)).toEqual(first.sessions.map((s) => s.id));
+      const afterwards = await seedSample({ tables: own, config: config(), clock: { now: () => new Date('2027-01-05T12:00:00Z') }, logger });
+      expect(afterwards.sessions.every((s) => s.created && new Date(s.startUtc) > new Date('2027-01-05T12:00:00Z'))).toBe(true);
+      expect(afterwards.digest.created).toBe(false);
+    } finally {
+      await own.dropAll();
+    }
+  });
+
   it('a survey link already set is left as it was', async () => {
     const own = await testTables();
     try {
