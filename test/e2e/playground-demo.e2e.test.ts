@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startTestBot, type TestBot } from '../helpers/bot-harness';
 import { PlaygroundSession } from '../helpers/playground';
@@ -11,7 +12,7 @@ const root = path.join(__dirname, '..', '..');
  * the local storage) and then the bot, with nothing in ADMIN_IDS or TRAINER_IDS, in the Agents Playground. Every
  * feature has something to show: the staff commands on the welcome card, an answer with its sources, the two sample
  * sessions to book, the trainer's list, the survey link, the sample newsletter's preview, subscribing, the
- * escalation form. Screenshots 40–48 in test-artifacts/screenshots/.
+ * escalation form; then a 40-story newsletter pasted as plain text. Screenshots 40–48 in test-artifacts/screenshots/.
  */
 describe('npm run demo, then the bot, in the Agents Playground', () => {
   let t: TestBot;
@@ -77,22 +78,43 @@ describe('npm run demo, then the bot, in the Agents Playground', () => {
     await pg.screenshot('44-demo-survey');
   });
 
-  it('digest report lists the sample newsletter; Preview shows exactly the card subscribers would get', async () => {
+  it('subscribe, then digest report → Preview: the sample newsletter exactly as subscribers get it; Send now delivers it', async () => {
+    await pg.sendAndWait('subscribe', 'You are subscribed to the CSCP newsletter digest');
     await pg.sendAndWait('digest report', 'Newsletter digests');
     await card('Newsletter digests').getByRole('button', { name: 'Preview', exact: true }).click();
-    await pg.waitForText(/This is exactly the card/);
-    const preview = card(/This is exactly the card/);
+    await pg.waitForText('This is exactly the card 1 subscriber will get.');
+    const preview = card('This is exactly the card 1 subscriber will get.');
     for (const title of ['Neglect toolkit relaunched', 'Escalation policy reminder', 'Safe Spaces across the city', 'Training places', 'Parents and carers survey']) {
       await expect(preview.getByText(title, { exact: true }).isVisible()).resolves.toBe(true);
     }
-    await expect(preview.getByRole('button', { name: 'Send now' }).isVisible()).resolves.toBe(true);
     await preview.getByText('Preview', { exact: true }).scrollIntoViewIfNeeded();
     await pg.screenshot('45-demo-newsletter-preview');
+
+    await preview.getByRole('button', { name: 'Send now' }).click();
+    await pg.waitForText('Delivery report', 1, 30_000);
+    // The digest itself arrives in the chat: the one card with "Ask me about this newsletter" (the preview has become the report).
+    const arrived = pg.page.getByRole('button', { name: 'Ask me about this newsletter' });
+    await arrived.first().waitFor({ timeout: 15_000 });
+    expect(await arrived.count()).toBe(1);
+    await arrived.first().scrollIntoViewIfNeeded();
+    await pg.screenshot('46-demo-newsletter-delivered');
+  }, 60_000);
+
+  it('digest new: a 40-story newsletter pasted as plain text previews as 8 stories and "Show 32 more stories"', async () => {
+    await pg.sendAndWait('digest new', 'New newsletter digest');
+    await pg.page.locator('textarea').last().fill(fs.readFileSync(path.join(root, 'test/fixtures/newsletters/txt/forty.txt'), 'utf8'));
+    await pg.click('Preview');
+    await pg.waitForText('CSCP News in Brief — Issue 40');
+    const preview = card('CSCP News in Brief — Issue 40');
+    await preview.getByRole('button', { name: 'Show 32 more stories' }).click();
+    await expect(preview.getByText('Brief 40: Missing children update', { exact: true }).isVisible()).resolves.toBe(true);
+    await preview.getByText('Brief 8: Missing children update', { exact: true }).scrollIntoViewIfNeeded();
+    await pg.screenshot('48-demo-forty-stories-preview');
+    await preview.getByRole('button', { name: 'Cancel', exact: true }).last().click();
+    await pg.waitForText(/Cancelled/);
   });
 
-  it('subscribe, then the escalation form', async () => {
-    await pg.sendAndWait('subscribe', 'You are subscribed to the CSCP newsletter digest');
-    await pg.screenshot('46-demo-subscribed');
+  it('the escalation form', async () => {
     await pg.sendAndWait('escalate', 'Escalate a concern');
     await pg.screenshot('47-demo-escalation-form');
   });

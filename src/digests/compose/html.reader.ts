@@ -58,7 +58,7 @@ function descendants(el: Element, pred: (e: Element) => boolean): Element[] {
  * A data table (training dates, contacts) keeps its rows; a layout table (how nearly every e-mail newsletter is
  * built) is read as the blocks inside its cells. Data: header cells, or several rows of short, plain cells.
  */
-export function isDataTable(table: Element): boolean {
+function isDataTable(table: Element): boolean {
   const rows = descendants(table, (e) => e.name === 'tr');
   if (descendants(table, (e) => e.name === 'table' || HEADING.test(e.name) || e.name === 'ul' || e.name === 'ol' || e.name === 'img').length) return false;
   const cellsOf = (tr: Element) => tr.children.filter((c): c is Element => isTag(c) && (c.name === 'td' || c.name === 'th'));
