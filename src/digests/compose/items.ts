@@ -1,5 +1,7 @@
 import { isUsableUrl, linkKey, squash, type Block, type Line, type Link } from './blocks';
-import { clamp, splitSentences } from './sentences';
+import { DATELINE, FOOTER_HEADING, isFurniture, isFurnitureLink, isLinkSentence, isTitleShaped, NEWSLETTER_NAME } from './line-kinds';
+import { clamp } from './sentences';
+import { label, summarise, type BodyLine } from './summary';
 
 export interface DigestLink {
   text: string;
@@ -23,7 +25,6 @@ export interface FoundItems {
 }
 
 export const HEADLINE_MAX = 120;
-export const SUMMARY_MAX = 300;
 export const LINKS_PER_ITEM = 3;
 
 /** Levels for headings found from layout rather than markup: below every explicit heading. */
@@ -37,85 +38,6 @@ type Unit =
   | { k: 'table'; rows: Line[][] }
   | { k: 'break' };
 
-// ---------------------------------------------------------------------------------------------------------------
-// What is not news: e-mail furniture and social-media lines (a category: newsletter boilerplate).
-
-const FURNITURE =
-  /\b(?:unsubscribe|manage (?:your )?(?:subscriptions?|preferences)|update (?:your )?(?:subscriptions?|preferences)|subscriber preferences|view (?:this|it|the) (?:e-?mail|newsletter|message)? ?(?:online|in (?:your|a|the) (?:web )?browser)|view (?:in|online in) (?:your|a) browser|having trouble (?:viewing|reading)|can'?t see (?:this|the) (?:e-?mail|images)|forward (?:this (?:e-?mail )?)?to a (?:friend|colleague)|you (?:are|were) (?:receiving|sent) this|this (?:e-?mail|message) was sent|you received this|all rights reserved|powered by|sent (?:by|using|via) (?:govdelivery|mailchimp|granicus)|add us to your address book)\b|©|^\s*copyright\b/i;
-const SOCIAL_LINE = /^(?:x|twitter|facebook|instagram|linkedin|youtube|tiktok|threads|bluesky|website|web|follow us(?: on)?)\s*[:–-]/i;
-const SOCIAL_HOST = /(?:^|\.)(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|bsky)\.(?:com|net|app)$/i;
-const FOOTER_HEADING = /^(?:follow us|connect with us|stay (?:connected|in touch)|social media|find us on|keep in touch)\b/i;
-
-function isFurniture(l: Line): boolean {
-  const t = l.text;
-  if (t.length <= 200 && FURNITURE.test(t)) return true;
-  if (t.length <= 120 && SOCIAL_LINE.test(t)) return true;
-  // A line that only lists social networks ("Facebook | X | Instagram").
-  return l.links.length > 0 && l.links.every((k) => isSocial(k.url)) && t.length <= 80;
-}
-
-function isSocial(url: string): boolean {
-  try {
-    return SOCIAL_HOST.test(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-}
-
-function isFurnitureLink(k: Link): boolean {
-  return isSocial(k.url) || /unsubscribe|preferences|manage[-_]?subscription|view[-_]?(?:in[-_]?)?browser|forward[-_]?to[-_]?a[-_]?friend/i.test(k.url);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Link-only text: calls to action and lines that are nothing but a link's words (a category: link text).
-
-const CTA_START =
-  /^(?:(?:please\s+)?(?:read|view|download|click|visit|find out|see|book|register|sign up|access|watch|listen|open|go to|follow (?:this|the) link)\b|for (?:more|further) (?:information|info|details)|more (?:information|info|details)|further (?:information|details))/i;
-const FILLER =
-  /\b(?:read|more|click|here|see|visit|view|download|book|your|place|places|now|find|out|further|information|info|details|for|please|the|a|an|our|full|this|link|links|at|via|on|website|web|page|pages|site|to|go|access|and|register|sign|up|online|available|is|are|can|be|found|you|copy|latest|new|report|guide|document|it|them|here's|in)\b/gi;
-
-/** A sentence that is only there to carry a link ("Read more: …", "Festive arrangements" as a bare link line). */
-function isLinkSentence(sentence: string, links: Link[]): boolean {
-  let rest = sentence;
-  for (const k of links) if (k.text.length >= 3) rest = rest.split(k.text).join(' ');
-  const letters = (s: string) => s.replace(/[^A-Za-z]/g, '').length;
-  if (letters(sentence) === 0) return true;
-  // Most of the words are a link's words.
-  if (letters(rest) / letters(sentence) < 0.3) return true;
-  const words = sentence.split(/\s+/).length;
-  if (CTA_START.test(sentence) && (words <= 14 || /:\s*$/.test(sentence) || rest !== sentence)) return true;
-  return letters(rest.replace(FILLER, '')) === 0 && rest !== sentence;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Title shape: what a reader takes for a title when it stands above body text.
-
-const LABEL_LINE = /^(?:date|dates|time|times|when|where|venue|location|cost|price|email|e-mail|tel|telephone|phone|mobile|contact|website|web|address|book(?:ing)?|register|read more|more info(?:rmation)?|link|url|deadline|audience|who|duration|format|trainer|facilitator|ref|reference)\s*[:–-]/i;
-const GREETING = /^(?:dear|hello|hi|good (?:morning|afternoon)|greetings)\b/i;
-
-function isTitleShaped(l: Line): boolean {
-  const t = l.text.trim();
-  if (t.length < 3 || t.length > 100) return false;
-  if (t.split(/\s+/).length > 14) return false;
-  if (/[.,;:!]$/.test(t) && !/\.\.\.$|…$/.test(t)) return false;
-  if (/^please\b/i.test(t)) return false;
-  if (!/^[A-Z0-9“"‘'£(]/.test(t)) return false;
-  if (LABEL_LINE.test(t) || GREETING.test(t) || /https?:|www\.|@/.test(t)) return false;
-  if (/[.!?]\s+[A-Z]/.test(t)) return false; // two sentences
-  if (/\b(?:and|or|of|the|to|with|for|in|a|an|by|as|at|that|on)$/i.test(t)) return false; // a wrapped line, cut mid-phrase
-  // A line that is nothing but a link is a link, unless it is set as a title (bold or large).
-  const linked = l.links.reduce((n, k) => n + (t.includes(k.text) ? k.text.length : 0), 0);
-  if (!l.strong && linked >= t.length * 0.8) return false;
-  return true;
-}
-
-/** "Winter 2026", "Issue 12 · November 2026", "Autumn edition": the line under a newsletter's name. */
-const DATELINE =
-  /^[\w ]{0,24}\b(?:edition|issue)\b[\w ,·|–—-]{0,24}$|^(?:(?:issue|edition|vol(?:ume)?|no\.?)\s*\d+[\s,·|–—-]*)?(?:(?:spring|summer|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b[\s\w,·|–—-]*\d{4}|\d{1,2}\s+\w+\s+\d{4}|(?:spring|summer|autumn|winter)\s+(?:edition|issue|newsletter)(?:\s+\d{4})?|(?:issue|edition)\s*\d+(?:[\s,·|–—-]+\w+)*)$/i;
-
-const NEWSLETTER_NAME = /\b(?:newsletter|bulletin|briefing|update|news|e-?news|digest|round-?up)\b/i;
-
-// ---------------------------------------------------------------------------------------------------------------
 
 const endsSentence = (s: string) => /[.!?:;"”’)]\s*$/.test(s);
 
@@ -216,8 +138,6 @@ function takeTitle(units: Unit[]): string | undefined {
   return dateline ? `${headingText(asLine)} — ${squash(dateline.line.text)}` : headingText(asLine);
 }
 
-/** A body line; lists and tables are asides: they make a summary only after a sentence ending in a colon, or alone. */
-type BodyLine = Line & { aside?: boolean };
 
 interface Draft {
   headline: string;
@@ -242,54 +162,6 @@ function draftOf(headline: string, headLine: Line | undefined, body: Unit[]): Dr
     } else if (u.k === 'heading') d.links.push(...u.line.links);
   }
   return d;
-}
-
-/** The story's own first one or two sentences, without link-only sentences; never longer than SUMMARY_MAX. */
-export function summarise(lines: BodyLine[], headline = ''): string {
-  const sentences: string[] = [];
-  const prose = lines.some((l) => !l.aside && splitSentences(l.text).some((s) => !isLinkSentence(s, l.links)));
-  const enough = () => sentences.length >= 3 || (sentences.length === 2 && !/:\s*$/.test(sentences[1]));
-  for (const l of lines) {
-    const afterColon = sentences.length > 0 && /:\s*$/.test(sentences[sentences.length - 1]);
-    if (l.aside && prose && !afterColon) continue;
-    for (const s of l.aside ? [l.text] : splitSentences(l.text)) {
-      if (isLinkSentence(s, l.links)) continue;
-      if (headline && squash(s).replace(/[.:!?]$/, '').toLowerCase() === headline.toLowerCase()) continue;
-      sentences.push(s);
-      if (enough()) break;
-    }
-    if (enough()) break;
-  }
-  if (!sentences.length) return '';
-  // The first sentence; the second when the first is short; what follows a colon ("Topics include:") with it.
-  let out = sentences[0];
-  let used = 1;
-  if (sentences[1] && (/:\s*$/.test(out) || (out.length < 140 && out.length + sentences[1].length < SUMMARY_MAX))) {
-    out = `${out} ${sentences[1]}`;
-    used = 2;
-  }
-  if (used === 2 && /:\s*$/.test(sentences[1]) && sentences[2]) out = `${out} ${sentences[2]}`;
-  return clamp(out, SUMMARY_MAX);
-}
-
-const GENERIC_LABEL = /^(?:here|click here|click|this link|link|read more|more|find out more|more info(?:rmation)?|read|view|download|online|website|this page|full story|continue reading|learn more|see more|details|info)$/i;
-
-function label(k: Link): string {
-  const t = squash(k.text).replace(/[:.]+$/, '');
-  if (!t || /^(?:https?:\/\/|www\.)/i.test(t)) return shortLabel(k.url);
-  if (GENERIC_LABEL.test(t)) return /^(?:here|click here|click|this link|link)$/i.test(t) ? 'Read more' : t.charAt(0).toUpperCase() + t.slice(1);
-  return clamp(t, 80);
-}
-
-function shortLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'mailto:') return u.pathname;
-    const s = `${u.host.replace(/^www\./i, '')}${u.pathname.replace(/\/+$/, '')}`;
-    return s.length > 60 ? `${s.slice(0, 57)}…` : s;
-  } catch {
-    return url;
-  }
 }
 
 function finish(d: Draft, used: Set<string>): DigestItem {
