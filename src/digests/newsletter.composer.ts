@@ -27,6 +27,9 @@ export const MAX_MARKDOWN_CHARS = 300_000;
 /** Items kept on the record; the card shows fewer (see cards/digest.card.ts). */
 export const MAX_STORED_ITEMS = 40;
 
+const tooLong = (n: number) =>
+  new UserInputError(`The newsletter text is too long (${n.toLocaleString('en-GB')} characters; the limit is ${MAX_MARKDOWN_CHARS.toLocaleString('en-GB')}). Paste the stories you want in the digest, or link to the full newsletter.`, { content: 'too large' });
+
 export function looksLikeHtml(s: string): boolean {
   return /<(!doctype|html|body|p|div|h[1-6]|ul|ol|table|br|span|a|section|article|td|center|font)\b/i.test(s.slice(0, 20_000));
 }
@@ -49,6 +52,8 @@ export function composeNewsletter(input: string, format: NewsletterFormat = 'aut
     throw new UserInputError(`The newsletter is too large (${Math.round(input.length / 1000)} KB; the limit is ${MAX_INPUT_CHARS / 1_000_000} MB). Link to it instead, or paste a shorter version.`, { content: 'too large' });
   }
   const kind = format !== 'auto' ? format : looksLikeHtml(input) ? 'html' : looksLikeMarkdown(input) ? 'markdown' : 'text';
+  // Text and markdown keep about their own length: refuse an oversized one before reading it (HTML shrinks when read).
+  if (kind !== 'html' && input.length > MAX_MARKDOWN_CHARS) throw tooLong(input.length);
   let blocks: Block[];
   let pageTitle: string | undefined;
   if (opts.blocks) blocks = opts.blocks;
@@ -57,9 +62,7 @@ export function composeNewsletter(input: string, format: NewsletterFormat = 'aut
   else blocks = readPlainText(input);
 
   const markdown = blocksToMarkdown(blocks);
-  if (markdown.length > MAX_MARKDOWN_CHARS) {
-    throw new UserInputError(`The newsletter text is too long (${markdown.length.toLocaleString('en-GB')} characters; the limit is ${MAX_MARKDOWN_CHARS.toLocaleString('en-GB')}).`, { content: 'too large' });
-  }
+  if (markdown.length > MAX_MARKDOWN_CHARS) throw tooLong(markdown.length);
   if (!blocks.some((b) => b.kind !== 'break')) {
     throw new UserInputError(
       kind === 'html' ? 'I could not find any readable text in that HTML (only markup, scripts or styles?).' : 'I could not find any readable text in the newsletter.',

@@ -63,7 +63,8 @@ export function isUsableUrl(href: string): boolean {
  */
 export function textWithLinks(raw: string): Line {
   const links: Link[] = [];
-  let text = raw.replace(/([^<>\n]*?)\s*<((?:https?:\/\/|mailto:)[^>\s]+)>/g, (_m, before: string, url: string) => {
+  // (Only when there is such an address: the lazy match would otherwise scan a long line from every position.)
+  let text = !/<(?:https?:\/\/|mailto:)/i.test(raw) ? raw : raw.replace(/([^<>\n]*?)\s*<((?:https?:\/\/|mailto:)[^>\s]+)>/g, (_m, before: string, url: string) => {
     const label = squash(before).split(/[.:!?]\s+/).pop() ?? '';
     links.push({ text: label || url.replace(/^mailto:/, ''), url });
     return before;
@@ -71,7 +72,7 @@ export function textWithLinks(raw: string): Line {
   text = text.replace(URL_IN_TEXT, (m, offset: number, whole: string) => {
     const url = /^www\./i.test(m) ? `https://${m}` : m;
     // "Read more: https://…", "Book your place - https://…": the words before the colon name the link.
-    const before = /(?:^|[.!?]\s+)([^.!?:]{2,60}?)\s*[:–-]\s*$/.exec(whole.slice(0, offset));
+    const before = /(?:^|[.!?]\s+)([^.!?:]{2,60}?)\s*[:–-]\s*$/.exec(offset > 120 ? whole.slice(offset - 120, offset).replace(/^\S*\s/, '') : whole.slice(0, offset));
     links.push({ text: before ? squash(before[1]) : shortUrl(url), url });
     return ' ';
   });

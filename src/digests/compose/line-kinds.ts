@@ -43,6 +43,7 @@ const FILLER =
 
 /** A sentence that is only there to carry a link ("Read more: …", "Festive arrangements" as a bare link line). */
 export function isLinkSentence(sentence: string, links: Link[]): boolean {
+  if (sentence.length > 600) return false; // a call to action is short; this also keeps long lines cheap
   let rest = sentence;
   for (const k of links) if (k.text.length >= 3) rest = rest.split(k.text).join(' ');
   const letters = (s: string) => s.replace(/[^A-Za-z]/g, '').length;

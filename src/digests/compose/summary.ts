@@ -10,12 +10,16 @@ export type BodyLine = Line & { aside?: boolean };
 /** The story's own first one or two sentences, without link-only sentences; never longer than SUMMARY_MAX. */
 export function summarise(lines: BodyLine[], headline = ''): string {
   const sentences: string[] = [];
-  const prose = lines.some((l) => !l.aside && splitSentences(l.text).some((s) => !isLinkSentence(s, l.links)));
+  // A summary comes from a story's opening: looking at its first sentences is enough (and keeps a huge story cheap).
+  const OPENING = 30;
+  const prose = lines.some((l) => !l.aside && splitSentences(l.text).slice(0, OPENING).some((s) => !isLinkSentence(s, l.links)));
   const enough = () => sentences.length >= 3 || (sentences.length === 2 && !/:\s*$/.test(sentences[1]));
+  let looked = 0;
   for (const l of lines) {
+    if (++looked > OPENING) break;
     const afterColon = sentences.length > 0 && /:\s*$/.test(sentences[sentences.length - 1]);
     if (l.aside && prose && !afterColon) continue;
-    for (const s of l.aside ? [l.text] : splitSentences(l.text)) {
+    for (const s of l.aside ? [l.text] : splitSentences(l.text).slice(0, OPENING)) {
       if (isLinkSentence(s, l.links)) continue;
       if (headline && squash(s).replace(/[.:!?]$/, '').toLowerCase() === headline.toLowerCase()) continue;
       sentences.push(s);

@@ -102,6 +102,8 @@ describe('newsletter composition', () => {
     expect(() => composeNewsletter('   ')).toThrow(UserInputError);
     expect(() => composeNewsletter('   ')).toThrow(/empty/);
     expect(() => composeNewsletter('x'.repeat(MAX_INPUT_CHARS + 1))).toThrow(/too large/);
+    // Plain text over the stored limit is refused before it is read (a pasted 1.9 MB line once took 19 s).
+    expect(() => composeNewsletter('Read more: https://www.coventry.gov.uk/x and more. '.repeat(8000))).toThrow(/too long .*Paste the stories you want/);
     expect(() => composeNewsletter('<html><script>var a=1;</script><style>b{}</style></html>')).toThrow(/readable text/);
   });
 
