@@ -74,7 +74,7 @@ async function main(): Promise<number> {
     createdBy: 'cli',
   });
   process.stdout.write(`created draft ${d.id}: "${d.title}" (${d.published}), ${d.totalItems} items\n`);
-  for (const item of d.items.slice(0, 8)) process.stdout.write(`  - ${item.headline}\n`);
+  for (const item of d.items.slice(0, 8)) process.stdout.write(`  - ${item.headline || `(untitled) ${item.summary.slice(0, 70)}…`}\n`);
   if (d.totalItems > 8) process.stdout.write(`  …and ${d.totalItems - 8} more\n`);
   process.stdout.write(`Preview and send it in Teams: "digest preview ${d.id}".\n`);
   return 0;

@@ -1,18 +1,25 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { testConfig } from '../../../src/config';
+import { azuriteConnectionString, testConfig } from '../../../src/config';
 import { createDigestService } from '../../../src/digests/digest.service';
 import { demoRefusal, PLAYGROUND_USER_AAD_ID, SAMPLE_LABEL, seedSample } from '../../../src/demo/sample-data';
 import { SAMPLE_NEWSLETTER_TITLE } from '../../../src/demo/sample-newsletter';
 import { createDeliveryEngine } from '../../../src/delivery/delivery.engine';
 import { createLogger } from '../../../src/logger';
 import { createRoleService } from '../../../src/roles/role.service';
-import type { Tables } from '../../../src/storage/tables';
+import { createTables, type Tables } from '../../../src/storage/tables';
 import { createSurveyService } from '../../../src/surveys/survey.service';
 import { createTrainingService } from '../../../src/training/training.service';
 import { testConnectionString, testTables } from '../../helpers/storage';
 
 const root = path.join(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startAzurite, freePort } = require('../../../scripts/azurite.js') as {
+  startAzurite(o: { port: number; location: string }): Promise<{ stop(): Promise<void> }>;
+  freePort(): Promise<number>;
+};
 const clock = { now: () => new Date('2026-11-30T12:00:00Z') };
 const logger = createLogger('silent');
 const nothing = () => ({ text: '' });
@@ -104,6 +111,31 @@ describe('npm run demo: a labelled sample for a first local run', () => {
       await own.dropAll();
     }
   });
+
+  it('the command starts the on-disk Azurite npm start uses, seeds it, stops it, and the sample is there for the next start', async () => {
+    const location = fs.mkdtempSync(path.join(os.tmpdir(), 'cscp-demo-'));
+    const port = await freePort();
+    let az: { stop(): Promise<void> } | undefined;
+    try {
+      const demo = spawnSync(process.execPath, ['scripts/run-ts.js', 'src/cli/demo.cli.ts'], {
+        cwd: root,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME!, AZURITE_LOCATION: location, AZURITE_TABLE_PORT: String(port) },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(demo.status).toBe(0);
+      expect(demo.stdout).toContain('Next: npm start');
+      // Azurite was stopped by the demo; started again from the same folder (as npm start does), it holds the sample.
+      az = await startAzurite({ port, location });
+      const tables = createTables(azuriteConnectionString(port), 'cscp');
+      const local = testConfig({ AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(port) });
+      expect(await createRoleService(local, tables, clock).has('trainer', PLAYGROUND_USER_AAD_ID)).toBe(true);
+      expect((await createSurveyService({ tables, clock, config: local }).currentLink())?.url).toContain('CSCP-sample-parent-survey');
+    } finally {
+      await az?.stop();
+      fs.rmSync(location, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('the command itself exits 1 with a clear message for production and for a real storage account', () => {
     const run = (env: Record<string, string>) =>
