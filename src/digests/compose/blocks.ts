@@ -29,8 +29,6 @@ export type Block =
   /** A horizontal rule or a page's end of section. */
   | { kind: 'break' };
 
-export const line = (text: string, links: Link[] = [], extra: Partial<Line> = {}): Line => ({ text, links, ...extra });
-
 /** Collapses whitespace (including the invisible characters e-mail tools pad their preview text with). */
 export function squash(s: string): string {
   return s
@@ -53,6 +51,7 @@ export function linkKey(url: string): string {
   }
 }
 
+/** A web address or a mailto: link (never javascript:, data: or a relative path). */
 export function isUsableUrl(href: string): boolean {
   return /^(https?:\/\/[^\s/]+|mailto:[^\s@]+@[^\s@]+)/i.test(href.trim());
 }

@@ -13,10 +13,13 @@ const SOCIAL_LINE = /^(?:x|twitter|facebook|instagram|linkedin|youtube|tiktok|th
 const SOCIAL_HOST = /(?:^|\.)(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|bsky)\.(?:com|net|app)$/i;
 export const FOOTER_HEADING = /^(?:follow us|connect with us|stay (?:connected|in touch)|social media|find us on|keep in touch)\b/i;
 
+/** E-mail furniture or a social-media line: never news. */
 export function isFurniture(l: Line): boolean {
   const t = l.text;
   if (t.length <= 200 && FURNITURE.test(t)) return true;
   if (t.length <= 120 && SOCIAL_LINE.test(t)) return true;
+  // A logo's caption left behind by a copied page ("Twitter logo", "CSCP logo") (a category: image captions).
+  if (t.length <= 40 && /^[\w\s&'’-]{0,30}\b(?:logo|icon)$/i.test(t)) return true;
   // A line that only lists social networks ("Facebook | X | Instagram").
   return l.links.length > 0 && l.links.every((k) => isSocial(k.url)) && t.length <= 80;
 }
@@ -29,6 +32,7 @@ function isSocial(url: string): boolean {
   }
 }
 
+/** A social, unsubscribe or "view in browser" address: never one of a story's links. */
 export function isFurnitureLink(k: Link): boolean {
   return isSocial(k.url) || /unsubscribe|preferences|manage[-_]?subscription|view[-_]?(?:in[-_]?)?browser|forward[-_]?to[-_]?a[-_]?friend/i.test(k.url);
 }
@@ -61,6 +65,7 @@ export function isLinkSentence(sentence: string, links: Link[]): boolean {
 const LABEL_LINE = /^(?:date|dates|time|times|when|where|venue|location|cost|price|email|e-mail|tel|telephone|phone|mobile|contact|website|web|address|book(?:ing)?|register|read more|more info(?:rmation)?|link|url|deadline|audience|who|duration|format|trainer|facilitator|ref|reference)\s*[:–-]/i;
 const GREETING = /^(?:dear|hello|hi|good (?:morning|afternoon)|greetings)\b/i;
 
+/** Short, capitalised, not a sentence, not a label or a greeting: a title if body text follows it. */
 export function isTitleShaped(l: Line): boolean {
   const t = l.text.trim();
   if (t.length < 3 || t.length > 100) return false;

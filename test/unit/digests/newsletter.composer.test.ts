@@ -87,8 +87,8 @@ describe('newsletter composition', () => {
     const html = `<div style="display:none;max-height:0;overflow:hidden">Preview text here</div><p><a href="https://x.gd/view">View this email in your browser</a></p>
       <p><strong>Neglect toolkit</strong></p><p>The toolkit has been refreshed for all partners.</p>
       <p><a href="https://www.facebook.com/cscp">Facebook</a> | <a href="https://x.com/cscp">X</a></p><p>You are receiving this email because you subscribed. <a href="https://x.gd/unsub">Unsubscribe</a></p>`;
-    const r = composeNewsletter(html);
-    expect(r.items).toEqual([{ headline: 'Neglect toolkit', summary: 'The toolkit has been refreshed for all partners.', links: [] }]);
+    const r = composeNewsletter(`${html}<p>Twitter logo</p><p>For the latest news follow us on our Twitter account, updated every week by the team.</p>`);
+    expect(r.items).toEqual([{ headline: 'Neglect toolkit', summary: 'The toolkit has been refreshed for all partners. For the latest news follow us on our Twitter account, updated every week by the team.', links: [] }]);
     expect(r.markdown).not.toMatch(/Preview text/);
   });
 
