@@ -18,7 +18,7 @@ export function buildDigestCreateCard(opts: { requestId: string; values?: Digest
   return adaptiveCard(
     [
       heading('New newsletter digest'),
-      text('Paste the newsletter as markdown or HTML (or attach the .md, .html, .pdf or .docx file in this chat). You will see a preview before anything is sent.', { isSubtle: true }),
+      text('Paste the newsletter as plain text, markdown or HTML (or attach the .txt, .md, .html, .pdf or .docx file in this chat). You will see a preview before anything is sent.', { isSubtle: true }),
       ...(opts.message ? [text(`⚠ ${opts.message}`, { color: 'Attention' })] : []),
       { type: 'Input.Text', id: 'title', label: 'Title', placeholder: 'e.g. CSCP Newsletter, Autumn 2026', value: v.title ?? '', maxLength: 200 },
       ...fieldError(e.title, 'title'),
@@ -33,6 +33,7 @@ export function buildDigestCreateCard(opts: { requestId: string; values?: Digest
         value: v.format ?? 'auto',
         choices: [
           { title: 'Detect', value: 'auto' },
+          { title: 'Plain text', value: 'text' },
           { title: 'Markdown', value: 'markdown' },
           { title: 'HTML', value: 'html' },
         ],

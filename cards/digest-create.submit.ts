@@ -13,7 +13,7 @@ export const digestCreateSubmitSchema = z
     title: opt,
     published: opt,
     url: opt,
-    format: z.enum(['auto', 'markdown', 'html']).optional().catch('auto'),
+    format: z.enum(['auto', 'text', 'markdown', 'html']).optional().catch('auto'),
     content: z.union([z.string(), z.number()]).optional().transform((v) => (v === undefined ? '' : String(v))),
   })
   .strip();

@@ -15,7 +15,7 @@ export function buildDigestPreviewCard(d: DigestRecord, opts: { subscriberCount?
     bleed: true,
     items: [
       text('Preview', { weight: 'Bolder' }),
-      text(`This is exactly the card ${who} will get.`, { spacing: 'None', isSubtle: true }),
+      text(opts.subscriberCount === 0 ? 'No one has subscribed yet; this is exactly the card subscribers will get.' : `This is exactly the card ${who} will get.`, { spacing: 'None', isSubtle: true }),
       ...(opts.message ? [text(`⚠ ${opts.message}`, { color: 'Attention' })] : []),
     ],
   };

@@ -20,7 +20,8 @@ export function buildDigestReportListCard(reports: DigestReport[]): AdaptiveCard
       items: [
         text(plain(d.title), { weight: 'Bolder' }),
         text([`${STATUS[d.status] ?? d.status} ${when}`, figures].filter(Boolean).join(' — '), { isSubtle: true, spacing: 'None', size: 'Small' }),
-        { type: 'ActionSet', actions: [{ ...submitAction('Details', 'digestReport', { digestId: d.id }), id: `report-${d.id}` }] },
+        // A draft opens as its preview (Send now, Schedule, Cancel); any other digest as its state and figures.
+        { type: 'ActionSet', actions: [{ ...submitAction(d.status === 'draft' ? 'Preview' : 'Details', 'digestReport', { digestId: d.id }), id: `report-${d.id}` }] },
       ],
     });
   }

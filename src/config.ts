@@ -305,6 +305,14 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
   }
 }
 
+/**
+ * NODE_ENV as declared, before the rest is validated: a local-only tool (npm run demo) refuses production with its
+ * own message rather than production's list of missing credentials.
+ */
+export function declaredEnvironment(env: Record<string, string | undefined> = process.env): string {
+  return (env.NODE_ENV ?? '').trim() || 'development';
+}
+
 /** A valid configuration for tests, with keys overridden as environment strings. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });

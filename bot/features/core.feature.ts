@@ -18,6 +18,8 @@ export async function sendHelp(ctx: TurnContext, deps: BotDeps, opts: { greeting
 
 const ROLE_WORDS: Record<string, Role> = { admin: 'admin', trainer: 'trainer', escalation: 'escalation', 'escalation-team': 'escalation' };
 
+const CONFIG_KEY: Record<Role, string> = { admin: 'ADMIN_IDS', trainer: 'TRAINER_IDS', escalation: 'ESCALATION_TEAM_IDS' };
+
 /** `grant trainer <object id>` / `revoke trainer <object id>` / `roles` — admins only. */
 async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promise<void> {
   if (!(await requireRole(ctx, deps, 'admin', 'roles', 'Sorry, only CSCP admins can manage roles.'))) return;
@@ -38,8 +40,19 @@ async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promi
     return;
   }
   if (verb === 'grant') await deps.roles.grant(role, id, aad ?? 'unknown');
-  else if (verb === 'revoke') await deps.roles.revoke(role, id);
-  else {
+  else if (verb === 'revoke') {
+    const holder = (await deps.roles.list(role)).find((m) => m.id === id.toLowerCase());
+    // Configured roles outlive any chat (so a compromised admin chat cannot lock the configured admins out): say so.
+    if (holder?.source === 'config') {
+      await ctx.sendActivity(`Not changed: ${id} has the ${role} role from configuration (${CONFIG_KEY[role]}), which cannot be revoked from Teams. Remove it there and restart the bot.`);
+      return;
+    }
+    if (!holder) {
+      await ctx.sendActivity(`Not changed: ${id} does not have the ${role} role.`);
+      return;
+    }
+    await deps.roles.revoke(role, id);
+  } else {
     await ctx.sendActivity('Usage: `roles grant|revoke admin|trainer|escalation <Entra object id>`');
     return;
   }

@@ -1,7 +1,7 @@
 /*
  * npm run digest -- create FILE [--title T] [--published YYYY-MM-DD] [--url https://…]
  * npm run digest -- list
- * Creates a draft digest from a newsletter file (.md, .html, .pdf, .docx) in Table storage; an admin then
+ * Creates a draft digest from a newsletter file (.txt, .md, .html, .pdf, .docx) in Table storage; an admin then
  * previews it in Teams ("digest preview ID") and sends or schedules it there.
  */
 import * as fs from 'node:fs';
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
     createdBy: 'cli',
   });
   process.stdout.write(`created draft ${d.id}: "${d.title}" (${d.published}), ${d.totalItems} items\n`);
-  for (const item of d.items.slice(0, 8)) process.stdout.write(`  - ${item.headline}\n`);
+  for (const item of d.items.slice(0, 8)) process.stdout.write(`  - ${item.headline || `(untitled) ${item.summary.slice(0, 70)}…`}\n`);
   if (d.totalItems > 8) process.stdout.write(`  …and ${d.totalItems - 8} more\n`);
   process.stdout.write(`Preview and send it in Teams: "digest preview ${d.id}".\n`);
   return 0;

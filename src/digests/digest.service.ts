@@ -12,7 +12,7 @@ import { isConflict, type Tables } from '../storage/tables';
 import { DigestStore } from './digest.store';
 import type { DigestRecord, DigestRenderer, DigestReport } from './digest.types';
 import { LONDON, londonToday, londonToUtc } from './london-time';
-import { composeNewsletter } from './newsletter.composer';
+import { composeNewsletter, type NewsletterFormat } from './newsletter.composer';
 import { SubscriptionStore, type RecipientDirectory, type SubscriberKind } from './subscription.store';
 
 /** Teams refuses messages over 100 KB; a digest stays well below. */
@@ -39,7 +39,7 @@ export interface DigestServiceDeps {
 
 export interface CreateDigestInput {
   content: string;
-  format?: 'markdown' | 'html' | 'auto';
+  format?: NewsletterFormat;
   title?: string;
   /** yyyy-MM-dd; today (London) when absent. */
   published?: string;

@@ -1,38 +1,41 @@
 import * as path from 'node:path';
+import mammoth from 'mammoth';
 import { UserInputError } from '../errors';
-import { parseDocumentBytes } from '../knowledge/parse/document.parser';
+import { pdfPageLayout } from '../knowledge/parse/pdf.parser';
+import { blocksToMarkdown } from './compose/blocks';
+import { readPdfLayout } from './compose/pdf.reader';
 
 export const NEWSLETTER_EXTENSIONS = ['.md', '.markdown', '.txt', '.html', '.htm', '.pdf', '.docx'] as const;
 
 /**
- * Reads a newsletter file (a Teams attachment or a CLI argument) into text the composer takes:
- * markdown and HTML as they are, PDF and Word through the ingestion parsers, rebuilt as markdown.
+ * Reads a newsletter file (a Teams attachment or a CLI argument) into text the composer takes: plain text,
+ * markdown and HTML as they are; Word through mammoth as HTML (headings by style, bold, links, tables); PDF from its
+ * layout (type sizes, faces, spacing, link annotations) rebuilt as markdown.
  */
-export async function readNewsletterFile(fileName: string, bytes: Buffer): Promise<{ content: string; format: 'markdown' | 'html'; title?: string }> {
+export async function readNewsletterFile(fileName: string, bytes: Buffer): Promise<{ content: string; format: 'markdown' | 'html' | 'text'; title?: string }> {
   const ext = path.extname(fileName).toLowerCase();
   if (!(NEWSLETTER_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new UserInputError(`I can read newsletters as ${NEWSLETTER_EXTENSIONS.join(', ')} files, not ${ext || 'files without an extension'}.`, { file: 'unsupported type' });
   }
   if (ext === '.html' || ext === '.htm') return { content: bytes.toString('utf8'), format: 'html' };
-  if (ext === '.md' || ext === '.markdown' || ext === '.txt') return { content: bytes.toString('utf8'), format: 'markdown' };
-  let doc;
-  try {
-    doc = await parseDocumentBytes(fileName, bytes);
-  } catch {
-    throw new UserInputError(`I could not read ${path.basename(fileName)}: is it a valid ${ext.slice(1).toUpperCase()} file?`, { file: 'unreadable' });
-  }
-  const lines = doc.blocks.map((b) => {
-    switch (b.kind) {
-      case 'heading':
-        return `${'#'.repeat(Math.min(6, Math.max(1, b.level)))} ${b.text}`;
-      case 'item':
-      case 'row':
-        return `- ${b.text}`;
-      case 'break':
-        return '---';
-      default:
-        return b.text;
+  if (ext === '.md' || ext === '.markdown') return { content: bytes.toString('utf8'), format: 'markdown' };
+  if (ext === '.txt') return { content: bytes.toString('utf8'), format: 'text' };
+  const unreadable = () => new UserInputError(`I could not read ${path.basename(fileName)}: is it a valid ${ext.slice(1).toUpperCase()} file?`, { file: 'unreadable' });
+  if (ext === '.docx') {
+    try {
+      const { value } = await mammoth.convertToHtml({ buffer: bytes });
+      if (!value.trim()) throw unreadable();
+      return { content: value, format: 'html' };
+    } catch {
+      throw unreadable();
     }
-  });
-  return { content: lines.join('\n\n'), format: 'markdown', title: doc.meta.title || undefined };
+  }
+  let markdown: string;
+  try {
+    markdown = blocksToMarkdown(readPdfLayout(await pdfPageLayout(new Uint8Array(bytes))));
+  } catch {
+    throw unreadable();
+  }
+  if (!markdown.trim()) throw new UserInputError(`${path.basename(fileName)} has no text I can read (is it a scanned image?). Paste the newsletter's text instead.`, { file: 'no text' });
+  return { content: markdown, format: 'markdown' };
 }

@@ -12,7 +12,7 @@ import { applyAction, staleConflict, type TeamAction } from './escalation-status
 import { plainEscalationMessages, type EscalationMessages } from './escalation.messages';
 import { buildEscalationReport, type EscalationReport } from './escalation-report';
 import { checkSla, type SlaOutcome } from './escalation-sla';
-import type { Actor, EscalationRecord, EscalationView, HistoryEntry } from './escalation.types';
+import { OPEN_STATUSES, type Actor, type EscalationRecord, type EscalationView, type HistoryEntry } from './escalation.types';
 
 export interface SubmitResult {
   record: EscalationRecord;
@@ -36,8 +36,12 @@ export interface EscalationService {
   report(): Promise<EscalationReport>;
   /** Re-raises unacknowledged escalations past their limit, once per period; posts any card never posted. */
   checkSla(now?: Date): Promise<SlaOutcome>;
-  /** `escalations here`: the channel this is run in becomes the team channel (stored in Settings). */
-  setTeamChannel(target: DeliveryTarget, by: Actor): Promise<void>;
+  /**
+   * `escalations here`: the channel this is run in becomes the team channel (stored in Settings), and every open
+   * escalation saved while no channel was set is posted there now (not at the next SLA check). Returns the
+   * references posted; one that could not be posted is left for the SLA check to retry.
+   */
+  setTeamChannel(target: DeliveryTarget, by: Actor): Promise<{ posted: string[] }>;
   teamChannel(): Promise<DeliveryTarget | undefined>;
   isTeamMember(aadObjectId: string): Promise<boolean>;
 }
@@ -253,6 +257,13 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         'Replace',
       );
       log.info({ by: by.aadObjectId }, 'escalation channel set');
+      const waiting = await store.list(OPEN_STATUSES.map((st) => `status eq '${st}'`).join(' or '));
+      const posted: string[] = [];
+      for (const r of waiting.filter((w) => !w.channelActivityId).sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+        if (await postTeamCard(r.id, target).catch(() => false)) posted.push(r.id);
+      }
+      if (posted.length) log.info({ posted }, 'waiting escalations posted to the new channel');
+      return { posted };
     },
     teamChannel,
     isTeamMember,

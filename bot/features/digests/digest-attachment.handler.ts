@@ -7,7 +7,7 @@ import { messageFor, placeOf } from './digest-turn';
 import { downloadNewsletter, findNewsletterAttachment } from './newsletter-download';
 
 /**
- * A file sent with no text: in an admin's 1:1 chat, a newsletter (.md/.html/.pdf/.docx) becomes a draft digest
+ * A file sent with no text: in an admin's 1:1 chat, a newsletter (.txt/.md/.html/.pdf/.docx) becomes a draft digest
  * and its preview. Anyone else is told politely what the bot reads (and a non-admin's attempt is logged).
  */
 export async function receiveAttachment(ctx: TurnContext, deps: BotDeps, svc: DigestService): Promise<void> {
@@ -19,9 +19,9 @@ export async function receiveAttachment(ctx: TurnContext, deps: BotDeps, svc: Di
     if (found) deps.logger.info({ activityId: ctx.activity.id, user: aad, action: 'digest file' }, 'refused');
     return void (await ctx.sendActivity('I can only read text messages. Type your question in your own words, or **help** to see what I can do.'));
   }
-  if (!found) return void (await ctx.sendActivity('To make a newsletter digest, send me a .md, .html, .pdf or .docx file here, or type **digest new** to paste it.'));
+  if (!found) return void (await ctx.sendActivity('To make a newsletter digest, send me a .txt, .md, .html, .pdf or .docx file here, or type **digest new** to paste it.'));
   if ('unsupported' in found) {
-    return void (await ctx.sendActivity(`I can read newsletters as .md, .html, .pdf or .docx files, not ${found.unsupported}. Or type **digest new** to paste it.`));
+    return void (await ctx.sendActivity(`I can read newsletters as .txt, .md, .html, .pdf or .docx files, not ${found.unsupported}. Or type **digest new** to paste it.`));
   }
   let read;
   try {

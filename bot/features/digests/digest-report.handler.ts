@@ -19,6 +19,6 @@ export async function showReports(ctx: TurnContext, deps: BotDeps, svc: DigestSe
 export async function digestUsage(ctx: TurnContext, deps: BotDeps): Promise<void> {
   if (!(await requireAdmin(ctx, deps, 'digest'))) return;
   await ctx.sendActivity(
-    'Newsletter digests:\n\n- **digest new**: paste a newsletter (or send me the .md, .html, .pdf or .docx file here) and see the preview\n- **digest report**: past digests and their delivery figures\n- **digest preview ID**: a draft made with `npm run digest -- create FILE`',
+    'Newsletter digests:\n\n- **digest new**: paste a newsletter (or send me the .txt, .md, .html, .pdf or .docx file here) and see the preview\n- **digest report**: past digests and their delivery figures\n- **digest preview ID**: a draft made with `npm run digest -- create FILE`',
   );
 }

@@ -24,9 +24,10 @@ export async function setEscalationChannelHere(ctx: TurnContext, deps: BotDeps, 
     // Kept with the target so membership of this team can be checked when someone acts on a card.
     teamId: channelData?.team?.id,
   };
-  await service.setTeamChannel(target, actorOf(ctx));
-  deps.logger.info({ activityId: a.id, by: a.from?.aadObjectId, action: 'escalations here' }, 'escalation channel set');
+  const { posted } = await service.setTeamChannel(target, actorOf(ctx));
+  deps.logger.info({ activityId: a.id, by: a.from?.aadObjectId, action: 'escalations here', posted: posted.length }, 'escalation channel set');
+  const waiting = posted.length ? ` ${posted.length === 1 ? 'One escalation was' : `${posted.length} escalations were`} waiting for a channel: ${posted.length === 1 ? 'it is' : 'they are'} posted here now.` : '';
   await ctx.sendActivity(
-    'Done: new escalations will be posted in this channel, one card each, with Acknowledge, Assign to me, Add note, Resolve and Reopen. Members of this team (and anyone with the escalation role) can act on them.',
+    `Done: new escalations will be posted in this channel, one card each, with Acknowledge, Assign to me, Add note, Resolve and Reopen. Members of this team (and anyone with the escalation role) can act on them.${waiting}`,
   );
 }

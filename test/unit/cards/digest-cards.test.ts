@@ -39,7 +39,12 @@ describe('digest cards', () => {
     const json = actions(card);
     expect(json).toContain('20 October 2026');
     expect(json.match(/"verb":"ask"/g)).toHaveLength(MAX_CARD_ITEMS + 1);
-    expect(json).toContain('…and 4 more stories in the full newsletter.');
+    // The four stories past the first eight are behind "Show 4 more stories", with their summaries and links.
+    expect(json).toContain('"title":"Show 4 more stories"');
+    expect(json).toContain('First sentence 11. Second sentence.');
+    expect(json).not.toContain('more stories in the full newsletter');
+    // Stories the record does not keep are counted and left to the full newsletter.
+    expect(JSON.stringify(buildDigestCard(digest({ totalItems: 52 })))).toContain('…and 40 more stories in the full newsletter.');
     expect(json).toContain('"Action.OpenUrl"');
     expect(json).toContain('"verb":"unsubscribe"');
     expect(Buffer.byteLength(JSON.stringify(digestMessage(digest())))).toBeLessThan(28_000);
@@ -65,6 +70,8 @@ describe('digest cards', () => {
   });
 
   it('preview card shows the subscriber card plus Send now / Schedule / Cancel', () => {
+    // With nobody subscribed yet the banner does not speak of "0 subscribers".
+    expect(JSON.stringify(buildDigestPreviewCard(digest(), { subscriberCount: 0 }))).toContain('No one has subscribed yet; this is exactly the card subscribers will get.');
     const card = buildDigestPreviewCard(digest(), { subscriberCount: 3400, errors: { time: 'in the past' } });
     expect(validateCard(card)).toEqual([]);
     const json = actions(card);

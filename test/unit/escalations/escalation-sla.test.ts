@@ -62,12 +62,26 @@ describe('escalation SLA re-raise', () => {
     expect(reRaises()).toHaveLength(1);
   });
 
-  it('retries a re-raise that could not be delivered, and posts a card that was never posted', async () => {
+  it('an escalation saved before the channel was set is posted the moment it is set', async () => {
+    const { svc } = setup('2026-01-05T09:00:00Z');
+    const { record, posted } = await svc.submit({ input: validForm(), submitter: dsl, submitterTarget }); // no channel yet
+    expect(posted).toBe(false);
+    expect(notifier.sends).toHaveLength(0);
+    expect(await svc.setTeamChannel(channel, sam)).toEqual({ posted: [record.id] });
+    expect(notifier.sends.map((s) => s.target.conversationId)).toEqual([channel.conversationId]);
+    expect((await svc.get(record.id))?.record.channelActivityId).toBeDefined();
+    // Nothing is left for the next check to post, and setting the channel again posts nothing twice.
+    expect((await svc.checkSla(new Date('2026-01-05T09:05:00Z'))).posted).toEqual([]);
+    expect(await svc.setTeamChannel(channel, sam)).toEqual({ posted: [] });
+    expect(notifier.sends).toHaveLength(1);
+  });
+
+  it('retries a re-raise that could not be delivered, and posts a card that could not be posted when the channel was set', async () => {
     const { svc } = setup('2026-01-05T09:00:00Z');
     const { record } = await svc.submit({ input: validForm(), submitter: dsl, submitterTarget }); // no channel yet
     expect(notifier.sends).toHaveLength(0);
-    await svc.setTeamChannel(channel, sam);
     notifier.failSends = true;
+    expect(await svc.setTeamChannel(channel, sam)).toEqual({ posted: [] });
     expect((await svc.checkSla(new Date('2026-01-05T17:00:00Z'))).reRaised).toEqual([]);
     notifier.failSends = false;
     const later = await svc.checkSla(new Date('2026-01-05T17:05:00Z'));
