@@ -15,6 +15,8 @@ import { createServer } from './server';
 
 export interface RunningBot {
   port: number;
+  /** The address the server listens on (loopback unless authentication is on, or explicitly allowed). */
+  host: string;
   deps: BotDeps;
   /** Stops schedulers, waits for in-flight sends (bounded), closes the server. Storage is left running. */
   stop(): Promise<void>;
@@ -69,13 +71,14 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     server.once('error', reject);
     server.listen(config.port, config.bindHost, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off' }, 'bot listening');
+  const { port, address: host } = server.address() as AddressInfo;
+  logger.info({ port, host, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off', tenants: config.trust.allowedTenantIds.length || 'any' }, 'bot listening');
   if (!opts.noSchedulers) for (const m of modules) await m.start?.();
 
   let stopped = false;
   return {
     port,
+    host,
     deps,
     async stop() {
       if (stopped) return;

@@ -38,6 +38,8 @@ export async function startTestBot(env: Record<string, string> = {}, opts: Start
     BIND_HOST: '127.0.0.1',
     AZURE_STORAGE_CONNECTION_STRING: testConnectionString(),
     TABLE_PREFIX: uniquePrefix(),
+    // Suites drive one person through whole journeys in seconds; the per-person limit has its own tests.
+    USER_MESSAGES_PER_MINUTE: '600',
     ...env,
   });
   const bot = await startBot(config, { logger: createLogger('silent'), noSchedulers: true, ...opts });
