@@ -9,7 +9,8 @@ import { detectUrgent } from '../../src/knowledge/safety/urgent';
 import { acquireLease } from '../../src/storage/lease';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import type { BotDeps, FeatureFactory } from '../deps';
-import { requireRole } from '../turn';
+import { personKeyOf, requireRole } from '../turn';
+import { replyPrivately } from '../private-reply';
 import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
 import { createGeneratorFromConfig } from '../knowledge/teams-ai-generator';
 
@@ -40,7 +41,7 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
 
 async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {
   const svc = deps.features.ask as AskServices;
-  const user = ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
+  const user = personKeyOf(ctx) || 'unknown';
   if (!answerId) return false;
   try {
     await svc.answerLog.recordFeedback(answerId, user, rating, comment?.slice(0, 1000));
@@ -61,18 +62,18 @@ async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
         .map((w, i) => `${i + 1}. ${clean(w.question)} — 👍 ${w.up} 👎 ${w.down}${w.comments.length ? ` — “${clean(w.comments[0])}”` : ''}`)
         .join('\n')
     : 'No thumbs-down in this period.';
-  await ctx.sendActivity(
-    [
-      '**Answers in the last 30 days**',
-      `- questions answered: ${stats.answers}`,
-      `- "not found": ${stats.notFound}`,
-      `- urgent (999 first): ${stats.urgent}`,
-      `- 👍 ${stats.thumbsUp} · 👎 ${stats.thumbsDown}`,
-      '',
-      '**Worst-rated recent questions**',
-      worst,
-    ].join('\n'),
-  );
+  const report = [
+    '**Answers in the last 30 days**',
+    `- questions answered: ${stats.answers}`,
+    `- "not found": ${stats.notFound}`,
+    `- urgent (999 first): ${stats.urgent}`,
+    `- 👍 ${stats.thumbsUp} · 👎 ${stats.thumbsDown}`,
+    '',
+    '**Worst-rated recent questions**',
+    worst,
+  ].join('\n');
+  // The questions (masked as they are) are for admins alone: never posted in a channel or group chat.
+  await replyPrivately(ctx, deps, { text: report }, 'answers report');
 }
 
 /** The guidance Q&A: free text that is no command lands here; also feedback, follow-ups and the retention purge. */

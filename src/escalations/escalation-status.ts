@@ -5,10 +5,17 @@ import type { Actor, EscalationAction, EscalationRecord, EscalationStatus, Histo
 export type TeamAction =
   | { kind: 'acknowledge' }
   | { kind: 'assign' }
-  | { kind: 'note'; note: string }
+  /** A team note is internal unless the team member chooses to share it with the person who raised it. */
+  | { kind: 'note'; note: string; shared?: boolean }
   | { kind: 'resolve'; outcome: string }
   | { kind: 'reopen'; reason?: string };
 export type TeamActionKind = TeamAction['kind'];
+
+/**
+ * Whether the person who raised the escalation sees this change (a message, and the line in `my escalations`):
+ * every change except a team note that was not shared with them.
+ */
+export const visibleToSubmitter = (h: Pick<HistoryEntry, 'action' | 'shared'>): boolean => h.action !== 'note' || h.shared === true;
 
 /** Which team actions each status allows; the channel card shows exactly these buttons. */
 const ALLOWED: Record<EscalationStatus, TeamActionKind[]> = {
@@ -65,6 +72,7 @@ export function applyAction(
   const at = now.toISOString();
   const next: EscalationRecord = { ...current, updatedAt: at, version: current.version + 1 };
   let note: string | undefined;
+  let shared: boolean | undefined;
   switch (action.kind) {
     case 'acknowledge':
       next.status = 'acknowledged';
@@ -77,6 +85,7 @@ export function applyAction(
       break;
     case 'note':
       note = requireText(action.note, 'note', 'a note');
+      shared = action.shared === true;
       break;
     case 'resolve':
       note = requireText(action.outcome, 'outcome', 'the outcome');
@@ -93,7 +102,7 @@ export function applyAction(
       next.resolvedAt = undefined;
       break;
   }
-  next.last = { action: action.kind, actor, at, note };
+  next.last = { action: action.kind, actor, at, note, ...(shared !== undefined ? { shared } : {}) };
   const entry: HistoryEntry = {
     escalationId: current.id,
     version: next.version,
@@ -103,6 +112,7 @@ export function applyAction(
     fromStatus: current.status,
     toStatus: next.status,
     note,
+    ...(shared !== undefined ? { shared } : {}),
   };
   return { record: next, entry };
 }

@@ -4,11 +4,12 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { DeliveryTarget, Notifier } from '../delivery/notifier';
 import { ForbiddenError, UserInputError } from '../errors';
+import { canHoldRole } from '../roles/role.service';
 import { getOrUndefined, isPreconditionFailed, type Tables } from '../storage/tables';
 import { parseEscalationInput } from './escalation.schema';
 import { formatReference, nextCounterValue } from './escalation-reference';
 import { createEscalationStore, type EscalationStore } from './escalation.store';
-import { applyAction, staleConflict, type TeamAction } from './escalation-status';
+import { applyAction, staleConflict, visibleToSubmitter, type TeamAction } from './escalation-status';
 import { plainEscalationMessages, type EscalationMessages } from './escalation.messages';
 import { buildEscalationReport, type EscalationReport } from './escalation-report';
 import { checkSla, type SlaOutcome } from './escalation-sla';
@@ -32,6 +33,7 @@ export interface EscalationService {
   /** A team action (ETag-conditional). ForbiddenError for non-members, ConflictError naming who acted first. */
   act(args: { id: string; action: TeamAction; actor: Actor }): Promise<EscalationView>;
   get(id: string): Promise<EscalationView | undefined>;
+  /** The submitter's own escalations, with the history they may see (internal team notes left out). */
   listMine(aadObjectId: string): Promise<EscalationView[]>;
   report(): Promise<EscalationReport>;
   /** Re-raises unacknowledged escalations past their limit, once per period; posts any card never posted. */
@@ -76,6 +78,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
   }
 
   async function isTeamMember(aadObjectId: string): Promise<boolean> {
+    if (!canHoldRole(aadObjectId)) return false;
     if (deps.config.roles.escalationTeamIds.includes(aadObjectId.toLowerCase())) return true;
     try {
       return (await deps.isTeamMember?.(aadObjectId)) ?? false;
@@ -101,6 +104,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         at: record.last.at,
         toStatus: record.status,
         note: record.last.note,
+        ...(record.last.shared !== undefined ? { shared: record.last.shared } : {}),
       };
       await store.appendHistory(entry).catch((e) => log.warn({ id, err: (e as Error).message }, 'history repair failed'));
       history = [...history, entry].sort((a, b) => a.version - b.version);
@@ -220,7 +224,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     if (record.channelTarget && record.channelActivityId) {
       await safely('update team card', id, () => deps.notifier.update(record.channelTarget!, record.channelActivityId!, messages.teamCard(v)));
     }
-    if (record.submitterTarget) {
+    if (record.submitterTarget && visibleToSubmitter(applied.entry)) {
       await safely('tell submitter', id, () => deps.notifier.send(record.submitterTarget!, messages.submitterUpdate(v, applied!.entry)));
     }
     return v;
@@ -233,7 +237,8 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     async listMine(aadObjectId) {
       const mine = await store.list(`submitterAadId eq '${aadObjectId.replace(/'/g, "''")}'`);
       mine.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      return Promise.all(mine.map(async (record) => ({ record, history: await store.history(record.id) })));
+      // The submitter's view: internal team notes are left out.
+      return Promise.all(mine.map(async (record) => ({ record, history: (await store.history(record.id)).filter(visibleToSubmitter) })));
     },
     async report() {
       return buildEscalationReport(await store.list(), deps.clock.now());

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { EscalationService } from '../../../src/escalations/escalation.service';
 import type { BotDeps } from '../../deps';
+import { channelTypeOf } from '../../trust';
 import type { TeamChannelTarget } from './team-membership';
 import { actorOf, channelBaseId, refuse } from './turn-helpers';
 
@@ -23,10 +24,11 @@ export async function setEscalationChannelHere(ctx: TurnContext, deps: BotDeps, 
     channelId: a.channelId ?? 'msteams',
     // Kept with the target so membership of this team can be checked when someone acts on a card.
     teamId: channelData?.team?.id,
+    channelType: channelTypeOf(a),
   };
   await service.setTeamChannel(target, actorOf(ctx));
   deps.logger.info({ activityId: a.id, by: a.from?.aadObjectId, action: 'escalations here' }, 'escalation channel set');
   await ctx.sendActivity(
-    'Done: new escalations will be posted in this channel, one card each, with Acknowledge, Assign to me, Add note, Resolve and Reopen. Members of this team (and anyone with the escalation role) can act on them.',
+    'Done: new escalations will be posted in this channel, one card each, with Acknowledge, Assign to me, Add note, Resolve and Reopen. Members of this channel (and anyone with the escalation role) can act on them; guests and people from outside the partnership cannot.',
   );
 }

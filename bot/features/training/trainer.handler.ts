@@ -10,6 +10,7 @@ import type { BotDeps } from '../../deps';
 import { sendCard } from '../../reply';
 import { answerCard, noticeFor, personOf, requireTrainer, str } from './training-turn';
 import { offerCsv, registerCsvSource } from '../../files/csv-offer';
+import { sendCardPrivately } from '../../private-reply';
 
 /** `training list`: sessions with bookings per session and the trainer's buttons. */
 export async function showTrainerList(ctx: TurnContext, deps: BotDeps, svc: TrainingService, opts: { notice?: CardNotice; fromCard?: boolean } = {}): Promise<void> {
@@ -39,16 +40,17 @@ export async function trainerSessionAction(ctx: TurnContext, deps: BotDeps, svc:
   try {
     if (verb === 'trainingAttendees') {
       const a = await svc.attendees(sessionId);
-      await sendCard(ctx, buildAttendeesCard({ ...a, requestId: newRequestId() }), 'Attendees');
+      // Names of the people booked: for the trainer alone, so never in a channel or group chat.
+      await sendCardPrivately(ctx, deps, buildAttendeesCard({ ...a, requestId: newRequestId() }), 'Attendees', 'training list');
     } else {
       const { filename, csv } = await svc.attendeesCsv(sessionId);
-      await offerCsv(ctx, {
+      await offerCsv(ctx, deps, {
         kind: ATTENDEES_CSV_KIND,
         name: filename,
         csv,
         description: 'Attendee list for one training session (names and agencies of the people booked).',
         context: { sessionId },
-        inlineText: `Attendee list: ${filename}`,
+        command: 'training list',
       });
       deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, sessionId }, 'attendee csv sent');
     }

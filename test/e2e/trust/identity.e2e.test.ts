@@ -23,8 +23,8 @@ describe('roles from aadObjectId only, over HTTP', () => {
 
   /** Someone whose client sends no aadObjectId and puts `victim`'s object id in from.id. */
   const impostor = (victim: TestUser): TestUser & { forged: true } => ({ id: victim.aadObjectId, aadObjectId: '', name: victim.name, forged: true });
-  const asImpostor = (victim: TestUser, extra: Record<string, unknown>, where: 'channel' | 'personal' = 'personal') => {
-    const base = where === 'channel' ? sharedActivity(t, impostor(victim), extra, { channel: CHANNEL, team: '19:team@thread.tacv2' }) : { id: randomUUID(), channelId: 'msteams', serviceUrl: t.connector.url, recipient: { id: '28:bot' }, conversation: { id: `a:impostor-${randomUUID()}`, conversationType: 'personal', tenantId: 'tenant-1' }, ...extra };
+  const asImpostor = (victim: TestUser, extra: Record<string, unknown>, where: 'channel' | 'personal' = 'personal'): Record<string, unknown> => {
+    const base: Record<string, unknown> = where === 'channel' ? sharedActivity(t, impostor(victim), extra, { channel: CHANNEL, team: '19:team@thread.tacv2' }) : { id: randomUUID(), channelId: 'msteams', serviceUrl: t.connector.url, recipient: { id: '28:bot' }, conversation: { id: `a:impostor-${randomUUID()}`, conversationType: 'personal', tenantId: 'tenant-1' }, ...extra };
     return { ...base, from: { id: victim.aadObjectId, name: victim.name } };
   };
 
