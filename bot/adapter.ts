@@ -6,7 +6,8 @@ import {
   type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
+import { AuthenticationConstants, type AuthenticateRequestResult, type BotFrameworkAuthentication } from 'botframework-connector';
+import { CallerIdConstants } from 'botframework-schema';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
 import { keepEntityProperties } from './entity-serialization';
@@ -46,7 +47,19 @@ export function createAdapter(config: Config, logger: Logger): GuardedAdapter {
         MicrosoftAppPassword: appPassword,
         MicrosoftAppTenantId: tenantId,
         MicrosoftAppType: appType,
-        ...(openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl } : {}),
+        // Naming the key document makes botbuilder take every other public-cloud value from here too.
+        ...(openIdMetadataUrl
+          ? {
+              ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl,
+              ToBotFromEmulatorOpenIdMetadataUrl: openIdMetadataUrl,
+              ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+              ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+              ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+              OAuthUrl: AuthenticationConstants.OAuthUrl,
+              CallerId: CallerIdConstants.PublicAzureChannel,
+              ValidateAuthority: true,
+            }
+          : {}),
       }
     : {};
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);

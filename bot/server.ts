@@ -51,8 +51,9 @@ export function authFailureStatus(e: unknown): 401 | 503 {
   const err = e as { name?: string; code?: string; errno?: string; statusCode?: number; type?: string };
   if (err?.name === 'AuthTimeout' || err?.name === 'FetchError' || err?.name === 'AbortError') return 503;
   if (NETWORK_CODES.has(String(err?.code ?? err?.errno ?? ''))) return 503;
-  // botbuilder's OpenIdMetadata throws AuthenticationError with status 500 when the key documents fail to load.
-  if (err?.name === 'AuthenticationError' && err.statusCode === 500) return 503;
+  // botbuilder's OpenIdMetadata throws an AuthenticationError (whose name stays 'Error') with status 500 when the
+  // key documents fail to load; every other AuthenticationError carries 401.
+  if (err?.statusCode === 500) return 503;
   return 401;
 }
 

@@ -17,8 +17,9 @@ export function hostMatches(host: string, patterns: readonly string[]): boolean 
 }
 
 /**
- * A URL the bot may send to: https on an allowed host, or (outside production) http/https on loopback.
- * Anything else (cloud metadata, private ranges, other hosts, other schemes) is refused.
+ * A URL the bot may send to: https on an allowed host, or http/https on a loopback address that is listed or
+ * (outside production) any loopback address. Anything else (cloud metadata, private ranges, other hosts, other
+ * schemes, credentials in the URL) is refused.
  */
 export function urlAllowed(raw: string | undefined, hosts: readonly string[], allowLoopback: boolean): boolean {
   if (!raw) return false;
@@ -30,7 +31,7 @@ export function urlAllowed(raw: string | undefined, hosts: readonly string[], al
   }
   if (u.username || u.password) return false;
   const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (isLoopbackHost(host)) return allowLoopback && (u.protocol === 'http:' || u.protocol === 'https:');
+  if (isLoopbackHost(host)) return (allowLoopback || hostMatches(host, hosts)) && (u.protocol === 'http:' || u.protocol === 'https:');
   return u.protocol === 'https:' && hostMatches(host, hosts);
 }
 
