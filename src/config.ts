@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_PARSE_LIMITS } from './knowledge/parse/limits';
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -151,9 +152,9 @@ const schema = z
     MAX_FIELD_CHARS: int(4000, 200, 100_000),
     USER_MESSAGES_PER_MINUTE: int(20, 1, 600),
     MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-    DOCX_MAX_UNCOMPRESSED_BYTES: int(50 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
-    PDF_MAX_PAGES: int(200, 1, 5000),
-    PDF_TIMEOUT_MS: int(20_000, 1000, 300_000),
+    DOCX_MAX_UNCOMPRESSED_BYTES: int(DEFAULT_PARSE_LIMITS.docxUncompressedBytes, 1024 * 1024, 1024 * 1024 * 1024),
+    PDF_MAX_PAGES: int(DEFAULT_PARSE_LIMITS.pdfPages, 1, 5000),
+    PDF_TIMEOUT_MS: int(DEFAULT_PARSE_LIMITS.pdfTimeoutMs, 1000, 300_000),
     FILE_TIMEOUT_MS: int(30_000, 1000, 300_000),
     FILE_HOSTS: hostList('*.sharepoint.com'),
 

@@ -31,7 +31,7 @@ export async function receiveAttachment(ctx: TurnContext, deps: BotDeps, svc: Di
       maxBytes: deps.config.limits.fileBytes,
       timeoutMs: deps.config.limits.fileTimeoutMs,
     });
-    read = await readNewsletterFile(found.name, bytes);
+    read = await readNewsletterFile(found.name, bytes, deps.config.limits);
   } catch (e) {
     return void (await ctx.sendActivity(messageFor(ctx, deps, e, 'digest file')));
   }
