@@ -1,3 +1,5 @@
+import { escapeMarkdown } from '../src/text/markdown';
+
 /** Shared Adaptive Card helpers: version 1.5 (the highest Teams renders) and the attachment envelope. */
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard {
@@ -46,13 +48,8 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
   return { contentType: CARD_CONTENT_TYPE, content: card };
 }
 
-/**
- * Adaptive Card TextBlocks render a markdown subset; anything we echo from a user must not become a link,
- * heading or emphasis, so markdown control characters are backslash-escaped and angle brackets dropped.
- */
-export function escapeCardText(text: string): string {
-  return text.replace(/[<>]/g, '').replace(/([\\`*_{}\[\]()#+\-.!|~])/g, '\\$1');
-}
+/** Adaptive Card TextBlocks render a markdown subset: anything echoed from a person goes through this (see escapeMarkdown). */
+export const escapeCardText = escapeMarkdown;
 
 export const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({
   type: 'TextBlock',

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ConflictError, UserInputError } from '../errors';
+import { escapeMarkdown } from '../text/markdown';
 import type { Actor, EscalationAction, EscalationRecord, EscalationStatus, HistoryEntry } from './escalation.types';
 
 export type TeamAction =
@@ -41,9 +42,10 @@ const londonTime = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/London
 
 /** The refusal for a stale card: names whoever made the last change, and when. */
 export function staleConflict(record: EscalationRecord, actor: Actor): ConflictError {
-  const who = record.last.actor.aadObjectId === actor.aadObjectId ? 'You' : record.last.actor.name || 'Someone';
+  // Display names come from Teams profiles: escaped, since the message is shown as markdown.
+  const who = record.last.actor.aadObjectId === actor.aadObjectId ? 'You' : escapeMarkdown(record.last.actor.name || 'Someone');
   return new ConflictError(
-    `${who} ${PAST[record.last.action]} ${record.id} first (${londonTime(record.last.at)}); it is now ${record.status}${record.assignee ? `, with ${record.assignee.name}` : ''}. The card has been refreshed.`,
+    `${who} ${PAST[record.last.action]} ${record.id} first (${londonTime(record.last.at)}); it is now ${record.status}${record.assignee ? `, with ${escapeMarkdown(record.assignee.name)}` : ''}. The card has been refreshed.`,
     record.last.actor.name,
   );
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { Logger } from '../logger';
+import { errorFields, type Logger } from '../logger';
 import type { DeliveryTarget, Notifier } from '../delivery/notifier';
 import { ForbiddenError, UserInputError } from '../errors';
 import { canHoldRole } from '../roles/role.service';
@@ -83,7 +83,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     try {
       return (await deps.isTeamMember?.(aadObjectId)) ?? false;
     } catch (e) {
-      log.warn({ err: (e as Error).message }, 'team membership check failed; treating as not a member');
+      log.warn(errorFields(e), 'team membership check failed; treating as not a member');
       return false;
     }
   }
@@ -106,7 +106,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         note: record.last.note,
         ...(record.last.shared !== undefined ? { shared: record.last.shared } : {}),
       };
-      await store.appendHistory(entry).catch((e) => log.warn({ id, err: (e as Error).message }, 'history repair failed'));
+      await store.appendHistory(entry).catch((e) => log.warn({ id, ...errorFields(e) }, 'history repair failed'));
       history = [...history, entry].sort((a, b) => a.version - b.version);
     }
     return { record, history };
@@ -118,7 +118,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       await fn();
       return true;
     } catch (e) {
-      log.warn({ id, what, err: (e as Error).message, status: (e as { status?: number }).status }, 'escalation notification failed');
+      log.warn({ id, what, ...errorFields(e) }, 'escalation notification failed');
       return false;
     }
   }
@@ -186,7 +186,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     log.info({ id: record.id, urgent: record.urgent }, 'escalation saved');
     await store
       .appendHistory({ escalationId: record.id, version: 1, action: 'created', actor: submitter, at, toStatus: 'new' })
-      .catch((e) => log.warn({ id: record.id, err: (e as Error).message }, 'history append failed; repaired on next read'));
+      .catch((e) => log.warn({ id: record.id, ...errorFields(e) }, 'history append failed; repaired on next read'));
 
     const posted = channel ? await postTeamCard(record.id, channel).catch(() => false) : false;
     if (!channel) log.warn({ id: record.id }, 'no escalation channel configured; card not posted (run "escalations here")');
@@ -216,7 +216,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     }
     await store
       .appendHistory(applied.entry)
-      .catch((e) => log.warn({ id, err: (e as Error).message }, 'history append failed; repaired on next read'));
+      .catch((e) => log.warn({ id, ...errorFields(e) }, 'history append failed; repaired on next read'));
     log.info({ id, action: action.kind, version: applied.record.version }, 'escalation updated');
 
     const v = (await view(id)) ?? { record: applied.record, history: [applied.entry] };
