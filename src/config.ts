@@ -282,7 +282,6 @@ export interface Config {
     website: string;
     trainingEmail?: string;
     sourceMaxAgeYears: number;
-    answerLogRetentionDays: number;
   };
   delivery: { ratePerSecond: number };
   /** Automatic reminders: `reminderDays` before at `reminderTime` (London), plus minutes before for online sessions (0 = off). */
@@ -368,7 +367,6 @@ function toConfig(v: Raw): Config {
       website: v.SIGNPOST_WEBSITE,
       trainingEmail: v.SIGNPOST_TRAINING_EMAIL,
       sourceMaxAgeYears: v.SOURCE_MAX_AGE_YEARS,
-      answerLogRetentionDays: v.ANSWER_LOG_RETENTION_DAYS,
     },
     delivery: { ratePerSecond: v.DIGEST_RATE_PER_SECOND },
     training: {

@@ -1,12 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import cron from 'node-cron';
-import { randomUUID } from 'node:crypto';
 import { buildAnswerMessage } from '../../cards/answer.message';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
 import { detectIntent } from '../../src/knowledge/intent';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { detectUrgent } from '../../src/knowledge/safety/urgent';
-import { acquireLease } from '../../src/storage/lease';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import type { BotDeps, FeatureFactory } from '../deps';
 import { personKeyOf, requireRole } from '../turn';
@@ -76,7 +73,7 @@ async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
   await replyPrivately(ctx, deps, { text: report }, 'answers report');
 }
 
-/** The guidance Q&A: free text that is no command lands here; also feedback, follow-ups and the retention purge. */
+/** The guidance Q&A: free text that is no command lands here; also feedback and follow-ups. */
 export const askFeature: FeatureFactory = async (deps) => {
   // Generative answers only when a model is configured; otherwise (and on any model failure) extractive.
   const generator = createGeneratorFromConfig(deps.config, deps.logger);
@@ -107,16 +104,6 @@ export const askFeature: FeatureFactory = async (deps) => {
     deps.logger,
   );
 
-  const owner = randomUUID();
-  let task: ReturnType<typeof cron.schedule> | undefined;
-  const purge = async () => {
-    const lease = await acquireLease(deps.tables.client('Leases'), 'answer-log-purge', owner, 10 * 60_000, deps.clock);
-    if (!lease) return;
-    const days = deps.config.safety.answerLogRetentionDays;
-    const answers = await services.answerLog.purge(days);
-    const maps = await services.messages.purge(days);
-    deps.logger.info({ answers, maps, days }, 'answer log purged');
-  };
 
   return {
     name: 'ask',
@@ -150,14 +137,11 @@ export const askFeature: FeatureFactory = async (deps) => {
         await recordFeedback(ctx, deps, answerId, data.actionValue?.reaction === 'like' ? 'up' : 'down', comment);
       });
     },
+    // The answer log's retention purge runs with the others in the privacy feature.
     start() {
       refresh.start();
-      task = cron.schedule('17 3 * * *', () => void purge().catch((e) => deps.logger.error({ err: (e as Error).name }, 'purge failed')), {
-        timezone: 'Europe/London',
-      });
     },
     async stop() {
-      await task?.stop();
       await refresh.stop();
     },
   };
