@@ -5,7 +5,7 @@ import { errorFields, type Logger } from '../logger';
 import type { DeliveryTarget, Notifier } from '../delivery/notifier';
 import { ForbiddenError, UserInputError } from '../errors';
 import { canHoldRole } from '../roles/role.service';
-import { getOrUndefined, isPreconditionFailed, type Tables } from '../storage/tables';
+import { getOrUndefined, isConflict, isPreconditionFailed, type Tables } from '../storage/tables';
 import { parseEscalationInput } from './escalation.schema';
 import { formatReference, nextCounterValue } from './escalation-reference';
 import { createEscalationStore, type EscalationStore } from './escalation.store';
@@ -61,6 +61,10 @@ export interface EscalationServiceDeps {
 const SETTINGS_PK = 'setting';
 const CHANNEL_ROW = 'escalationChannel';
 const NOTE_RETRIES = 3;
+/** Leases partition of the team-card claims (one row per escalation whose card was posted or is being posted). */
+const CARD_CLAIMS = 'esc-card';
+/** A claim with no posted id is taken over after this long (its poster crashed between claim and post). */
+const CARD_CLAIM_MS = 30 * 60_000;
 
 /** Escalation records, reference counter, status machine with history, notifications and SLA re-raise. */
 export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
@@ -123,18 +127,12 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     }
   }
 
-  /** Posts the team card and remembers its activity id on the record (so later changes update it in place). */
-  async function postTeamCard(id: string, target: DeliveryTarget): Promise<boolean> {
-    const v = await view(id);
-    if (!v) return false;
-    let activityId: string | undefined;
-    const ok = await safely('post team card', id, async () => {
-      activityId = (await deps.notifier.send(target, messages.teamCard(v))).activityId;
-    });
-    if (!ok || !activityId) return false;
+  /** Saves the posted card's activity id on the record (ETag-conditional, retried on a race). */
+  async function rememberCard(id: string, target: DeliveryTarget, activityId: string): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const cur = await store.get(id);
       if (!cur) return false;
+      if (cur.record.channelActivityId === activityId) return true;
       try {
         await store.replace({ ...cur.record, channelTarget: target, channelActivityId: activityId }, cur.etag);
         return true;
@@ -143,6 +141,42 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       }
     }
     return false;
+  }
+
+  /**
+   * Posts the team card and remembers its activity id on the record (so later changes update it in place).
+   * A claim row is written first and keeps the posted id, so a post whose id could not be saved on the record
+   * is repaired from the claim on the next check instead of being posted again every five minutes; a claim
+   * left by a crash between claim and post gives way after CARD_CLAIM_MS.
+   */
+  async function postTeamCard(id: string, target: DeliveryTarget): Promise<boolean> {
+    const v = await view(id);
+    if (!v) return false;
+    const leases = deps.tables.client('Leases');
+    const claimKey = `esc-card~${id}`;
+    const prior = await getOrUndefined<{ activityId?: string; claimedAt?: string }>(leases, CARD_CLAIMS, claimKey);
+    if (prior?.activityId) return rememberCard(id, target, prior.activityId).catch(() => false);
+    if (prior) {
+      if (deps.clock.now().getTime() - new Date(prior.claimedAt ?? 0).getTime() < CARD_CLAIM_MS) return false;
+      await leases.deleteEntity(CARD_CLAIMS, claimKey, { etag: prior.etag }).catch(() => undefined);
+    }
+    try {
+      await leases.createEntity({ partitionKey: CARD_CLAIMS, rowKey: claimKey, claimedAt: deps.clock.now().toISOString() });
+    } catch (e) {
+      if (isConflict(e)) return false; // another instance is posting it
+      throw e;
+    }
+    let activityId: string | undefined;
+    const ok = await safely('post team card', id, async () => {
+      activityId = (await deps.notifier.send(target, messages.teamCard(v))).activityId;
+    });
+    if (!ok || !activityId) {
+      // Not posted: the claim goes, so the next check tries again.
+      await leases.deleteEntity(CARD_CLAIMS, claimKey).catch(() => undefined);
+      return false;
+    }
+    await leases.updateEntity({ partitionKey: CARD_CLAIMS, rowKey: claimKey, activityId }, 'Merge').catch((e) => log.warn({ id, ...errorFields(e) }, 'team card claim not updated'));
+    return rememberCard(id, target, activityId);
   }
 
   async function submit({ input, submitter, submitterTarget }: Parameters<EscalationService['submit']>[0]): Promise<SubmitResult> {

@@ -86,6 +86,7 @@ export async function purgeExpired(deps: { tables: Tables; clock: Clock; config:
     escalationHistory += await deleteRows(tables.client('EscalationHistory'), await keys(tables.client('EscalationHistory'), `PartitionKey eq ${odataString(r.rowKey)}`));
   }
   await deleteRows(esc, old.map((r) => ({ partitionKey: 'escalation', rowKey: markerKey(r.submitterAadId, r.submissionId) })));
+  await deleteRows(tables.client('Leases'), old.map((r) => ({ partitionKey: 'esc-card', rowKey: `esc-card~${r.rowKey}` })));
   const escalations = await deleteRows(esc, old.map((r) => ({ partitionKey: 'escalation', rowKey: r.rowKey })));
 
   const surveyShares = await deleteRows(
