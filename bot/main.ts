@@ -17,6 +17,8 @@ export interface RunningBot {
   port: number;
   /** The address the server listens on (loopback unless authentication is on, or explicitly allowed). */
   host: string;
+  /** Every typed command, card-submit verb and Action.Execute verb the bot answers (for the refusal tests). */
+  routes: { commands: string[]; submits: string[]; executes: string[] };
   deps: BotDeps;
   /** Stops schedulers, waits for in-flight sends (bounded), closes the server. Storage is left running. */
   stop(): Promise<void>;
@@ -76,9 +78,15 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   if (!opts.noSchedulers) for (const m of modules) await m.start?.();
 
   let stopped = false;
+  const routes = {
+    commands: modules.flatMap((m) => (m.commands ?? []).map((c) => c.name)),
+    submits: modules.flatMap((m) => (m.submits ?? []).map((s) => s.verb)),
+    executes: modules.flatMap((m) => m.executeVerbs ?? []),
+  };
   return {
     port,
     host,
+    routes,
     deps,
     async stop() {
       if (stopped) return;

@@ -70,6 +70,7 @@ export const trainingFeature: FeatureFactory = async (deps) => {
       { verb: V.courseSave, run: (ctx, d, data) => submitCourse(ctx, d, service, data) },
     ],
     intents: { training: 'training', 'my-training': 'my training' },
+    executeVerbs: [V.book, V.cancelBooking],
     register(app) {
       app.adaptiveCards.actionExecute<Record<string, unknown>>([V.book, V.cancelBooking], (ctx, _state, data) => executeBooking(ctx, deps, service, data) as never);
     },
