@@ -4,13 +4,12 @@ import { captureConversation } from './conversation-capture';
 import type { BotDeps, Command, FeatureModule, SubmitHandler } from './deps';
 import { sendHelp } from './features/core.feature';
 import { isPersonal } from './turn';
+import { createTurnGate } from './turn-gate';
 
 export interface AppOptions {
   deps: BotDeps;
   modules: FeatureModule[];
 }
-
-const MAX_TEXT = 10_000;
 
 /** Strips a leading slash and the bot's own mention leftovers so `/help`, `@CSCP help` and `help` are one command. */
 export function normaliseCommandText(text: string | undefined): string {
@@ -38,7 +37,10 @@ export function createApp(opts: AppOptions): Application<TurnState> {
   // The reference is stored beside the turn rather than before it; the turn waits for it at the end so a
   // proactive send never finds a reference older than the message that was just answered.
   const captures = new WeakMap<TurnContext, Promise<void>>();
+  const admit = createTurnGate(deps);
   app.turn('beforeTurn', async (ctx) => {
+    // Tenant, message rate and field lengths first: a refused turn stores nothing, not even its reference.
+    if (!(await admit(ctx))) return false;
     captures.set(ctx, captureConversation(ctx, deps));
     const a = ctx.activity;
     // An invoke without a value can't be routed by any handler (teams-ai's selectors read value.*): answer 400.
@@ -76,7 +78,8 @@ export function createApp(opts: AppOptions): Application<TurnState> {
       if (a.attachments?.length) return runNamed(ctx, 'attachment', '') ?? sendHelp(ctx, deps, { notice: 'I can only read text messages here.' });
       return sendHelp(ctx, deps, { notice: 'I didn’t catch a question there. Type a question in your own words, or pick an option below.' });
     }
-    const text = raw.length > MAX_TEXT ? raw.slice(0, MAX_TEXT) : raw;
+    const max = deps.config.limits.messageChars;
+    const text = raw.length > max ? raw.slice(0, max) : raw;
     const command = commands.find((c) => c.pattern.test(text));
     if (command) return command.run(ctx, deps, text);
     if (/^[/!]/.test(a.text?.trim() ?? '')) {
@@ -85,6 +88,8 @@ export function createApp(opts: AppOptions): Application<TurnState> {
     const intent = detectIntent?.(text);
     const target = intent ? byName.get(intents[intent] ?? '') : undefined;
     if (target) return target.run(ctx, deps, text);
+    // The answer path reads the whole message for danger (linear, capped inside the language layer); the
+    // limit above only bounds command matching.
     if (fallback) return fallback(ctx, deps, raw);
     return sendHelp(ctx, deps, { notice: 'I can’t answer questions yet: the guidance index is not loaded.' });
   });

@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { ConversationRecord } from '../src/conversations/conversation.types';
 import type { BotDeps } from './deps';
-import { tenantOf } from './turn';
+import { channelTypeOf } from './trust';
+import { personKeyOf, tenantOf } from './turn';
 
 /** The stored reference for this activity: the person's 1:1 chat, or the channel / group chat it came from. */
 export function recordFor(ctx: TurnContext): Omit<ConversationRecord, 'lastSeen'> | undefined {
@@ -21,9 +22,9 @@ export function recordFor(ctx: TurnContext): Omit<ConversationRecord, 'lastSeen'
     // A message in a channel thread carries ";messageid=…": the stored reference is the channel itself, so a
     // proactive post starts a new conversation in the channel rather than a reply buried in an old thread.
     const channelConversation = a.conversation.id.split(';messageid=')[0];
-    return { ...base, conversationId: channelConversation, kind: type === 'channel' ? 'channel' : 'group', key: channelConversation, teamId };
+    return { ...base, conversationId: channelConversation, kind: type === 'channel' ? 'channel' : 'group', key: channelConversation, teamId, channelType: channelTypeOf(a) };
   }
-  const userKey = a.from?.aadObjectId ?? a.from?.id;
+  const userKey = personKeyOf(ctx);
   if (!userKey || a.from?.role === 'bot') return undefined;
   return { ...base, kind: 'user', key: userKey, aadObjectId: a.from?.aadObjectId, userId: a.from?.id, name: a.from?.name };
 }

@@ -48,6 +48,8 @@ export interface FeatureModule {
   submits?: SubmitHandler[];
   /** Intent name (from the language layer's command classifier) → command name to run. */
   intents?: Record<string, string>;
+  /** Action.Execute verbs this feature answers (registered in `register`): listed so every staff button is accounted for. */
+  executeVerbs?: string[];
   /** Extra teams-ai routes: Action.Execute (`app.adaptiveCards.actionExecute`), feedback loop, file consent… */
   register?: (app: import('@microsoft/teams-ai').Application<import('@microsoft/teams-ai').TurnState>) => void;
   /** Where free text goes when no command matched (only the Q&A feature sets this). */

@@ -7,7 +7,10 @@ async function run(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.logLevel);
   if (!config.auth.enabled) {
-    logger.warn('AUTHENTICATION IS OFF: no MicrosoftAppId configured, so /api/messages accepts unsigned requests. Local use only.');
+    logger.warn(
+      { host: config.bindHost },
+      'AUTHENTICATION IS OFF: no MicrosoftAppId configured, so /api/messages accepts unsigned requests. Listening on loopback only; local use only.',
+    );
   }
   const bot = await startBot(config, { logger });
   const shutdown = async (signal: string) => {

@@ -15,6 +15,10 @@ import { createServer } from './server';
 
 export interface RunningBot {
   port: number;
+  /** The address the server listens on (loopback unless authentication is on, or explicitly allowed). */
+  host: string;
+  /** Every typed command, card-submit verb and Action.Execute verb the bot answers (for the refusal tests). */
+  routes: { commands: string[]; submits: string[]; executes: string[] };
   deps: BotDeps;
   /** Stops schedulers, waits for in-flight sends (bounded), closes the server. Storage is left running. */
   stop(): Promise<void>;
@@ -69,13 +73,20 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     server.once('error', reject);
     server.listen(config.port, config.bindHost, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  logger.info({ port, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off' }, 'bot listening');
+  const { port, address: host } = server.address() as AddressInfo;
+  logger.info({ port, host, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off', tenants: config.trust.allowedTenantIds.length || 'any' }, 'bot listening');
   if (!opts.noSchedulers) for (const m of modules) await m.start?.();
 
   let stopped = false;
+  const routes = {
+    commands: modules.flatMap((m) => (m.commands ?? []).map((c) => c.name)),
+    submits: modules.flatMap((m) => (m.submits ?? []).map((s) => s.verb)),
+    executes: modules.flatMap((m) => m.executeVerbs ?? []),
+  };
   return {
     port,
+    host,
+    routes,
     deps,
     async stop() {
       if (stopped) return;

@@ -1,8 +1,11 @@
 import * as restify from 'restify';
-import type { CloudAdapter } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/logger';
+import type { GuardedAdapter } from './adapter';
+import { serviceUrlAllowed } from './trust';
 
 export interface HealthSource {
   storageReachable(): Promise<boolean>;
@@ -13,7 +16,7 @@ export interface HealthSource {
 export interface ServerOptions {
   config: Config;
   logger: Logger;
-  adapter: CloudAdapter;
+  adapter: GuardedAdapter;
   app: Application<TurnState>;
   health: HealthSource;
 }
@@ -35,6 +38,44 @@ export function bearerTokenProblem(header: string | undefined): string | undefin
     return 'malformed token header';
   }
   return undefined;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * How a failed token check is answered: 503 when the signing keys could not be fetched (the key service is
+ * unreachable, answered with an error, or took longer than AUTH_TIMEOUT_MS), 401 for everything else (unknown
+ * key id, bad signature, wrong issuer or audience, expired). The body never carries the reason.
+ */
+export function authFailureStatus(e: unknown): 401 | 503 {
+  const err = e as { name?: string; code?: string; errno?: string; statusCode?: number; type?: string };
+  if (err?.name === 'AuthTimeout' || err?.name === 'FetchError' || err?.name === 'AbortError') return 503;
+  if (NETWORK_CODES.has(String(err?.code ?? err?.errno ?? ''))) return 503;
+  // botbuilder's OpenIdMetadata throws an AuthenticationError (whose name stays 'Error') with status 500 when the
+  // key documents fail to load; every other AuthenticationError carries 401.
+  if (err?.statusCode === 500) return 503;
+  return 401;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('timed out'), { name: 'AuthTimeout' })), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** botbuilder's own fix-ups (timestamps as dates), applied to the activity we pass it. */
+function asActivity(body: Record<string, unknown>): Activity {
+  const a = { ...body } as Record<string, unknown>;
+  for (const k of ['timestamp', 'expiration', 'localTimestamp']) {
+    if (typeof a[k] === 'string') {
+      a[`raw${k[0].toUpperCase()}${k.slice(1)}`] = a[k];
+      const d = new Date(a[k] as string);
+      a[k] = Number.isNaN(d.getTime()) ? undefined : d;
+    }
+  }
+  return a as unknown as Activity;
 }
 
 /** Shape checks that botbuilder would otherwise answer with a thrown ZodError (a 500) or a crash. */
@@ -60,33 +101,49 @@ export function createServer(opts: ServerOptions): restify.Server {
   });
 
   server.post('/api/messages', async (req, res) => {
+    const reply = (status: number, body: Record<string, unknown>) => {
+      res.status(status);
+      res.json(body);
+    };
+    const authHeader = String(req.headers.authorization ?? '');
     if (config.auth.enabled) {
       // Refuse unsigned or malformed tokens before any activity processing; signatures are then checked by botbuilder.
-      const reason = bearerTokenProblem(req.headers.authorization);
+      const reason = bearerTokenProblem(authHeader || undefined);
       if (reason) {
         logger.warn({ url: req.url, reason }, 'unauthenticated request');
-        res.status(401);
-        res.json({ error: 'unauthorized' });
-        return;
+        return reply(401, { error: 'unauthorized' });
       }
     }
     const problem = activityProblem(req.body);
     if (problem) {
       logger.warn({ problem, type: (req.body as { type?: unknown })?.type }, 'bad activity');
-      res.status(400);
-      res.json({ error: problem });
-      return;
+      return reply(400, { error: problem });
+    }
+    const activity = asActivity(req.body as Record<string, unknown>);
+    // Replies and proactive messages go to the serviceUrl with the bot's token: only Teams' connector hosts.
+    if (!serviceUrlAllowed(activity.serviceUrl, config)) {
+      logger.warn({ activityId: activity.id, type: activity.type }, 'refused: serviceUrl not allowed');
+      return reply(403, { error: 'serviceUrl not allowed' });
+    }
+    let authResult: AuthenticateRequestResult;
+    try {
+      authResult = await withTimeout(adapter.authenticate(activity, authHeader), config.auth.timeoutMs);
+    } catch (e) {
+      const status = authFailureStatus(e);
+      logger.warn({ activityId: activity.id, status, err: (e as Error)?.name }, status === 503 ? 'token could not be checked' : 'token refused');
+      return reply(status, { error: status === 503 ? 'authentication service unavailable' : 'unauthorized' });
     }
     try {
-      await adapter.process(req, res, async (ctx) => {
+      const invoke = await adapter.runTurn(authResult, activity, async (ctx) => {
         await app.run(ctx);
       });
+      if (res.headersSent) return;
+      res.status(invoke?.status ?? 200);
+      if (invoke?.body !== undefined) res.json(invoke.body);
+      else res.end();
     } catch (e) {
-      logger.error({ activityId: (req.body as { id?: string }).id, err: (e as Error).name }, 'activity processing failed');
-      if (!res.headersSent) {
-        res.status(500);
-        res.json({ error: 'internal error' });
-      }
+      logger.error({ activityId: activity.id, err: (e as Error).name }, 'activity processing failed');
+      if (!res.headersSent) reply(500, { error: 'internal error' });
     }
   });
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { DeliveryTarget } from '../src/delivery/notifier';
-import type { Role } from '../src/roles/role.service';
+import { NON_ENTRA_PREFIX, type Role } from '../src/roles/role.service';
 import type { BotDeps } from './deps';
 
 export type Place = 'personal' | 'channel' | 'group';
@@ -12,6 +12,20 @@ export function placeOf(ctx: TurnContext): Place {
 }
 
 export const isPersonal = (ctx: TurnContext): boolean => placeOf(ctx) === 'personal';
+
+/** Prefix of a person key made from a Teams user id: it can never equal an Entra object id, so it never holds a role. */
+export const TEAMS_ID_PREFIX = NON_ENTRA_PREFIX;
+
+/**
+ * The key of a person's own records (bookings, subscriptions, escalations they raised, their 1:1 chat): their
+ * Entra object id, or `teams:<Teams user id>` where a client sends none. Roles are never read from it unless it
+ * is an Entra object id (see requireRole): `from.id` is whatever the client put there.
+ */
+export function personKeyOf(ctx: TurnContext): string {
+  const from = ctx.activity.from;
+  if (from?.aadObjectId) return from.aadObjectId;
+  return from?.id ? `${TEAMS_ID_PREFIX}${from.id}` : '';
+}
 
 /** The tenant of the activity (Teams puts it on the conversation, older clients only in channelData). */
 export function tenantOf(ctx: TurnContext): string | undefined {

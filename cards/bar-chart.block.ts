@@ -1,4 +1,4 @@
-import { text, type CardElement } from './card';
+import { escapeCardText, text, type CardElement } from './card';
 
 export interface BarRow {
   label: string;
@@ -27,7 +27,8 @@ export function barChart(title: string, rows: BarRow[], style: 'accent' | 'good'
       type: 'ColumnSet',
       spacing: 'Small',
       columns: [
-        { type: 'Column', width: '35', items: [text(r.label, { size: 'Small', spacing: 'None' })], verticalContentAlignment: 'Center' },
+        // Labels can be what people typed (the other agency): never markdown.
+        { type: 'Column', width: '35', items: [text(escapeCardText(r.label), { size: 'Small', spacing: 'None' })], verticalContentAlignment: 'Center' },
         { type: 'Column', width: '45', verticalContentAlignment: 'Center', items: [{ type: 'ColumnSet', columns }] },
         {
           type: 'Column',

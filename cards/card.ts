@@ -1,3 +1,5 @@
+import { escapeMarkdown } from '../src/text/markdown';
+
 /** Shared Adaptive Card helpers: version 1.5 (the highest Teams renders) and the attachment envelope. */
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard {
@@ -12,7 +14,26 @@ export interface AdaptiveCard {
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
+/**
+ * A typed-in value is never drawn back longer than its input allows: a re-rendered form (after a refusal) can
+ * not grow past what was asked for, however long the submission was.
+ */
+function clipInputValues(node: unknown, depth = 0): void {
+  if (!node || typeof node !== 'object' || depth > 12) return;
+  if (Array.isArray(node)) {
+    for (const n of node) clipInputValues(n, depth + 1);
+    return;
+  }
+  const el = node as Record<string, unknown>;
+  if (el.type === 'Input.Text' && typeof el.value === 'string' && typeof el.maxLength === 'number' && el.value.length > el.maxLength) {
+    el.value = el.value.slice(0, el.maxLength);
+  }
+  for (const k of ['body', 'items', 'columns', 'actions', 'card', 'inlineAction']) if (k in el) clipInputValues(el[k], depth + 1);
+}
+
 export function adaptiveCard(body: CardElement[], actions?: CardElement[], extra: Record<string, unknown> = {}): AdaptiveCard {
+  clipInputValues(body);
+  if (actions) clipInputValues(actions);
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -27,13 +48,8 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
   return { contentType: CARD_CONTENT_TYPE, content: card };
 }
 
-/**
- * Adaptive Card TextBlocks render a markdown subset; anything we echo from a user must not become a link,
- * heading or emphasis, so markdown control characters are backslash-escaped and angle brackets dropped.
- */
-export function escapeCardText(text: string): string {
-  return text.replace(/[<>]/g, '').replace(/([\\`*_{}\[\]()#+\-.!|~])/g, '\\$1');
-}
+/** Adaptive Card TextBlocks render a markdown subset: anything echoed from a person goes through this (see escapeMarkdown). */
+export const escapeCardText = escapeMarkdown;
 
 export const text = (value: string, extra: Record<string, unknown> = {}): CardElement => ({
   type: 'TextBlock',

@@ -1,3 +1,4 @@
+import { MAX_BODY_CHARS } from '../src/digests/digest.store';
 import { adaptiveCard, fieldError, heading, submitAction, text, type AdaptiveCard } from './card';
 
 export interface DigestCreateValues {
@@ -12,9 +13,13 @@ export interface DigestCreateValues {
  * The admin's "new digest" form: paste the newsletter (markdown or HTML) with its title, date and link.
  * Re-rendered with the typed values and field errors when the submission is refused.
  */
+/** A pasted newsletter longer than this is not drawn back into the form: the card would pass Teams' size limit. */
+export const CONTENT_ECHO_MAX = 40_000;
+
 export function buildDigestCreateCard(opts: { requestId: string; values?: DigestCreateValues; errors?: Record<string, string>; message?: string }): AdaptiveCard {
-  const v = opts.values ?? {};
-  const e = opts.errors ?? {};
+  const long = (opts.values?.content?.length ?? 0) > CONTENT_ECHO_MAX;
+  const v = long ? { ...opts.values, content: '' } : (opts.values ?? {});
+  const e = long ? { ...opts.errors, content: opts.errors?.content ?? 'Too long to show again here: paste it again, or send the file in this chat.' } : (opts.errors ?? {});
   return adaptiveCard(
     [
       heading('New newsletter digest'),
@@ -24,7 +29,7 @@ export function buildDigestCreateCard(opts: { requestId: string; values?: Digest
       ...fieldError(e.title, 'title'),
       { type: 'Input.Date', id: 'published', label: 'Published on', value: v.published ?? '' },
       ...fieldError(e.published, 'published'),
-      { type: 'Input.Text', id: 'url', label: 'Link to the full newsletter', style: 'Url', placeholder: 'https://…', value: v.url ?? '' },
+      { type: 'Input.Text', id: 'url', label: 'Link to the full newsletter', style: 'Url', placeholder: 'https://…', value: v.url ?? '', maxLength: 1000 },
       ...fieldError(e.url, 'url'),
       {
         type: 'Input.ChoiceSet',
@@ -38,7 +43,7 @@ export function buildDigestCreateCard(opts: { requestId: string; values?: Digest
           { title: 'HTML', value: 'html' },
         ],
       },
-      { type: 'Input.Text', id: 'content', label: 'Newsletter', isMultiline: true, isRequired: true, errorMessage: 'Paste the newsletter', value: v.content ?? '' },
+      { type: 'Input.Text', id: 'content', label: 'Newsletter', isMultiline: true, isRequired: true, errorMessage: 'Paste the newsletter', value: v.content ?? '', maxLength: MAX_BODY_CHARS },
       ...fieldError(e.content, 'content'),
     ],
     [submitAction('Preview', 'digestCreate', { requestId: opts.requestId }, 'positive')],

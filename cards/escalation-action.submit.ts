@@ -11,6 +11,7 @@ export const escalationActionSubmitSchema = z
     verb: z.enum(Object.values(TEAM_VERBS) as [string, ...string[]]),
     escalationId: z.string().regex(/^ESC-\d{4}-\d{4,}$/),
     note: z.string().optional(),
+    shareNote: z.union([z.string(), z.boolean()]).optional(),
     outcome: z.string().optional(),
     reason: z.string().optional(),
   })
@@ -27,7 +28,7 @@ export function parseEscalationAction(data: unknown): { id: string; action: Team
     case TEAM_VERBS.assign:
       return { id: d.escalationId, action: { kind: 'assign' } };
     case TEAM_VERBS.note:
-      return { id: d.escalationId, action: { kind: 'note', note: d.note ?? '' } };
+      return { id: d.escalationId, action: { kind: 'note', note: d.note ?? '', shared: d.shareNote === true || d.shareNote === 'true' } };
     case TEAM_VERBS.resolve:
       return { id: d.escalationId, action: { kind: 'resolve', outcome: d.outcome ?? '' } };
     default:

@@ -30,21 +30,32 @@ export function executeAction(title: string, verb: string, escalationId: string,
   };
 }
 
-function withInput(title: string, verb: string, escalationId: string, inputId: string, label: string, required: boolean): CardElement {
+function withInput(title: string, verb: string, escalationId: string, inputId: string, label: string, required: boolean, extra: CardElement[] = []): CardElement {
   return {
     type: 'Action.ShowCard',
     title,
     card: {
       type: 'AdaptiveCard',
-      body: [{ type: 'Input.Text', id: inputId, label, isMultiline: true, maxLength: 1000, isRequired: required, errorMessage: 'Required' }],
+      body: [{ type: 'Input.Text', id: inputId, label, isMultiline: true, maxLength: 1000, isRequired: required, errorMessage: 'Required' }, ...extra],
       actions: [executeAction(title, verb, escalationId, 'positive')],
     },
   };
 }
 
+/** Team notes stay with the team unless this is switched on for one note. */
+const shareNoteToggle: CardElement = {
+  type: 'Input.Toggle',
+  id: 'shareNote',
+  title: 'Also send this note to the person who raised it',
+  value: 'false',
+  valueOn: 'true',
+  valueOff: 'false',
+};
+
 export function historyLine(h: HistoryEntry): string {
   const note = h.note ? `: “${escapeCardText(h.note.length > 160 ? `${h.note.slice(0, 157)}…` : h.note)}”` : '';
-  return `${when(h.at)} · ${escapeCardText(h.actor.name || 'Someone')} ${describeAction(h.action)} it${note}`;
+  const shared = h.action === 'note' && h.shared ? ' (shared with the person who raised it)' : '';
+  return `${when(h.at)} · ${escapeCardText(h.actor.name || 'Someone')} ${describeAction(h.action)} it${note}${shared}`;
 }
 
 /** The single channel card for one escalation; rebuilt and updated in place after every change. */
@@ -86,7 +97,7 @@ export function buildEscalationTeamCard({ record: r, history }: EscalationView):
   for (const kind of allowedActions(r.status)) {
     if (kind === 'acknowledge') actions.push(executeAction('Acknowledge', TEAM_VERBS.acknowledge, r.id, 'positive'));
     if (kind === 'assign') actions.push(executeAction('Assign to me', TEAM_VERBS.assign, r.id));
-    if (kind === 'note') actions.push(withInput('Add note', TEAM_VERBS.note, r.id, 'note', 'Note (seen by the team and the submitter)', true));
+    if (kind === 'note') actions.push(withInput('Add note', TEAM_VERBS.note, r.id, 'note', 'Note for the team', true, [shareNoteToggle]));
     if (kind === 'resolve') actions.push(withInput('Resolve', TEAM_VERBS.resolve, r.id, 'outcome', 'Outcome (sent to the submitter)', true));
     if (kind === 'reopen') actions.push(withInput('Reopen', TEAM_VERBS.reopen, r.id, 'reason', 'Why reopen? (optional)', false));
   }

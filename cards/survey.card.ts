@@ -64,7 +64,7 @@ export function buildSurveyCard(o: SurveyCardOptions): AdaptiveCard {
       ],
     },
     text('Ready-to-send message (copy it into an email, text or letter):', { weight: 'Bolder', spacing: 'Medium' }),
-    { type: 'Input.Text', id: 'readyMessage', isMultiline: true, value: readyToSendMessage(url), label: 'Message to copy' },
+    { type: 'Input.Text', id: 'readyMessage', isMultiline: true, value: readyToSendMessage(url), label: 'Message to copy', maxLength: 2000 },
     { type: 'Container', separator: true, spacing: 'Large', items: [text('Log that I shared it', { weight: 'Bolder', size: 'Medium' })] },
     text('This log is anonymous: do not enter any parent’s or child’s name, email address or phone number.', { isSubtle: true, size: 'Small' }),
     {

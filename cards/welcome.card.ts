@@ -41,7 +41,7 @@ export function buildWelcomeCard(opts: WelcomeCardOptions): AdaptiveCard {
   ];
   if (opts.isAdmin || opts.isTrainer) {
     const lines: string[] = [];
-    if (opts.isAdmin) lines.push('Admin: **digest new** (or send the newsletter file), **digest report**, **survey set URL**, **survey report**, **escalations here**, **escalations report**, **answers report**, **roles**');
+    if (opts.isAdmin) lines.push('Admin: **digest new** (or send the newsletter file), **digest report**, **survey set URL**, **survey report**, **escalations here**, **escalations report**, **answers report**, **roles**, **erase**');
     if (opts.isTrainer) lines.push('Trainer: **training new**, **training list**, **training remind**, **training courses**');
     body.push(section('Your staff commands', lines));
   }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_PARSE_LIMITS } from './knowledge/parse/limits';
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -40,6 +41,20 @@ export function connectionStringProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The Bot Connector hosts Teams sends as `serviceUrl` (public cloud, GCC, GCC High, DoD). Replies and proactive
+ * messages carry the bot's token, so they go to these hosts only (plus loopback in development and tests).
+ */
+export const TEAMS_CONNECTOR_HOSTS = [
+  'smba.trafficmanager.net',
+  'smba.infra.gcc.teams.microsoft.com',
+  'smba.infra.gov.teams.microsoft.us',
+  'smba.infra.dod.teams.microsoft.us',
+] as const;
+
+/** True for an address that only this machine can reach. */
+export const isLoopbackHost = (host: string): boolean => /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i.test(host.trim());
+
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const str = () => z.preprocess(emptyToUndefined, z.string().trim().optional());
 const int = (def: number, min: number, max: number) =>
@@ -52,6 +67,22 @@ const idList = () =>
       .optional()
       .transform((s) => (s ? s.split(/[,;\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean) : [])),
   );
+const hostList = (def: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(def)
+      .transform((s) => s.split(/[,\s]+/).map((x) => x.trim().toLowerCase()).filter(Boolean)),
+  );
+const bool = (def: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(def ? 'true' : 'false')
+      .transform((s) => s === 'true' || s === '1' || s === 'yes'),
+  );
 const httpsUrl = () =>
   z.preprocess(emptyToUndefined, z.string().url().refine((u) => u.startsWith('https://'), 'must start with https://').optional());
 
@@ -59,7 +90,8 @@ const schema = z
   .object({
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
     PORT: int(3978, 0, 65535),
-    BIND_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    BIND_HOST: str(),
+    ALLOW_UNAUTHENTICATED_NETWORK: bool(false),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,6 +105,11 @@ const schema = z
       emptyToUndefined,
       z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     ),
+
+    ALLOWED_TENANT_IDS: idList(),
+    ALLOWED_SERVICE_URL_HOSTS: hostList(TEAMS_CONNECTOR_HOSTS.join(',')),
+    BOT_OPENID_METADATA_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+    AUTH_TIMEOUT_MS: int(10_000, 500, 60_000),
 
     AZURE_STORAGE_CONNECTION_STRING: z.preprocess(
       emptyToUndefined,
@@ -108,6 +145,18 @@ const schema = z
     SIGNPOST_TRAINING_EMAIL: z.preprocess(emptyToUndefined, z.string().email().optional()),
     SOURCE_MAX_AGE_YEARS: int(3, 0, 100),
     ANSWER_LOG_RETENTION_DAYS: int(90, 1, 3650),
+    ESCALATION_RETENTION_DAYS: int(730, 30, 3650),
+    SURVEY_LOG_RETENTION_DAYS: int(730, 30, 3650),
+
+    MAX_MESSAGE_CHARS: int(10_000, 200, 100_000),
+    MAX_FIELD_CHARS: int(4000, 200, 100_000),
+    USER_MESSAGES_PER_MINUTE: int(20, 1, 600),
+    MAX_FILE_BYTES: int(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    DOCX_MAX_UNCOMPRESSED_BYTES: int(DEFAULT_PARSE_LIMITS.docxUncompressedBytes, 1024 * 1024, 1024 * 1024 * 1024),
+    PDF_MAX_PAGES: int(DEFAULT_PARSE_LIMITS.pdfPages, 1, 5000),
+    PDF_TIMEOUT_MS: int(DEFAULT_PARSE_LIMITS.pdfTimeoutMs, 1000, 300_000),
+    FILE_TIMEOUT_MS: int(30_000, 1000, 300_000),
+    FILE_HOSTS: hostList('*.sharepoint.com'),
 
     DIGEST_RATE_PER_SECOND: int(20, 1, 50),
 
@@ -157,6 +206,23 @@ const schema = z
         message: 'production needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (refusing to run without authentication)',
       });
     }
+    if (!v.MicrosoftAppId && !isLoopbackHost(v.BIND_HOST ?? '127.0.0.1') && !v.ALLOW_UNAUTHENTICATED_NETWORK) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BIND_HOST'],
+        message: 'authentication is off (no MicrosoftAppId), so the bot listens on loopback only; set the Bot Framework credentials, or ALLOW_UNAUTHENTICATED_NETWORK=true for a private test network',
+      });
+    }
+    if (v.NODE_ENV === 'production' && v.ALLOW_UNAUTHENTICATED_NETWORK) {
+      ctx.addIssue({ code: 'custom', path: ['ALLOW_UNAUTHENTICATED_NETWORK'], message: 'not allowed in production' });
+    }
+    if (v.NODE_ENV === 'production' && !v.MicrosoftAppTenantId && v.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'production needs ALLOWED_TENANT_IDS or MicrosoftAppTenantId (refusing to serve every tenant)' });
+    }
+    const metadata = v.BOT_OPENID_METADATA_URL;
+    if (metadata && !metadata.startsWith('https://') && !(v.NODE_ENV !== 'production' && isLoopbackHost(new URL(metadata).hostname))) {
+      ctx.addIssue({ code: 'custom', path: ['BOT_OPENID_METADATA_URL'], message: 'must be https (plain http only on loopback outside production)' });
+    }
     if (v.NODE_ENV === 'production' && !v.AZURE_STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['AZURE_STORAGE_CONNECTION_STRING'], message: 'production needs a real storage account' });
     }
@@ -173,7 +239,40 @@ export interface Config {
   bindHost: string;
   logLevel: Raw['LOG_LEVEL'];
   maxBodyBytes: number;
-  auth: { appId?: string; appPassword?: string; tenantId?: string; appType: Raw['MicrosoftAppType']; enabled: boolean };
+  auth: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType: Raw['MicrosoftAppType'];
+    enabled: boolean;
+    /** Where botbuilder fetches the Bot Connector's signing keys (unset: Microsoft's public cloud). */
+    openIdMetadataUrl?: string;
+    /** Longest wait for the signing keys before a request is answered 503. */
+    timeoutMs: number;
+  };
+  /** Who may reach the bot and where it may call out. */
+  trust: {
+    /** Tenants whose people may use the bot; empty means any (local use only: production refuses it). */
+    allowedTenantIds: string[];
+    /** Hosts a `serviceUrl` may name (https); loopback http is allowed only when `allowLoopback`. */
+    serviceUrlHosts: string[];
+    allowLoopback: boolean;
+    /** Hosts (`*.` wildcards) the bot downloads attached files from and uploads CSV files to. */
+    fileHosts: string[];
+  };
+  /** Input limits: message and field lengths, a per-person message rate, file sizes, pages and time-outs. */
+  limits: {
+    messageChars: number;
+    fieldChars: number;
+    messagesPerMinute: number;
+    fileBytes: number;
+    docxUncompressedBytes: number;
+    pdfPages: number;
+    pdfTimeoutMs: number;
+    fileTimeoutMs: number;
+  };
+  /** Days each store keeps what people told it (escalations: days after they were resolved). */
+  retention: { answerLogDays: number; escalationDays: number; surveyLogDays: number };
   storage: { connectionString?: string; tablePrefix: string; azuriteLocation: string; azuriteTablePort: number };
   guidanceDir: string;
   roles: { adminIds: string[]; trainerIds: string[]; escalationTeamIds: string[]; escalationChannelId?: string };
@@ -183,7 +282,6 @@ export interface Config {
     website: string;
     trainingEmail?: string;
     sourceMaxAgeYears: number;
-    answerLogRetentionDays: number;
   };
   delivery: { ratePerSecond: number };
   /** Automatic reminders: `reminderDays` before at `reminderTime` (London), plus minutes before for online sessions (0 = off). */
@@ -217,7 +315,7 @@ function toConfig(v: Raw): Config {
   return {
     env: v.NODE_ENV,
     port: v.PORT,
-    bindHost: v.BIND_HOST,
+    bindHost: v.BIND_HOST ?? (v.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
     logLevel: v.LOG_LEVEL,
     maxBodyBytes: v.MAX_BODY_BYTES,
     auth: {
@@ -226,6 +324,29 @@ function toConfig(v: Raw): Config {
       tenantId: v.MicrosoftAppTenantId,
       appType: v.MicrosoftAppType,
       enabled: Boolean(v.MicrosoftAppId),
+      openIdMetadataUrl: v.BOT_OPENID_METADATA_URL,
+      timeoutMs: v.AUTH_TIMEOUT_MS,
+    },
+    trust: {
+      allowedTenantIds: v.ALLOWED_TENANT_IDS.length ? v.ALLOWED_TENANT_IDS : v.MicrosoftAppTenantId ? [v.MicrosoftAppTenantId.toLowerCase()] : [],
+      serviceUrlHosts: v.ALLOWED_SERVICE_URL_HOSTS,
+      allowLoopback: v.NODE_ENV !== 'production',
+      fileHosts: v.FILE_HOSTS,
+    },
+    limits: {
+      messageChars: v.MAX_MESSAGE_CHARS,
+      fieldChars: v.MAX_FIELD_CHARS,
+      messagesPerMinute: v.USER_MESSAGES_PER_MINUTE,
+      fileBytes: v.MAX_FILE_BYTES,
+      docxUncompressedBytes: v.DOCX_MAX_UNCOMPRESSED_BYTES,
+      pdfPages: v.PDF_MAX_PAGES,
+      pdfTimeoutMs: v.PDF_TIMEOUT_MS,
+      fileTimeoutMs: v.FILE_TIMEOUT_MS,
+    },
+    retention: {
+      answerLogDays: v.ANSWER_LOG_RETENTION_DAYS,
+      escalationDays: v.ESCALATION_RETENTION_DAYS,
+      surveyLogDays: v.SURVEY_LOG_RETENTION_DAYS,
     },
     storage: {
       connectionString: v.AZURE_STORAGE_CONNECTION_STRING,
@@ -246,7 +367,6 @@ function toConfig(v: Raw): Config {
       website: v.SIGNPOST_WEBSITE,
       trainingEmail: v.SIGNPOST_TRAINING_EMAIL,
       sourceMaxAgeYears: v.SOURCE_MAX_AGE_YEARS,
-      answerLogRetentionDays: v.ANSWER_LOG_RETENTION_DAYS,
     },
     delivery: { ratePerSecond: v.DIGEST_RATE_PER_SECOND },
     training: {

@@ -1,14 +1,12 @@
 import type { TurnContext } from 'botbuilder';
-import cron from 'node-cron';
-import { randomUUID } from 'node:crypto';
 import { buildAnswerMessage } from '../../cards/answer.message';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { commandIntent } from '../../src/knowledge/understand/route';
-import { acquireLease } from '../../src/storage/lease';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import type { BotDeps, FeatureFactory } from '../deps';
-import { requireRole } from '../turn';
+import { personKeyOf, requireRole } from '../turn';
+import { replyPrivately } from '../private-reply';
 import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
 import { createGeneratorFromConfig } from '../knowledge/teams-ai-generator';
 
@@ -39,7 +37,7 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
 
 async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {
   const svc = deps.features.ask as AskServices;
-  const user = ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? 'unknown';
+  const user = personKeyOf(ctx) || 'unknown';
   if (!answerId) return false;
   try {
     await svc.answerLog.recordFeedback(answerId, user, rating, comment?.slice(0, 1000));
@@ -60,21 +58,21 @@ async function answersReport(ctx: TurnContext, deps: BotDeps): Promise<void> {
         .map((w, i) => `${i + 1}. ${clean(w.question)} — 👍 ${w.up} 👎 ${w.down}${w.comments.length ? ` — “${clean(w.comments[0])}”` : ''}`)
         .join('\n')
     : 'No thumbs-down in this period.';
-  await ctx.sendActivity(
-    [
-      '**Answers in the last 30 days**',
-      `- questions answered: ${stats.answers}`,
-      `- "not found": ${stats.notFound}`,
-      `- urgent (999 first): ${stats.urgent}`,
-      `- 👍 ${stats.thumbsUp} · 👎 ${stats.thumbsDown}`,
-      '',
-      '**Worst-rated recent questions**',
-      worst,
-    ].join('\n'),
-  );
+  const report = [
+    '**Answers in the last 30 days**',
+    `- questions answered: ${stats.answers}`,
+    `- "not found": ${stats.notFound}`,
+    `- urgent (999 first): ${stats.urgent}`,
+    `- 👍 ${stats.thumbsUp} · 👎 ${stats.thumbsDown}`,
+    '',
+    '**Worst-rated recent questions**',
+    worst,
+  ].join('\n');
+  // The questions (masked as they are) are for admins alone: never posted in a channel or group chat.
+  await replyPrivately(ctx, deps, { text: report }, 'answers report');
 }
 
-/** The guidance Q&A: free text that is no command lands here; also feedback, follow-ups and the retention purge. */
+/** The guidance Q&A: free text that is no command lands here; also feedback and follow-ups. */
 export const askFeature: FeatureFactory = async (deps) => {
   // Generative answers only when a model is configured; otherwise (and on any model failure) extractive.
   const generator = createGeneratorFromConfig(deps.config, deps.logger);
@@ -105,16 +103,6 @@ export const askFeature: FeatureFactory = async (deps) => {
     deps.logger,
   );
 
-  const owner = randomUUID();
-  let task: ReturnType<typeof cron.schedule> | undefined;
-  const purge = async () => {
-    const lease = await acquireLease(deps.tables.client('Leases'), 'answer-log-purge', owner, 10 * 60_000, deps.clock);
-    if (!lease) return;
-    const days = deps.config.safety.answerLogRetentionDays;
-    const answers = await services.answerLog.purge(days);
-    const maps = await services.messages.purge(days);
-    deps.logger.info({ answers, maps, days }, 'answer log purged');
-  };
 
   return {
     name: 'ask',
@@ -148,14 +136,11 @@ export const askFeature: FeatureFactory = async (deps) => {
         await recordFeedback(ctx, deps, answerId, data.actionValue?.reaction === 'like' ? 'up' : 'down', comment);
       });
     },
+    // The answer log's retention purge runs with the others in the privacy feature.
     start() {
       refresh.start();
-      task = cron.schedule('17 3 * * *', () => void purge().catch((e) => deps.logger.error({ err: (e as Error).name }, 'purge failed')), {
-        timezone: 'Europe/London',
-      });
     },
     async stop() {
-      await task?.stop();
       await refresh.stop();
     },
   };

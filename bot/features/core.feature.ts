@@ -5,6 +5,7 @@ import type { BotDeps, FeatureModule } from '../deps';
 import { sendCard } from '../reply';
 import { requireRole } from '../turn';
 import { registerFileConsentRoutes } from '../files/csv-offer';
+import { replyPrivately } from '../private-reply';
 
 /** Sends the welcome/help card, showing staff commands to those who hold a role. */
 export async function sendHelp(ctx: TurnContext, deps: BotDeps, opts: { greeting?: boolean; notice?: string } = {}): Promise<void> {
@@ -24,6 +25,8 @@ const CONFIG_KEY: Record<Role, string> = { admin: 'ADMIN_IDS', trainer: 'TRAINER
 async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promise<void> {
   if (!(await requireRole(ctx, deps, 'admin', 'roles', 'Sorry, only CSCP admins can manage roles.'))) return;
   const aad = ctx.activity.from?.aadObjectId;
+  // Role lists name people by object id: they are answered in the admin's 1:1 chat only.
+  const say = (text: string) => replyPrivately(ctx, deps, { text }, 'roles list');
   const [verb, roleWord, id] = args.trim().split(/\s+/);
   if (verb === 'list' || !verb) {
     const lines: string[] = [];
@@ -31,12 +34,12 @@ async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promi
       const members = await deps.roles.list(role);
       lines.push(`**${role}**: ${members.length ? members.map((m) => `${m.id} (${m.source})`).join(', ') : 'nobody'}`);
     }
-    await ctx.sendActivity(lines.join('\n\n'));
+    await say(lines.join('\n\n'));
     return;
   }
   const role = ROLE_WORDS[roleWord?.toLowerCase() ?? ''];
   if (!role || !id || !isEntraObjectId(id)) {
-    await ctx.sendActivity('Usage: `roles grant trainer <Entra object id>` or `roles revoke trainer <Entra object id>` (roles: admin, trainer, escalation).');
+    await say('Usage: `roles grant trainer <Entra object id>` or `roles revoke trainer <Entra object id>` (roles: admin, trainer, escalation).');
     return;
   }
   if (verb === 'grant') await deps.roles.grant(role, id, aad ?? 'unknown');
@@ -44,20 +47,20 @@ async function roleCommand(ctx: TurnContext, deps: BotDeps, args: string): Promi
     const holder = (await deps.roles.list(role)).find((m) => m.id === id.toLowerCase());
     // Configured roles outlive any chat (so a compromised admin chat cannot lock the configured admins out): say so.
     if (holder?.source === 'config') {
-      await ctx.sendActivity(`Not changed: ${id} has the ${role} role from configuration (${CONFIG_KEY[role]}), which cannot be revoked from Teams. Remove it there and restart the bot.`);
+      await say(`Not changed: ${id} has the ${role} role from configuration (${CONFIG_KEY[role]}), which cannot be revoked from Teams. Remove it there and restart the bot.`);
       return;
     }
     if (!holder) {
-      await ctx.sendActivity(`Not changed: ${id} does not have the ${role} role.`);
+      await say(`Not changed: ${id} does not have the ${role} role.`);
       return;
     }
     await deps.roles.revoke(role, id);
   } else {
-    await ctx.sendActivity('Usage: `roles grant|revoke admin|trainer|escalation <Entra object id>`');
+    await say('Usage: `roles grant|revoke admin|trainer|escalation <Entra object id>`');
     return;
   }
   deps.logger.info({ activityId: ctx.activity.id, by: aad, role, target: id, verb }, 'role changed');
-  await ctx.sendActivity(`Done: ${verb === 'grant' ? 'granted' : 'revoked'} ${role} for ${id}.`);
+  await say(`Done: ${verb === 'grant' ? 'granted' : 'revoked'} ${role} for ${id}.`);
 }
 
 export const coreFeature = (deps: BotDeps): FeatureModule => ({

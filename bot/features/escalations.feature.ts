@@ -56,6 +56,7 @@ export const escalationsFeature: FeatureFactory = (deps) => {
       ...teamSubmits,
     ],
     intents: { escalate: 'escalate', 'my-escalations': 'my escalations' },
+    executeVerbs: teamVerbs,
     register(app) {
       app.adaptiveCards.actionExecute<Record<string, unknown>>(teamVerbs, (ctx, _state, data) => executeTeamAction(ctx, deps, service, data) as never);
     },

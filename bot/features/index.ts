@@ -3,6 +3,7 @@ import { askFeature } from './ask.feature';
 import { coreFeature } from './core.feature';
 import { digestsFeature } from './digests.feature';
 import { escalationsFeature } from './escalations.feature';
+import { privacyFeature } from './privacy.feature';
 import { surveysFeature } from './surveys.feature';
 import { trainingFeature } from './training.feature';
 
@@ -17,4 +18,5 @@ export const featureFactories: FeatureFactory[] = [
   escalationsFeature,
   trainingFeature,
   digestsFeature,
+  privacyFeature,
 ];

@@ -2,6 +2,7 @@ import { trainingRenderer } from '../../cards/training-messages';
 import { TRAINING_VERBS } from '../../cards/training-session.block';
 import { createTrainingService, type TrainingService } from '../../src/training/training.service';
 import { createTrainingScheduler, type TrainingScheduler } from '../../src/training/training.scheduler';
+import { errorFields } from '../../src/logger';
 import type { FeatureFactory } from '../deps';
 import { executeBooking, submitBooking } from './training/booking.handler';
 import { openSessionForm, submitSessionForm } from './training/session-form.handler';
@@ -32,7 +33,7 @@ export const trainingFeature: FeatureFactory = async (deps) => {
   try {
     await service.seedCourses(deps.config.guidanceDir);
   } catch (e) {
-    deps.logger.error({ err: (e as Error).message }, 'training courses could not be seeded; trainers can add them');
+    deps.logger.error(errorFields(e), 'training courses could not be seeded; trainers can add them');
   }
   const scheduler = createTrainingScheduler(() => service.tick(), deps.logger);
   deps.features.training = { service, scheduler } satisfies TrainingFeature;
@@ -69,6 +70,7 @@ export const trainingFeature: FeatureFactory = async (deps) => {
       { verb: V.courseSave, run: (ctx, d, data) => submitCourse(ctx, d, service, data) },
     ],
     intents: { training: 'training', 'my-training': 'my training' },
+    executeVerbs: [V.book, V.cancelBooking],
     register(app) {
       app.adaptiveCards.actionExecute<Record<string, unknown>>([V.book, V.cancelBooking], (ctx, _state, data) => executeBooking(ctx, deps, service, data) as never);
     },

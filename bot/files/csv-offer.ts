@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { BotDeps } from '../deps';
-import { isPersonal } from '../turn';
+import { replyPrivately } from '../private-reply';
+import { fileUrlAllowed } from '../trust';
 
 const CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
@@ -32,32 +33,27 @@ export function registerCsvSource(source: CsvSource): void {
 }
 
 /**
- * Sends a CSV. In a 1:1 chat Teams lets a bot send a file only through a file-consent card (the person accepts,
- * Teams gives an upload URL in their OneDrive); in channels and group chats it travels inline as a data: URI.
+ * Offers a CSV through Teams' file-consent card (the person accepts, Teams gives an upload URL in their
+ * OneDrive). The files hold staff-only data (attendee names, reach figures), so the card always goes to the
+ * person's 1:1 chat: asked in a channel or group chat, that conversation only hears where it went.
  */
 export async function offerCsv(
   ctx: TurnContext,
-  file: { kind: string; name: string; csv: string; description: string; context?: Record<string, unknown>; inlineText?: string },
+  deps: BotDeps,
+  file: { kind: string; name: string; csv: string; description: string; context?: Record<string, unknown>; command: string },
+  opts: { notice?: boolean } = {},
 ): Promise<void> {
-  if (isPersonal(ctx)) {
-    const context = { kind: file.kind, ...(file.context ?? {}) };
-    await ctx.sendActivity({
-      type: 'message',
-      attachments: [
-        {
-          contentType: CONSENT,
-          name: file.name,
-          content: { description: file.description, sizeInBytes: Buffer.byteLength(file.csv, 'utf8'), acceptContext: context, declineContext: context },
-        },
-      ],
-    });
-    return;
-  }
-  await ctx.sendActivity({
-    type: 'message',
-    text: file.inlineText ?? `As a spreadsheet: **${file.name}**`,
-    attachments: [{ contentType: 'text/csv', name: file.name, contentUrl: `data:text/csv;base64,${Buffer.from(file.csv, 'utf8').toString('base64')}` }],
-  });
+  const context = { kind: file.kind, ...(file.context ?? {}) };
+  const consent = {
+    attachments: [
+      {
+        contentType: CONSENT,
+        name: file.name,
+        content: { description: file.description, sizeInBytes: Buffer.byteLength(file.csv, 'utf8'), acceptContext: context, declineContext: context },
+      },
+    ],
+  };
+  await replyPrivately(ctx, deps, consent, file.command, opts);
 }
 
 async function upload(ctx: TurnContext, deps: BotDeps, response: FileConsentResponse): Promise<void> {
@@ -69,15 +65,27 @@ async function upload(ctx: TurnContext, deps: BotDeps, response: FileConsentResp
     await ctx.sendActivity('Sorry, that file is only for the staff it was offered to.');
     return;
   }
+  // The upload URL comes in the activity: the file (names, ids) goes only to an allowed OneDrive host, over https,
+  // without following redirects, and within FILE_TIMEOUT_MS.
+  if (!fileUrlAllowed(info.uploadUrl, deps.config)) {
+    deps.logger.warn({ activityId: ctx.activity.id, kind: source.kind }, 'csv upload refused: upload host not allowed');
+    await ctx.sendActivity('Sorry, I can only save files to your OneDrive in Teams, so nothing was uploaded.');
+    return;
+  }
   const { csv } = await source.build(ctx, deps, response.context ?? {});
   const bytes = Buffer.from(csv, 'utf8');
   const res = await fetch(info.uploadUrl, {
     method: 'PUT',
     headers: { 'Content-Length': String(bytes.length), 'Content-Range': `bytes 0-${bytes.length - 1}/${bytes.length}` },
     body: bytes,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(deps.config.limits.fileTimeoutMs),
+  }).catch((e: Error) => {
+    deps.logger.warn({ activityId: ctx.activity.id, kind: source.kind, err: e.name }, 'csv upload failed');
+    return undefined;
   });
-  if (!res.ok) {
-    deps.logger.warn({ activityId: ctx.activity.id, status: res.status, kind: source.kind }, 'csv upload failed');
+  if (!res?.ok) {
+    if (res) deps.logger.warn({ activityId: ctx.activity.id, status: res.status, kind: source.kind }, 'csv upload failed');
     await ctx.sendActivity('Sorry, the file could not be saved to your OneDrive just now. Please try again.');
     return;
   }

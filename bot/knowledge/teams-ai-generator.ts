@@ -74,7 +74,8 @@ export function createGeneratorFromConfig(config: Pick<Config, 'model'>, logger:
       try {
         return await timed.generate(input);
       } catch (e) {
-        logger.warn({ err: (e as Error).message }, 'model answer failed; extractive answer used');
+        // The error's text may quote the model or the question: its class only.
+        logger.warn({ err: (e as Error).name }, 'model answer failed; extractive answer used');
         throw e;
       }
     },
@@ -84,14 +85,51 @@ export function createGeneratorFromConfig(config: Pick<Config, 'model'>, logger:
 /** A chat-completions API version that Azure OpenAI serves for current deployments. */
 export const AZURE_API_VERSION = '2024-06-01';
 
-const PHONE = /(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b/g;
+/**
+ * A run of digits as people write phone numbers: +44 / 00 prefixes, (0), brackets, spaces and hyphens
+ * between groups. Anything with five or more digits counts (0800 1111, 116 123, (024) 7683 3003); a year
+ * range (2023-2024) does not.
+ */
+const DIGIT_RUN = /(?:\+|\b00)?\(?\d[\d \t().-]*\d/g;
+const YEAR_RANGE = /^(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d$/;
+
+/** Phone-like numbers in `text`, each in one national form (+44 24… / 0044 24… / 024… all read 024…). */
+export function phoneNumbersIn(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.match(DIGIT_RUN) ?? []) {
+    const raw = m.trim();
+    if (YEAR_RANGE.test(raw)) continue;
+    let digits = raw.replace(/\(0\)/g, '').replace(/\D/g, '');
+    if (digits.length < 5) continue;
+    if (/^\+?\s*44/.test(raw) || raw.startsWith('0044')) digits = `0${digits.replace(/^(?:00)?44/, '')}`;
+    out.push(digits);
+  }
+  return out;
+}
+
+/** Links in any spelling: http(s) in any case, protocol-relative //host, www., and bare domains with a path. */
+const LINK = /\bhttps?:\/\/[^\s)\]>]+|(?<![:\w])\/\/[a-z0-9][^\s)\]>]*|\bwww\.[^\s)\]>]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:uk|com|org|net|gov|nhs|info|io|co|me)\/[^\s)\]>]*/gi;
 const EMAIL = /[\w.+-]+@[\w-]+\.[\w.-]*\w/g;
-const LINK = /\bhttps?:\/\/[^\s)\]]+|\bwww\.[^\s)\]]+/g;
+const stripScheme = (u: string) => u.replace(/^(?:https?:)?\/\//i, '').replace(/[.,;:!?'"]+$/, '').toLowerCase();
+
+/** Sentences of a reply, each with the citation markers that follow its full stop ("… policy. [2]"). */
+function sentencesOf(text: string): string[] {
+  return text
+    .split(/\n+/)
+    // A sentence ends at . ! or ? followed by a space (not inside an address like coventry.gov.uk).
+    .flatMap((line) => line.match(/\S[^]*?(?:[.!?]+(?=\s|$)|$)(?:\s*\[\d+\])*/g) ?? [])
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A sentence this long states something, so it must cite a passage. */
+const CITED_WORDS = 6;
 
 /**
  * Keeps a model's reply only when it is grounded in the passages: NOT_IN_GUIDANCE means no answer;
- * citation forms are normalised to "[n]"; markers for passages that were not given are dropped; a reply
- * with no valid citation left, or with a phone number, email or link that no passage contains, is refused.
+ * citation forms are normalised to "[n]"; markers for passages that were not given are dropped; every
+ * sentence that states something must cite a passage given; and no phone number, email or link may appear
+ * that no passage contains, however it is written.
  */
 export function groundModelAnswer(raw: string, sources: AnswerSource[]): { text?: string; reason?: string } {
   let text = raw.trim();
@@ -105,11 +143,20 @@ export function groundModelAnswer(raw: string, sources: AnswerSource[]): { text?
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
   if (!/\[\d+\]/.test(text)) return { reason: 'no-citation' };
+  for (const sentence of sentencesOf(text)) {
+    const words = sentence.replace(/\[\d+\]/g, '').split(/\s+/).filter((w) => /\w/.test(w)).length;
+    if (words >= CITED_WORDS && !/\[\d+\]/.test(sentence)) return { reason: 'uncited-sentence' };
+  }
   const corpus = sources.map((s) => s.text.replace(/\s+/g, ' ').toLowerCase()).join('\n');
-  const digits = sources.map((s) => s.text.replace(/\D/g, '')).join('|');
-  for (const m of text.match(PHONE) ?? []) if (!digits.includes(m.replace(/\D/g, ''))) return { reason: 'ungrounded-contact' };
-  for (const m of [...(text.match(EMAIL) ?? []), ...(text.match(LINK) ?? [])]) {
+  const numbers = new Set(sources.flatMap((s) => phoneNumbersIn(s.text)));
+  for (const n of phoneNumbersIn(text.replace(/\[\d+\]/g, ' '))) if (!numbers.has(n)) return { reason: 'ungrounded-contact' };
+  for (const m of text.match(EMAIL) ?? []) {
     if (!corpus.includes(m.replace(/[.,;:]+$/, '').toLowerCase())) return { reason: 'ungrounded-contact' };
+  }
+  const links = sources.flatMap((s) => (s.text.match(LINK) ?? []).map(stripScheme));
+  for (const m of text.match(LINK) ?? []) {
+    const link = stripScheme(m);
+    if (!links.some((l) => l === link || l.startsWith(link)) && !corpus.includes(link)) return { reason: 'ungrounded-contact' };
   }
   return { text };
 }

@@ -12,6 +12,8 @@ export interface ConversationRecord {
   userId?: string;
   name?: string;
   teamId?: string;
+  /** Teams' kind of channel: private and shared channels have their own member lists. */
+  channelType?: 'standard' | 'private' | 'shared';
   botId?: string;
   lastSeen: string;
 }

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { ConflictError } from '../errors';
+import { ConflictError, UserInputError } from '../errors';
 import { getOrUndefined, isPreconditionFailed } from '../storage/tables';
 import type { DigestRecord } from './digest.types';
 
@@ -8,13 +8,35 @@ const PK = 'digest';
 const BODY_CHUNK = 30_000;
 const BODY_CHUNKS = 11;
 export const MAX_BODY_CHARS = BODY_CHUNK * BODY_CHUNKS;
+/**
+ * The item list (headlines, summaries, links) is JSON split the same way across items0..itemsN: 40 items with
+ * long links come to more than one 32K-character property.
+ */
+const ITEMS_CHUNKS = 8;
+/** Table storage's limit on one entity is 1 MiB; a little is kept back for property names and overhead. */
+const MAX_ENTITY_BYTES = 1000 * 1024;
+const ITEMS_PROPS = Array.from({ length: ITEMS_CHUNKS }, (_, i) => `items${i}`);
+
+function splitItems(json: string): Record<string, string> {
+  if (json.length > BODY_CHUNK * ITEMS_CHUNKS) throw new UserInputError('That newsletter has too many long items to store; split it into two digests.');
+  const out: Record<string, string> = {};
+  // Every chunk is written (empty when unused), so a shorter list replaces a longer one completely.
+  for (let i = 0; i < ITEMS_CHUNKS; i++) out[`items${i}`] = json.slice(i * BODY_CHUNK, (i + 1) * BODY_CHUNK);
+  return out;
+}
+
+function joinItems(r: Record<string, unknown>): string {
+  const parts = ITEMS_PROPS.map((k) => (typeof r[k] === 'string' ? (r[k] as string) : '')).join('');
+  return parts || (typeof r.itemsJson === 'string' ? r.itemsJson : '');
+}
 
 interface Row {
   title: string;
   published: string;
   url?: string;
   intro?: string;
-  itemsJson: string;
+  /** Rows written before the item list was split keep it here. */
+  itemsJson?: string;
   totalItems: number;
   format: string;
   status: string;
@@ -43,7 +65,11 @@ export class DigestStore {
   async create(d: DigestRecord, markdown: string): Promise<DigestRecord> {
     const body: Record<string, string> = {};
     for (let i = 0; i * BODY_CHUNK < Math.min(markdown.length, MAX_BODY_CHARS); i++) body[`body${i}`] = markdown.slice(i * BODY_CHUNK, (i + 1) * BODY_CHUNK);
-    const res = await this.table.createEntity({ partitionKey: PK, rowKey: d.id, ...toRow(d), ...body });
+    const entity = { partitionKey: PK, rowKey: d.id, ...toRow(d), ...body };
+    // Table storage stores strings as UTF-16 and refuses an entity over 1 MiB: say so plainly rather than fail.
+    const bytes = Object.values(entity).reduce<number>((n, v) => n + (typeof v === 'string' ? v.length * 2 : 8), 0);
+    if (bytes > MAX_ENTITY_BYTES) throw new UserInputError('That newsletter is too large to store as one digest; split it into two.');
+    const res = await this.table.createEntity(entity);
     return { ...d, etag: res.etag };
   }
 
@@ -78,7 +104,7 @@ export class DigestStore {
     const filter = select?.statuses?.length
       ? `PartitionKey eq '${PK}' and (${select.statuses.map((s) => `status eq '${s}'`).join(' or ')})`
       : `PartitionKey eq '${PK}'`;
-    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId', 'progressCardJson', 'countsJson'];
+    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', ...ITEMS_PROPS, 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId', 'progressCardJson', 'countsJson'];
     const out: DigestRecord[] = [];
     for await (const e of this.table.listEntities<Row>({ queryOptions: { filter, select: props } })) out.push(fromRow(e.rowKey as string, e as Row, e.etag));
     return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -89,7 +115,7 @@ function toRow(d: Partial<DigestRecord>): Partial<Row> {
   const r: Partial<Row> = {};
   const copy = ['title', 'published', 'url', 'intro', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId'] as const;
   for (const k of copy) if (k in d) (r as Record<string, unknown>)[k] = d[k] ?? '';
-  if (d.items) r.itemsJson = JSON.stringify(d.items);
+  if (d.items) Object.assign(r, splitItems(JSON.stringify(d.items)));
   if ('progressCard' in d) r.progressCardJson = d.progressCard ? JSON.stringify(d.progressCard) : '';
   if ('counts' in d) r.countsJson = d.counts ? JSON.stringify(d.counts) : '';
   return r;
@@ -103,7 +129,7 @@ function fromRow(id: string, r: Row, etag?: string): DigestRecord {
     published: r.published,
     url: opt(r.url),
     intro: opt(r.intro),
-    items: r.itemsJson ? JSON.parse(r.itemsJson) : [],
+    items: ((json) => (json ? JSON.parse(json) : []))(joinItems(r as unknown as Record<string, unknown>)),
     totalItems: r.totalItems ?? 0,
     format: r.format === 'html' ? 'html' : 'markdown',
     status: r.status as DigestRecord['status'],

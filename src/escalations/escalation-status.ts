@@ -1,14 +1,22 @@
 import { DateTime } from 'luxon';
 import { ConflictError, UserInputError } from '../errors';
+import { escapeMarkdown } from '../text/markdown';
 import type { Actor, EscalationAction, EscalationRecord, EscalationStatus, HistoryEntry } from './escalation.types';
 
 export type TeamAction =
   | { kind: 'acknowledge' }
   | { kind: 'assign' }
-  | { kind: 'note'; note: string }
+  /** A team note is internal unless the team member chooses to share it with the person who raised it. */
+  | { kind: 'note'; note: string; shared?: boolean }
   | { kind: 'resolve'; outcome: string }
   | { kind: 'reopen'; reason?: string };
 export type TeamActionKind = TeamAction['kind'];
+
+/**
+ * Whether the person who raised the escalation sees this change (a message, and the line in `my escalations`):
+ * every change except a team note that was not shared with them.
+ */
+export const visibleToSubmitter = (h: Pick<HistoryEntry, 'action' | 'shared'>): boolean => h.action !== 'note' || h.shared === true;
 
 /** Which team actions each status allows; the channel card shows exactly these buttons. */
 const ALLOWED: Record<EscalationStatus, TeamActionKind[]> = {
@@ -34,9 +42,10 @@ const londonTime = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/London
 
 /** The refusal for a stale card: names whoever made the last change, and when. */
 export function staleConflict(record: EscalationRecord, actor: Actor): ConflictError {
-  const who = record.last.actor.aadObjectId === actor.aadObjectId ? 'You' : record.last.actor.name || 'Someone';
+  // Display names come from Teams profiles: escaped, since the message is shown as markdown.
+  const who = record.last.actor.aadObjectId === actor.aadObjectId ? 'You' : escapeMarkdown(record.last.actor.name || 'Someone');
   return new ConflictError(
-    `${who} ${PAST[record.last.action]} ${record.id} first (${londonTime(record.last.at)}); it is now ${record.status}${record.assignee ? `, with ${record.assignee.name}` : ''}. The card has been refreshed.`,
+    `${who} ${PAST[record.last.action]} ${record.id} first (${londonTime(record.last.at)}); it is now ${record.status}${record.assignee ? `, with ${escapeMarkdown(record.assignee.name)}` : ''}. The card has been refreshed.`,
     record.last.actor.name,
   );
 }
@@ -65,6 +74,7 @@ export function applyAction(
   const at = now.toISOString();
   const next: EscalationRecord = { ...current, updatedAt: at, version: current.version + 1 };
   let note: string | undefined;
+  let shared: boolean | undefined;
   switch (action.kind) {
     case 'acknowledge':
       next.status = 'acknowledged';
@@ -77,6 +87,7 @@ export function applyAction(
       break;
     case 'note':
       note = requireText(action.note, 'note', 'a note');
+      shared = action.shared === true;
       break;
     case 'resolve':
       note = requireText(action.outcome, 'outcome', 'the outcome');
@@ -93,7 +104,7 @@ export function applyAction(
       next.resolvedAt = undefined;
       break;
   }
-  next.last = { action: action.kind, actor, at, note };
+  next.last = { action: action.kind, actor, at, note, ...(shared !== undefined ? { shared } : {}) };
   const entry: HistoryEntry = {
     escalationId: current.id,
     version: next.version,
@@ -103,6 +114,7 @@ export function applyAction(
     fromStatus: current.status,
     toStatus: next.status,
     note,
+    ...(shared !== undefined ? { shared } : {}),
   };
   return { record: next, entry };
 }

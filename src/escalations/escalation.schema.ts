@@ -13,11 +13,21 @@ const required = (what: string, min: number, max: number) =>
       .max(max, `Please keep ${what} under ${max} characters`),
   );
 
+/** Case reference characters: letters, digits and the separators agencies use; no spaces (a name has them). */
+export const CASE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9\-/_.:]{2,39}$/;
+
 /**
- * An agency case reference is letters, digits and separators with at least one digit: it rules out
- * a child's name typed into the field, which the form asks people not to do.
+ * An agency case reference (CS-123456, MASH/2024/0012, 12345678), not a child's name with a year: no spaces,
+ * at least four digits and more digits than letters, and no word in lower case or written as a name
+ * ("Jane", "smith"). The form asks people never to type a child's name; this holds it to that.
  */
-export const CASE_REFERENCE = /^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-/_.: ]{0,39}$/;
+export function isCaseReference(value: string): boolean {
+  if (!CASE_REFERENCE.test(value)) return false;
+  const digits = (value.match(/\d/g) ?? []).length;
+  const letters = (value.match(/[A-Za-z]/g) ?? []).length;
+  if (digits < 4 || letters >= digits) return false;
+  return !/[a-z]{2,}/.test(value) && !/[A-Z][a-z]/.test(value);
+}
 
 /** The escalation form's data once validated (card inputs arrive as strings and are coerced here). */
 export const escalationInputSchema = z.object({
@@ -35,7 +45,7 @@ export const escalationInputSchema = z.object({
     z
       .string()
       .trim()
-      .regex(CASE_REFERENCE, 'Enter your agency’s case reference (letters and numbers, e.g. CS-123456), never a child’s name')
+      .refine(isCaseReference, 'Enter your agency’s case reference (capital letters and numbers, no spaces, e.g. CS-123456), never a child’s name')
       .optional(),
   ),
   contactDetails: required('how we can contact you', 5, 300),

@@ -1,14 +1,15 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { Logger } from '../logger';
+import { errorFields, type Logger } from '../logger';
 import type { DeliveryTarget, Notifier } from '../delivery/notifier';
 import { ForbiddenError, UserInputError } from '../errors';
-import { getOrUndefined, isPreconditionFailed, type Tables } from '../storage/tables';
+import { canHoldRole } from '../roles/role.service';
+import { getOrUndefined, isConflict, isPreconditionFailed, type Tables } from '../storage/tables';
 import { parseEscalationInput } from './escalation.schema';
 import { formatReference, nextCounterValue } from './escalation-reference';
 import { createEscalationStore, type EscalationStore } from './escalation.store';
-import { applyAction, staleConflict, type TeamAction } from './escalation-status';
+import { applyAction, staleConflict, visibleToSubmitter, type TeamAction } from './escalation-status';
 import { plainEscalationMessages, type EscalationMessages } from './escalation.messages';
 import { buildEscalationReport, type EscalationReport } from './escalation-report';
 import { checkSla, type SlaOutcome } from './escalation-sla';
@@ -32,6 +33,7 @@ export interface EscalationService {
   /** A team action (ETag-conditional). ForbiddenError for non-members, ConflictError naming who acted first. */
   act(args: { id: string; action: TeamAction; actor: Actor }): Promise<EscalationView>;
   get(id: string): Promise<EscalationView | undefined>;
+  /** The submitter's own escalations, with the history they may see (internal team notes left out). */
   listMine(aadObjectId: string): Promise<EscalationView[]>;
   report(): Promise<EscalationReport>;
   /** Re-raises unacknowledged escalations past their limit, once per period; posts any card never posted. */
@@ -63,6 +65,10 @@ export interface EscalationServiceDeps {
 const SETTINGS_PK = 'setting';
 const CHANNEL_ROW = 'escalationChannel';
 const NOTE_RETRIES = 3;
+/** Leases partition of the team-card claims (one row per escalation whose card was posted or is being posted). */
+const CARD_CLAIMS = 'esc-card';
+/** A claim with no posted id is taken over after this long (its poster crashed between claim and post). */
+const CARD_CLAIM_MS = 30 * 60_000;
 
 /** Escalation records, reference counter, status machine with history, notifications and SLA re-raise. */
 export function createEscalationService(deps: EscalationServiceDeps): EscalationService {
@@ -80,11 +86,12 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
   }
 
   async function isTeamMember(aadObjectId: string): Promise<boolean> {
+    if (!canHoldRole(aadObjectId)) return false;
     if (deps.config.roles.escalationTeamIds.includes(aadObjectId.toLowerCase())) return true;
     try {
       return (await deps.isTeamMember?.(aadObjectId)) ?? false;
     } catch (e) {
-      log.warn({ err: (e as Error).message }, 'team membership check failed; treating as not a member');
+      log.warn(errorFields(e), 'team membership check failed; treating as not a member');
       return false;
     }
   }
@@ -105,8 +112,9 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
         at: record.last.at,
         toStatus: record.status,
         note: record.last.note,
+        ...(record.last.shared !== undefined ? { shared: record.last.shared } : {}),
       };
-      await store.appendHistory(entry).catch((e) => log.warn({ id, err: (e as Error).message }, 'history repair failed'));
+      await store.appendHistory(entry).catch((e) => log.warn({ id, ...errorFields(e) }, 'history repair failed'));
       history = [...history, entry].sort((a, b) => a.version - b.version);
     }
     return { record, history };
@@ -118,23 +126,17 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       await fn();
       return true;
     } catch (e) {
-      log.warn({ id, what, err: (e as Error).message, status: (e as { status?: number }).status }, 'escalation notification failed');
+      log.warn({ id, what, ...errorFields(e) }, 'escalation notification failed');
       return false;
     }
   }
 
-  /** Posts the team card and remembers its activity id on the record (so later changes update it in place). */
-  async function postTeamCard(id: string, target: DeliveryTarget): Promise<boolean> {
-    const v = await view(id);
-    if (!v) return false;
-    let activityId: string | undefined;
-    const ok = await safely('post team card', id, async () => {
-      activityId = (await deps.notifier.send(target, messages.teamCard(v))).activityId;
-    });
-    if (!ok || !activityId) return false;
+  /** Saves the posted card's activity id on the record (ETag-conditional, retried on a race). */
+  async function rememberCard(id: string, target: DeliveryTarget, activityId: string): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const cur = await store.get(id);
       if (!cur) return false;
+      if (cur.record.channelActivityId === activityId) return true;
       try {
         await store.replace({ ...cur.record, channelTarget: target, channelActivityId: activityId }, cur.etag);
         return true;
@@ -143,6 +145,42 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
       }
     }
     return false;
+  }
+
+  /**
+   * Posts the team card and remembers its activity id on the record (so later changes update it in place).
+   * A claim row is written first and keeps the posted id, so a post whose id could not be saved on the record
+   * is repaired from the claim on the next check instead of being posted again every five minutes; a claim
+   * left by a crash between claim and post gives way after CARD_CLAIM_MS.
+   */
+  async function postTeamCard(id: string, target: DeliveryTarget): Promise<boolean> {
+    const v = await view(id);
+    if (!v) return false;
+    const leases = deps.tables.client('Leases');
+    const claimKey = `esc-card~${id}`;
+    const prior = await getOrUndefined<{ activityId?: string; claimedAt?: string }>(leases, CARD_CLAIMS, claimKey);
+    if (prior?.activityId) return rememberCard(id, target, prior.activityId).catch(() => false);
+    if (prior) {
+      if (deps.clock.now().getTime() - new Date(prior.claimedAt ?? 0).getTime() < CARD_CLAIM_MS) return false;
+      await leases.deleteEntity(CARD_CLAIMS, claimKey, { etag: prior.etag }).catch(() => undefined);
+    }
+    try {
+      await leases.createEntity({ partitionKey: CARD_CLAIMS, rowKey: claimKey, claimedAt: deps.clock.now().toISOString() });
+    } catch (e) {
+      if (isConflict(e)) return false; // another instance is posting it
+      throw e;
+    }
+    let activityId: string | undefined;
+    const ok = await safely('post team card', id, async () => {
+      activityId = (await deps.notifier.send(target, messages.teamCard(v))).activityId;
+    });
+    if (!ok || !activityId) {
+      // Not posted: the claim goes, so the next check tries again.
+      await leases.deleteEntity(CARD_CLAIMS, claimKey).catch(() => undefined);
+      return false;
+    }
+    await leases.updateEntity({ partitionKey: CARD_CLAIMS, rowKey: claimKey, activityId }, 'Merge').catch((e) => log.warn({ id, ...errorFields(e) }, 'team card claim not updated'));
+    return rememberCard(id, target, activityId);
   }
 
   async function submit({ input, submitter, submitterTarget }: Parameters<EscalationService['submit']>[0]): Promise<SubmitResult> {
@@ -186,7 +224,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     log.info({ id: record.id, urgent: record.urgent }, 'escalation saved');
     await store
       .appendHistory({ escalationId: record.id, version: 1, action: 'created', actor: submitter, at, toStatus: 'new' })
-      .catch((e) => log.warn({ id: record.id, err: (e as Error).message }, 'history append failed; repaired on next read'));
+      .catch((e) => log.warn({ id: record.id, ...errorFields(e) }, 'history append failed; repaired on next read'));
 
     const posted = channel ? await postTeamCard(record.id, channel).catch(() => false) : false;
     if (!channel) log.warn({ id: record.id }, 'no escalation channel configured; card not posted (run "escalations here")');
@@ -216,7 +254,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     }
     await store
       .appendHistory(applied.entry)
-      .catch((e) => log.warn({ id, err: (e as Error).message }, 'history append failed; repaired on next read'));
+      .catch((e) => log.warn({ id, ...errorFields(e) }, 'history append failed; repaired on next read'));
     log.info({ id, action: action.kind, version: applied.record.version }, 'escalation updated');
 
     const v = (await view(id)) ?? { record: applied.record, history: [applied.entry] };
@@ -224,7 +262,7 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     if (record.channelTarget && record.channelActivityId) {
       await safely('update team card', id, () => deps.notifier.update(record.channelTarget!, record.channelActivityId!, messages.teamCard(v)));
     }
-    if (record.submitterTarget) {
+    if (record.submitterTarget && visibleToSubmitter(applied.entry)) {
       await safely('tell submitter', id, () => deps.notifier.send(record.submitterTarget!, messages.submitterUpdate(v, applied!.entry)));
     }
     return v;
@@ -237,7 +275,8 @@ export function createEscalationService(deps: EscalationServiceDeps): Escalation
     async listMine(aadObjectId) {
       const mine = await store.list(`submitterAadId eq '${aadObjectId.replace(/'/g, "''")}'`);
       mine.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      return Promise.all(mine.map(async (record) => ({ record, history: await store.history(record.id) })));
+      // The submitter's view: internal team notes are left out.
+      return Promise.all(mine.map(async (record) => ({ record, history: (await store.history(record.id)).filter(visibleToSubmitter) })));
     },
     async report() {
       return buildEscalationReport(await store.list(), deps.clock.now());

@@ -56,6 +56,7 @@ export function toRow(r: EscalationRecord): Row {
     lastActorName: r.last.actor.name,
     lastAt: r.last.at,
     lastNote: r.last.note ?? '',
+    lastShared: r.last.shared ?? '',
     reRaisedCount: r.reRaisedCount,
     lastReRaisedAt: r.lastReRaisedAt ?? '',
   };
@@ -92,6 +93,7 @@ export function fromRow(row: Row): EscalationRecord {
       actor: { aadObjectId: s('lastActorAadId'), name: s('lastActorName') },
       at: s('lastAt'),
       note: opt(row.lastNote),
+      ...(typeof row.lastShared === 'boolean' ? { shared: row.lastShared } : {}),
     },
     reRaisedCount: Number(row.reRaisedCount ?? 0),
     lastReRaisedAt: opt(row.lastReRaisedAt),
@@ -173,6 +175,7 @@ export function createEscalationStore(tables: Tables): EscalationStore {
           fromStatus: entry.fromStatus ?? '',
           toStatus: entry.toStatus,
           note: entry.note ?? '',
+          shared: entry.shared ?? '',
         });
       } catch (e) {
         if (!isConflict(e)) throw e; // already recorded: history is append-only and idempotent per version
@@ -191,6 +194,7 @@ export function createEscalationStore(tables: Tables): EscalationStore {
           fromStatus: opt(r.fromStatus) as HistoryEntry['fromStatus'],
           toStatus: r.toStatus as HistoryEntry['toStatus'],
           note: opt(r.note),
+          ...(typeof r.shared === 'boolean' ? { shared: r.shared } : {}),
         });
       }
       return out.sort((a, b) => a.version - b.version);

@@ -62,7 +62,7 @@ export interface EscalationRecord {
   resolvedAt?: string;
   /** Bumped by every recorded change; the history row of each change has this number as its key. */
   version: number;
-  last: { action: EscalationAction; actor: Actor; at: string; note?: string };
+  last: { action: EscalationAction; actor: Actor; at: string; note?: string; shared?: boolean };
   reRaisedCount: number;
   lastReRaisedAt?: string;
 }
@@ -77,6 +77,8 @@ export interface HistoryEntry {
   fromStatus?: EscalationStatus;
   toStatus: EscalationStatus;
   note?: string;
+  /** For a note: shared with the person who raised it (team notes are internal otherwise). */
+  shared?: boolean;
 }
 
 export interface EscalationView {

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { TransactionAction } from '@azure/data-tables';
 import type { Clock } from '../clock';
 import { UserInputError } from '../errors';
-import { getOrUndefined, odataString, type Tables } from '../storage/tables';
+import { getOrUndefined, odataString, statusOf, type Tables } from '../storage/tables';
 import type { AnswerResult } from './knowledge.types';
+import { maskPersonalDetails } from '../privacy/mask';
 
 export type Rating = 'up' | 'down';
 
@@ -93,7 +94,8 @@ export function createAnswerLogStore(tables: Tables, clock: Clock): AnswerLogSto
       const entity: LogEntity & { partitionKey: string; rowKey: string } = {
         partitionKey: pk,
         rowKey: rk,
-        question: question.slice(0, 2000),
+        // Stored masked: names, contact details, dates and addresses never reach the log (see src/privacy/mask.ts).
+        question: maskPersonalDetails(question.slice(0, 2000)),
         answer: result.answer.slice(0, 8000),
         sourceChunkIds: JSON.stringify(result.sources.map((s) => s.chunkId)),
         notFound: result.notFound,
@@ -125,6 +127,8 @@ export function createAnswerLogStore(tables: Tables, clock: Clock): AnswerLogSto
       };
     },
     async recordFeedback(answerId, userId, rating, comment) {
+      // Counters are recomputed from the feedback rows and written with the row's ETag: two people rating at
+      // once cannot leave a count from before the other's rating.
       const key = parseId(answerId);
       const entry = key && (await getOrUndefined<LogEntity>(log(), key.pk, key.rk));
       if (!key || !entry) throw new UserInputError('That answer is no longer available for feedback.');
@@ -134,19 +138,29 @@ export function createAnswerLogStore(tables: Tables, clock: Clock): AnswerLogSto
           partitionKey: answerId,
           rowKey: userId.replace(/[\\/#?\u0000-\u001f]/g, '_').slice(0, 200) || 'anonymous',
           rating,
-          comment: (comment ?? '').slice(0, 2000),
+          comment: maskPersonalDetails((comment ?? '').slice(0, 2000)),
           at: clock.now().toISOString(),
         },
         'Replace',
       );
       // Counters on the log row are recomputed from the feedback rows, so repeats and changes of mind stay exact.
-      let up = 0;
-      let down = 0;
-      for await (const f of feedback().listEntities<{ rating: string }>({ queryOptions: { filter: `PartitionKey eq ${odataString(answerId)}` } })) {
-        if (f.rating === 'up') up++;
-        else if (f.rating === 'down') down++;
+      for (let attempt = 0; ; attempt++) {
+        const row = await getOrUndefined<LogEntity>(log(), key.pk, key.rk);
+        if (!row) return; // purged meanwhile: nothing to count on
+        let up = 0;
+        let down = 0;
+        for await (const f of feedback().listEntities<{ rating: string }>({ queryOptions: { filter: `PartitionKey eq ${odataString(answerId)}` } })) {
+          if (f.rating === 'up') up++;
+          else if (f.rating === 'down') down++;
+        }
+        try {
+          await log().updateEntity({ partitionKey: key.pk, rowKey: key.rk, up, down }, 'Merge', { etag: row.etag });
+          return;
+        } catch (e) {
+          if (statusOf(e) !== 412 || attempt >= 20) throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * 20));
+        }
       }
-      await log().updateEntity({ partitionKey: key.pk, rowKey: key.rk, up, down }, 'Merge');
     },
     async purge(retentionDays) {
       const cutoff = dayKey(new Date(clock.now().getTime() - retentionDays * DAY_MS));

@@ -6,6 +6,7 @@ import { chunkDocument } from './chunker';
 import type { KnowledgeStore, DocumentSource } from './knowledge.store';
 import { documentIdFor, type MetaOverrides } from './parse/document.parser';
 import { parseFiles } from './local-corpus';
+import type { ParseLimits } from './parse/limits';
 
 export interface IngestReport {
   added: string[];
@@ -25,13 +26,13 @@ export interface IngestService {
   ingestPaths(paths: string[], meta?: MetaOverrides, source?: DocumentSource): Promise<IngestReport>;
 }
 
-export function createIngestService(deps: { store: KnowledgeStore; clock: Clock; logger?: Logger }): IngestService {
+export function createIngestService(deps: { store: KnowledgeStore; clock: Clock; logger?: Logger; limits?: ParseLimits }): IngestService {
   const { store, clock, logger } = deps;
 
   async function ingest(files: { filePath: string; meta: MetaOverrides }[], source: DocumentSource, removeOthers: boolean): Promise<IngestReport> {
     const started = Date.now();
     const report: IngestReport = { added: [], updated: [], unchanged: [], removed: [], failed: [], chunks: 0, ms: 0 };
-    const parsed = await parseFiles(files);
+    const parsed = await parseFiles(files, deps.limits);
     report.failed.push(...parsed.errors);
     const existing = new Map((await store.listDocuments()).map((d) => [d.id, d]));
     for (const doc of parsed.documents) {

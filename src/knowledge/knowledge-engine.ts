@@ -16,6 +16,9 @@ import { checkUrgentView } from './understand/urgent.classifier';
 
 export const NOT_FOUND_TEXT = "I couldn't find that in the CSCP guidance.";
 export const CLOSEST_TEXT = "I couldn't find a direct answer in the guidance — the closest I found:";
+export const LONG_MESSAGE_TEXT = 'Your message was long: I read all of it for signs that a child is in danger, and searched the guidance for the question in it.';
+/** Messages longer than this get LONG_MESSAGE_TEXT before the answer. */
+const LONG_MESSAGE_CHARS = 2000;
 
 export interface KnowledgeEngine {
   readonly index: LexicalIndex;
@@ -168,8 +171,14 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
           : NOT_FOUND_TEXT;
       answer = [head, ...signposts()].join('\n');
     }
+    const notices: string[] = [];
+    if (input.text.length > LONG_MESSAGE_CHARS) {
+      notices.push('long');
+      answer = `${LONG_MESSAGE_TEXT}\n\n${answer}`;
+    }
     if (urgent.urgent) answer = outcome === 'answer' ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;
     const result = base({
+      notices,
       answer,
       notFound: outcome !== 'answer' && !urgent.urgent,
       urgent: urgent.urgent,

@@ -40,7 +40,7 @@ export interface KnowledgeServiceDeps {
 export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeService {
   const { tables, config, clock, logger, generator } = deps;
   const store = createKnowledgeStore(tables);
-  const ingester = createIngestService({ store, clock, logger });
+  const ingester = createIngestService({ store, clock, logger, limits: config.limits });
   let engine: KnowledgeEngine = createKnowledgeEngine([], { safety: config.safety, clock, generator });
   let docCount = 0;
 

@@ -2,6 +2,7 @@ import { readGuidanceFolder } from './catalog';
 import { chunkDocument } from './chunker';
 import type { Chunk, DocumentMeta, ParsedDocument } from './knowledge.types';
 import { DocumentParseError, parseDocumentFile, type MetaOverrides } from './parse/document.parser';
+import type { ParseLimits } from './parse/limits';
 
 export interface ParseReport {
   documents: ParsedDocument[];
@@ -9,12 +10,12 @@ export interface ParseReport {
 }
 
 /** Parses files one by one; a file that fails is reported by name and the others carry on. */
-export async function parseFiles(files: { filePath: string; meta: MetaOverrides }[]): Promise<ParseReport> {
+export async function parseFiles(files: { filePath: string; meta: MetaOverrides }[], limits?: ParseLimits): Promise<ParseReport> {
   const documents: ParsedDocument[] = [];
   const errors: ParseReport['errors'] = [];
   for (const f of files) {
     try {
-      documents.push(await parseDocumentFile(f.filePath, f.meta));
+      documents.push(await parseDocumentFile(f.filePath, f.meta, limits));
     } catch (e) {
       const message = e instanceof DocumentParseError ? e.message : `${f.filePath}: ${(e as Error).message}`;
       errors.push({ file: f.filePath, message });

@@ -16,6 +16,15 @@ export interface RoleService {
   list(role: Role): Promise<{ id: string; source: 'config' | 'granted' }[]>;
 }
 
+/**
+ * Person keys made from a Teams user id (a client without an Entra object id) start with this. Such a key
+ * never holds a role: the Teams user id is whatever the client sent, so it cannot vouch for anyone.
+ */
+export const NON_ENTRA_PREFIX = 'teams:';
+
+/** True when `id` may hold a role: present, and an Entra object id rather than a Teams user id key. */
+export const canHoldRole = (id: string | undefined): id is string => Boolean(id) && !id!.toLowerCase().startsWith(NON_ENTRA_PREFIX);
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isEntraObjectId = (s: string) => GUID.test(s);
 
@@ -26,7 +35,7 @@ export function createRoleService(config: Config, tables: Tables, clock: Clock):
   const partition = (role: Role) => `role-${role}`;
   return {
     async has(role, id) {
-      if (!id) return false;
+      if (!canHoldRole(id)) return false;
       const key = id.toLowerCase();
       if (configured(role).includes(key)) return true;
       return Boolean(await getOrUndefined(table, partition(role), key));

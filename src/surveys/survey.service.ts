@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { getOrUndefined, isConflict, safeKey, type Tables } from '../storage/tables';
@@ -20,7 +20,7 @@ export interface SurveyService {
    * Logs an anonymous share. Throws UserInputError (with fieldErrors) and writes nothing on bad input or
    * contact details in the free text; the same submissionId twice stores one share (`duplicate: true`).
    */
-  logShare(input: unknown): Promise<{ share: SurveyShare; duplicate: boolean }>;
+  logShare(input: unknown, submitter?: string): Promise<{ share: SurveyShare; duplicate: boolean }>;
   report(): Promise<SurveyReport>;
   reportCsv(): Promise<string>;
 }
@@ -78,11 +78,13 @@ export function createSurveyService(deps: { tables: Tables; clock: Clock; config
     linkHistory: () => listLinks(),
     qrCode: (url) => qrDataUri(url),
 
-    async logShare(input) {
+    async logShare(input, submitter) {
       const now = deps.clock.now();
       const v = parseSurveyShare(input, now);
       const share: SurveyShare = { ...v, loggedAt: now.toISOString() };
-      const rowKey = safeKey(v.submissionId);
+      // One share per form per person: a card in a channel is one form for many people. The person is only mixed
+      // into a one-way hash for the key and is not stored, so the log stays anonymous.
+      const rowKey = submitter ? createHash('sha256').update(`${v.submissionId}\n${submitter}`).digest('base64url').slice(0, 32) : safeKey(v.submissionId);
       try {
         await shares().createEntity({ partitionKey: 'share', rowKey, ...share, setting: share.setting ?? '' });
         return { share, duplicate: false };

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { DeliveryEngine } from '../delivery/delivery.engine';
 import type { DeliveryTarget, OutgoingMessage } from '../delivery/notifier';
-import type { Logger } from '../logger';
+import { errorFields, type Logger } from '../logger';
 import type { SessionStore } from './session.store';
 import type { TrainingJob, TrainingJobKind, TrainingJobStore } from './training-job.store';
 import type { Booking, TrainingRenderer, TrainingSession } from './training.types';
@@ -117,7 +117,7 @@ export function createTrainingJobRunner(deps: JobRunnerDeps): TrainingJobRunner 
     async start(jobId, kind, sessionId, payload) {
       const created = await jobs.create({ jobId, kind, sessionId, status: 'open', enqueued: false, payload: JSON.stringify(payload), createdAt: clock.now().toISOString() });
       if (!running.has(jobId)) {
-        void runner.run(jobId).catch((e) => logger.error({ jobId, err: (e as Error).message }, 'training job failed; the next tick resumes it'));
+        void runner.run(jobId).catch((e) => logger.error({ jobId, ...errorFields(e) }, 'training job failed; the next tick resumes it'));
       }
       return created;
     },

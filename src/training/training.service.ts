@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { DeliveryEngine } from '../delivery/delivery.engine';
 import type { DeliveryTarget } from '../delivery/notifier';
@@ -68,8 +68,17 @@ export interface TrainingService {
 }
 
 const DAY = 86_400_000;
+/** Table storage takes at most 100 operations in one transaction: the session row plus 99 bookings. */
+const MAX_PROMOTIONS_PER_WRITE = 99;
 const REQUEST_ID = /^[A-Za-z0-9-]{6,40}$/;
 export const newRequestId = () => randomBytes(6).toString('hex');
+
+/**
+ * A new session's id: from the form's id and who sent it, so two trainers publishing from the same card (in a
+ * channel) make two sessions, while one trainer pressing twice makes one.
+ */
+export const sessionIdFor = (requestId: string, trainerId: string): string =>
+  `ts-${createHash('sha256').update(`${requestId.toLowerCase()}\n${trainerId.toLowerCase()}`).digest('hex').slice(0, 24)}`;
 
 export function createTrainingService(deps: TrainingServiceDeps): TrainingService {
   const { tables, clock, logger } = deps;
@@ -208,7 +217,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
         }
       })();
       if (!course) throw new UserInputError('Please choose a course.', { courseId: 'Choose a course.' });
-      const id = `ts-${REQUEST_ID.test(requestId) ? requestId.toLowerCase() : newRequestId()}`;
+      const id = sessionIdFor(REQUEST_ID.test(requestId) ? requestId : newRequestId(), by.id);
       const now = nowIso();
       const session: TrainingSession = {
         id,
@@ -267,14 +276,32 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
           timeSetAt: checked.startUtc !== s.startUtc ? nowIso() : s.timeSetAt,
           updatedAt: nowIso(),
         };
-        const promoted = await promotions(next, checked.capacity - s.bookedCount);
+        const promoted = await promotions(next, Math.min(checked.capacity - s.bookedCount, MAX_PROMOTIONS_PER_WRITE));
         next.bookedCount += promoted.length;
         next.waitingCount -= promoted.length;
         const writes: SessionWrite[] = [{ op: 'updateSession', session: next }, ...promoted.map((b) => ({ op: 'updateBooking' as const, booking: b }))];
         await sessions.commit(id, writes);
         return { before: s, after: next, promoted, timeChanged };
       });
-      const { before, after, promoted, timeChanged } = result;
+      const { before, timeChanged } = result;
+      let { after, promoted } = result;
+      // A capacity raised by more than one transaction can carry: the rest of the waiting list moves up in further
+      // transactions, each conditional on the session row as the one before left it.
+      for (let more = promoted.length === MAX_PROMOTIONS_PER_WRITE; more; ) {
+        const step = await withRetry(id, async () => {
+          const s = await mustGet(id);
+          const next: TrainingSession = { ...s, updatedAt: nowIso() };
+          const batch = await promotions(next, Math.min(next.capacity - next.bookedCount, MAX_PROMOTIONS_PER_WRITE));
+          if (!batch.length) return { session: s, batch };
+          next.bookedCount += batch.length;
+          next.waitingCount -= batch.length;
+          await sessions.commit(id, [{ op: 'updateSession', session: next }, ...batch.map((b) => ({ op: 'updateBooking' as const, booking: b }))]);
+          return { session: next, batch };
+        });
+        after = step.session;
+        promoted = [...promoted, ...step.batch];
+        more = step.batch.length === MAX_PROMOTIONS_PER_WRITE;
+      }
       logger.info({ sessionId: id, by: by.id, revision: after.revision, timeChanged, promoted: promoted.length }, 'training session changed');
       if (before.bookedCount + before.waitingCount > 0) {
         await runner.start(`changed:${id}:r${after.revision}`, 'changed', id, {

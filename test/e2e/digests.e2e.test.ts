@@ -316,7 +316,7 @@ describe('newsletter digests over HTTP (real server, Azurite, capture connector)
       await t.say(admin, '', teamsFile('budget.xlsx', `${base}/budget.xlsx`));
       expect(last(admin).body.text).toMatch(/not \.xlsx/);
       await t.say(admin, '', teamsFile('remote.md', 'http://example.org/remote.md'));
-      expect(last(admin).body.text).toMatch(/only download files that Teams shares over https/);
+      expect(last(admin).body.text).toMatch(/only download files that Teams shares from your organisation’s OneDrive or SharePoint, over https/);
       expect(await feature.service.listReports()).toHaveLength(before);
     });
 

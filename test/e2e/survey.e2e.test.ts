@@ -132,7 +132,7 @@ describe('parent survey over HTTP (real server, Azurite, capture connector)', ()
     expect(report.byAgency.find((a) => a.agencyType === 'education')).toMatchObject({ shares: 1, families: 12 });
   });
 
-  it('gives admins the reach report as a card with bars and a CSV file (file consent in 1:1, inline elsewhere); refuses others', async () => {
+  it('gives admins the reach report as a card with bars and a CSV file (file consent, in their 1:1 chat); refuses others', async () => {
     await t.submit(pat, log({ agencyType: 'health', families: '3', method: 'email', setting: '' }));
     t.connector.clear();
 
@@ -197,13 +197,15 @@ describe('parent survey over HTTP (real server, Azurite, capture connector)', ()
     }
   });
 
-  it('sends the CSV inline where file consent is not available (a group chat)', async () => {
+  it('asked in a group chat, sends the report and its CSV offer to the admin’s 1:1 chat, not the group', async () => {
+    await t.say(admin, 'help'); // the admin's 1:1 chat is known
+    t.connector.clear();
     const group = { id: `19:group-${randomUUID()}@thread.v2`, conversationType: 'groupChat', tenantId: 'tenant-1' };
     await t.say(admin, 'survey report', { conversation: group });
-    const msgs = t.connector.messagesTo(group.id);
-    const file = msgs[1].body.attachments[0];
-    expect(file).toMatchObject({ contentType: 'text/csv', name: expect.stringMatching(/\.csv$/) });
-    const csv = Buffer.from(file.contentUrl.replace(/^data:text\/csv;base64,/, ''), 'base64').toString('utf8');
-    expect(csv.split('\r\n')[0]).toBe('Month,Agency type,How shared,Shares logged,Families reached');
+    const inGroup = t.connector.messagesTo(group.id);
+    expect(inGroup.map((m) => m.body.text)).toEqual(['I’ve sent that to you in our 1:1 chat.']);
+    const mine = t.connector.messagesTo(t.personalConversationId(admin));
+    expect(JSON.stringify(mine[0].body)).toContain('Parent survey reach');
+    expect(mine[1].body.attachments[0]).toMatchObject({ contentType: 'application/vnd.microsoft.teams.card.file.consent', name: expect.stringMatching(/\.csv$/) });
   });
 });

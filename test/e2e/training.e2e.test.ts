@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../src/clock';
 import type { TrainingFeature } from '../../bot/features/training.feature';
 import { SessionStore } from '../../src/training/session.store';
+import { sessionIdFor } from '../../src/training/training.service';
 import { makeUser, startTestBot, type TestBot, type TestUser } from '../helpers/bot-harness';
 import { validateCard } from '../helpers/card-validator';
 import type { CapturedActivity } from '../helpers/connector';
@@ -85,7 +86,7 @@ describe('training over HTTP (real server, Azurite, capture connector)', () => {
     const card = cardOf(put);
     expect(json(card)).toContain(message);
     expect(validateCard(card)).toEqual([]);
-    expect(await store.get(`ts-${form.requestId}`)).toBeUndefined();
+    expect(await store.get(sessionIdFor(form.requestId, trainer.aadObjectId))).toBeUndefined();
     expect(await feature.service.trainerSessions()).toHaveLength(1);
   });
 

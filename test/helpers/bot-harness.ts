@@ -31,15 +31,21 @@ export interface TestBot {
 }
 
 /** Starts the real server on port 0 against the suite's own Azurite prefix, plus a capture connector. */
-export async function startTestBot(env: Record<string, string> = {}, opts: StartOptions & { clock?: Clock } = {}): Promise<TestBot> {
+export async function startTestBot(
+  env: Record<string, string> = {},
+  opts: StartOptions & { clock?: Clock; configure?: (config: Config) => void } = {},
+): Promise<TestBot> {
   const connector = await new CaptureConnector().start();
   const config = testConfig({
     PORT: '0',
     BIND_HOST: '127.0.0.1',
     AZURE_STORAGE_CONNECTION_STRING: testConnectionString(),
     TABLE_PREFIX: uniquePrefix(),
+    // Suites drive one person through whole journeys in seconds; the per-person limit has its own tests.
+    USER_MESSAGES_PER_MINUTE: '600',
     ...env,
   });
+  opts.configure?.(config);
   const bot = await startBot(config, { logger: createLogger('silent'), noSchedulers: true, ...opts });
   const url = `http://127.0.0.1:${bot.port}`;
   const tenantId = 'tenant-1';

@@ -26,6 +26,14 @@ export interface ScriptedFailure {
  */
 export class CaptureConnector {
   readonly activities: CapturedActivity[] = [];
+  /** Roster answers: conversation (team or channel) id → member id (Teams user id) → member (TeamsChannelAccount). */
+  readonly members = new Map<string, Map<string, Record<string, unknown>>>();
+  /** 1:1 chats the bot asked Teams to create (`POST /v3/conversations`), with what it asked. */
+  readonly created: { id: string; body: Record<string, any> }[] = [];
+  /** When false, `POST /v3/conversations` answers 403 (the app is not installed for that person). */
+  allowCreate = true;
+  /** Every request, as "METHOD /path" (decoded), to count what the bot asked of the connector. */
+  readonly requests: string[] = [];
   private server?: http.Server;
   private failures: ScriptedFailure[] = [];
   private seq = 0;
@@ -49,7 +57,17 @@ export class CaptureConnector {
   /** Forgets captured activities and any scripted failures not yet used. */
   clear(): void {
     this.activities.length = 0;
+    this.requests.length = 0;
+    this.created.length = 0;
     this.failures = [];
+  }
+
+  /** Teams' roster lists `member` (with `id`, `aadObjectId` and optionally `tenantId`, `userRole`) in `conversationId`. */
+  addMember(conversationId: string, member: Record<string, unknown> & { id: string }): void {
+    const m = this.members.get(conversationId) ?? new Map();
+    m.set(member.id, member);
+    if (typeof member.aadObjectId === 'string') m.set(member.aadObjectId, member);
+    this.members.set(conversationId, m);
   }
 
   /** Messages (not typing) sent to one conversation, in order. */
@@ -70,6 +88,32 @@ export class CaptureConnector {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
+      this.requests.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
+      const roster = /\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(req.url ?? '');
+      if (req.method === 'GET' && roster) {
+        const member = this.members.get(decodeURIComponent(roster[1]))?.get(decodeURIComponent(roster[2]));
+        res.writeHead(member ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(member ? JSON.stringify(member) : '{"error":{"code":"MemberNotFoundInConversation"}}');
+        return;
+      }
+      if (req.method === 'POST' && /\/v3\/conversations\/?(\?.*)?$/.test(req.url ?? '')) {
+        if (!this.allowCreate) {
+          res.writeHead(403, { 'content-type': 'application/json' });
+          res.end('{"error":{"code":"BotNotInConversationRoster"}}');
+          return;
+        }
+        let body: Record<string, any> = {};
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        } catch {
+          /* recorded as empty */
+        }
+        const id = `a:created-${++this.seq}`;
+        this.created.push({ id, body });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id }));
+        return;
+      }
       // Any path prefix before /v3/ (a serviceUrl may carry one, e.g. the Playground's /_connector).
       const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {

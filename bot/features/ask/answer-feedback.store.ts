@@ -4,7 +4,7 @@ import { getOrUndefined, safeKey } from '../../../src/storage/tables';
 
 /**
  * Teams' feedback buttons report the bot message's id (replyToId), not our answer id, so each answer message's
- * activity id is mapped to its answer-log id here. Rows are partitioned by day so retention purges whole days.
+ * activity id is mapped to its answer-log id here. The retention purge (src/privacy/retention.ts) deletes them by age.
  */
 export function createAnswerMessageMap(tables: Tables, clock: Clock) {
   const table = tables.client('AnswerMessages');
@@ -16,17 +16,6 @@ export function createAnswerMessageMap(tables: Tables, clock: Clock) {
       if (!activityId) return undefined;
       const row = await getOrUndefined<{ answerId: string }>(table, 'm', safeKey(activityId));
       return row?.answerId;
-    },
-    /** Deletes mappings older than the answer log's retention. */
-    async purge(retentionDays: number): Promise<number> {
-      const cutoff = new Date(clock.now().getTime() - retentionDays * 86_400_000).toISOString();
-      let n = 0;
-      const old = table.listEntities<{ createdAt: string }>({ queryOptions: { filter: `PartitionKey eq 'm' and createdAt lt '${cutoff}'` } });
-      for await (const row of old) {
-        await table.deleteEntity(row.partitionKey!, row.rowKey!).catch(() => undefined);
-        n++;
-      }
-      return n;
     },
   };
 }

@@ -4,6 +4,7 @@ import { readNewsletterFile } from '../../../src/digests/newsletter-file';
 import type { BotDeps } from '../../deps';
 import { createAndPreview } from './digest-create.handler';
 import { messageFor, placeOf } from './digest-turn';
+import { fileUrlAllowed } from '../../trust';
 import { downloadNewsletter, findNewsletterAttachment } from './newsletter-download';
 
 /**
@@ -25,8 +26,12 @@ export async function receiveAttachment(ctx: TurnContext, deps: BotDeps, svc: Di
   }
   let read;
   try {
-    const bytes = await downloadNewsletter(found.url, { allowLoopbackHttp: deps.config.env !== 'production' });
-    read = await readNewsletterFile(found.name, bytes);
+    const bytes = await downloadNewsletter(found.url, {
+      allowed: (url) => fileUrlAllowed(url, deps.config),
+      maxBytes: deps.config.limits.fileBytes,
+      timeoutMs: deps.config.limits.fileTimeoutMs,
+    });
+    read = await readNewsletterFile(found.name, bytes, deps.config.limits);
   } catch (e) {
     return void (await ctx.sendActivity(messageFor(ctx, deps, e, 'digest file')));
   }

@@ -2,14 +2,14 @@ import type { TurnContext } from 'botbuilder';
 import { buildDigestReportListCard } from '../../../cards/digest-report.card';
 import type { DigestService } from '../../../src/digests/digest.service';
 import type { BotDeps } from '../../deps';
-import { sendCard } from '../../reply';
+import { sendCardPrivately } from '../../private-reply';
 import { messageFor, requireAdmin } from './digest-turn';
 
 /** `digest report`: past digests, newest first, with their delivery figures (admins only). */
 export async function showReports(ctx: TurnContext, deps: BotDeps, svc: DigestService): Promise<void> {
   if (!(await requireAdmin(ctx, deps, 'digest report'))) return;
   try {
-    await sendCard(ctx, buildDigestReportListCard(await svc.listReports(20)), 'Newsletter digests');
+    await sendCardPrivately(ctx, deps, buildDigestReportListCard(await svc.listReports(20)), 'Newsletter digests', 'digest report');
   } catch (e) {
     await ctx.sendActivity(messageFor(ctx, deps, e, 'digest report'));
   }

@@ -2,10 +2,10 @@ import type { TurnContext } from 'botbuilder';
 import type { DigestService } from '../../../src/digests/digest.service';
 import { ConflictError, UserInputError } from '../../../src/errors';
 import type { BotDeps } from '../../deps';
-import { requireRole } from '../../turn';
+import { personKeyOf, requireRole } from '../../turn';
 
 /** The person acting: Entra object id, or the Teams user id where a client sends none (as the conversation store keys them). */
-export const personKey = (ctx: TurnContext): string => ctx.activity.from?.aadObjectId ?? ctx.activity.from?.id ?? '';
+export const personKey = (ctx: TurnContext): string => personKeyOf(ctx);
 
 export { hereTarget, placeOf, type Place } from '../../turn';
 

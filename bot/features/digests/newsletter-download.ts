@@ -40,15 +40,26 @@ export function findNewsletterAttachment(attachments: Attachment[] | undefined):
   return unsupported ? { unsupported } : undefined;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+export interface DownloadOptions {
+  /** Whether the bot may fetch this URL (https on FILE_HOSTS; loopback outside production): every hop is checked. */
+  allowed: (url: string) => boolean;
+  maxBytes?: number;
+  /** The whole download, redirects included (FILE_TIMEOUT_MS). */
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+}
+
+const MAX_REDIRECTS = 3;
 
 /**
- * Downloads the attached file: https anywhere, plain http only on this machine (tests and the Playground) and
- * never in production, `data:` URLs as they are; at most MAX_NEWSLETTER_FILE_BYTES.
+ * Downloads the attached file from an allowed file host only (Teams' file links are on SharePoint), following
+ * at most three redirects and only to allowed hosts, within the time-out; `data:` URLs are read as they are;
+ * at most `maxBytes` (MAX_FILE_BYTES). A refused or failed download is a UserInputError the admin can act on.
  */
-export async function downloadNewsletter(url: string, opts: { allowLoopbackHttp: boolean; maxBytes?: number; fetchImpl?: typeof fetch }): Promise<Buffer> {
+export async function downloadNewsletter(url: string, opts: DownloadOptions): Promise<Buffer> {
   const max = opts.maxBytes ?? MAX_NEWSLETTER_FILE_BYTES;
-  const tooBig = () => new UserInputError(`That file is over ${Math.round(max / 1024 / 1024)} MB. Send a smaller file, or paste the newsletter with **digest new**.`, { file: 'too large' });
+  const tooBig = () => new UserInputError(`That file is over ${Math.max(1, Math.round(max / 1024 / 1024))} MB. Send a smaller file, or paste the newsletter with **digest new**.`, { file: 'too large' });
+  const notAllowed = () => new UserInputError('I can only download files that Teams shares from your organisation’s OneDrive or SharePoint, over https.', { file: 'not https' });
   let u: URL;
   try {
     u = new URL(url);
@@ -62,19 +73,37 @@ export async function downloadNewsletter(url: string, opts: { allowLoopbackHttp:
     if (bytes.length > max) throw tooBig();
     return bytes;
   }
-  const allowed = u.protocol === 'https:' || (u.protocol === 'http:' && opts.allowLoopbackHttp && LOOPBACK.has(u.hostname));
-  if (!allowed) throw new UserInputError('I can only download files that Teams shares over https.', { file: 'not https' });
-  const res = await (opts.fetchImpl ?? fetch)(u, { redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) }).catch(() => {
-    throw new UserInputError('I could not download that file just now. Try again, or paste the newsletter with **digest new**.', { file: 'download failed' });
-  });
+  const signal = AbortSignal.timeout(opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS);
+  const failed = () => new UserInputError('I could not download that file just now. Try again, or paste the newsletter with **digest new**.', { file: 'download failed' });
+  let res: Response | undefined;
+  for (let hop = 0; ; hop++) {
+    if (!opts.allowed(u.href)) throw notAllowed();
+    res = await (opts.fetchImpl ?? fetch)(u, { redirect: 'manual', signal }).catch(() => {
+      throw failed();
+    });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (!location) break;
+    if (hop >= MAX_REDIRECTS) throw failed();
+    await res.body?.cancel().catch(() => undefined);
+    try {
+      u = new URL(location, u);
+    } catch {
+      throw failed();
+    }
+  }
   if (!res.ok || !res.body) throw new UserInputError(`I could not download that file (status ${res.status}). Try sending it again.`, { file: 'download failed' });
   if (Number(res.headers.get('content-length') ?? 0) > max) throw tooBig();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > max) throw tooBig();
-    chunks.push(Buffer.from(chunk));
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > max) throw tooBig();
+      chunks.push(Buffer.from(chunk));
+    }
+  } catch (e) {
+    if (e instanceof UserInputError) throw e;
+    throw failed();
   }
   return Buffer.concat(chunks);
 }

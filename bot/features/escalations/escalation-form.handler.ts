@@ -6,12 +6,31 @@ import { UserInputError } from '../../../src/errors';
 import type { EscalationService } from '../../../src/escalations/escalation.service';
 import type { BotDeps } from '../../deps';
 import { replaceSubmittedCard, sendCard } from '../../reply';
+import type { AdaptiveCard } from '../../../cards/card';
+import { sendCardPrivately } from '../../private-reply';
 import { withTurn } from './team-membership';
-import { actorOf, personalTarget } from './turn-helpers';
+import { actorOf, isPersonal, personalTarget } from './turn-helpers';
 
-/** `escalate`: the escalation form. */
+/**
+ * `escalate`: the escalation form. What people write in it (the issue, a case reference, contact details) is
+ * for the escalation team, so the form lives in the person's 1:1 chat: asked in a channel, it is sent there.
+ */
 export async function openEscalationForm(ctx: TurnContext, deps: BotDeps): Promise<void> {
-  await sendCard(ctx, buildEscalationRequestCard({ config: deps.config }), 'Escalate a concern');
+  if (isPersonal(ctx)) await sendCard(ctx, buildEscalationRequestCard({ config: deps.config }), 'Escalate a concern');
+  else await sendCardPrivately(ctx, deps, buildEscalationRequestCard({ config: deps.config }), 'Escalate a concern', 'escalate');
+}
+
+/**
+ * Where the answer to a submitted form goes: in place of the form in a 1:1 chat; from a form in a channel or
+ * group chat (an old card), to the person's 1:1 chat, so the answers are never re-drawn where others see them.
+ */
+function answerForm(ctx: TurnContext, deps: BotDeps) {
+  let told = false;
+  return async (card: AdaptiveCard): Promise<void> => {
+    if (isPersonal(ctx)) return replaceSubmittedCard(ctx, card);
+    await sendCardPrivately(ctx, deps, card, 'Escalation', 'escalate', { notice: !told });
+    told = true;
+  };
 }
 
 const asStrings = (data: Record<string, unknown>): Record<string, string | undefined> =>
@@ -25,9 +44,10 @@ const asStrings = (data: Record<string, unknown>): Record<string, string | undef
  */
 export async function submitEscalation(ctx: TurnContext, deps: BotDeps, service: EscalationService, data: Record<string, unknown>): Promise<void> {
   const { config } = deps;
+  const show = answerForm(ctx, deps);
   const form = parseEscalationRequestSubmit(data);
   if (!form) {
-    await replaceSubmittedCard(ctx, buildEscalationRequestCard({ config, values: asStrings(data), notice: 'That form could not be read. Please fill it in and send it again.' }));
+    await show(buildEscalationRequestCard({ config, values: asStrings(data), notice: 'That form could not be read. Please fill it in and send it again.' }));
     return;
   }
   const { verb: _verb, ...values } = form;
@@ -35,19 +55,17 @@ export async function submitEscalation(ctx: TurnContext, deps: BotDeps, service:
     const submitterTarget = await personalTarget(ctx, deps);
     const result = await withTurn(ctx, () => service.submit({ input: values, submitter: actorOf(ctx), submitterTarget }));
     deps.logger.info({ activityId: ctx.activity.id, id: result.record.id, duplicate: result.duplicate, posted: result.posted }, 'escalation acknowledged');
-    await replaceSubmittedCard(ctx, buildEscalationConfirmationCard({ record: result.record, config, duplicate: result.duplicate }));
+    await show(buildEscalationConfirmationCard({ record: result.record, config, duplicate: result.duplicate }));
   } catch (e) {
     if (e instanceof UserInputError) {
-      await replaceSubmittedCard(
-        ctx,
-        buildEscalationRequestCard({ config, values, errors: e.fieldErrors, notice: e.message, submissionId: values.submissionId }),
-      );
+      await show(buildEscalationRequestCard({ config, values, errors: e.fieldErrors, notice: e.message, submissionId: values.submissionId }));
       return;
     }
     deps.logger.error({ activityId: ctx.activity.id, err: (e as Error).name, status: (e as { statusCode?: number }).statusCode }, 'escalation not saved');
-    await sendCard(ctx, buildEscalationNotSavedCard({ config, urgent: values.childSafeNow === 'no' }), 'Not saved');
-    await replaceSubmittedCard(
-      ctx,
+    const notSaved = buildEscalationNotSavedCard({ config, urgent: values.childSafeNow === 'no' });
+    if (isPersonal(ctx)) await sendCard(ctx, notSaved, 'Not saved');
+    else await show(notSaved);
+    await show(
       buildEscalationRequestCard({
         config,
         values,

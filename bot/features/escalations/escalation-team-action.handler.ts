@@ -41,6 +41,8 @@ export async function performTeamAction(ctx: TurnContext, deps: BotDeps, service
       return { message: `Sorry: ${e.message} The card has not been changed.` };
     }
     if (e instanceof ConflictError) {
+      // Only team members get here (membership is checked first); the refresh is logged like any refusal.
+      deps.logger.info({ activityId: ctx.activity.id, user: actor.aadObjectId, id: parsed.id, action: parsed.action.kind }, 'escalation action out of date');
       const fresh = await service.get(parsed.id);
       return { card: fresh ? withNotice(buildEscalationTeamCard(fresh), e.message) : undefined, message: e.message };
     }

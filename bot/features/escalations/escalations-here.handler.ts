@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { EscalationService } from '../../../src/escalations/escalation.service';
 import type { BotDeps } from '../../deps';
+import { channelTypeOf } from '../../trust';
 import type { TeamChannelTarget } from './team-membership';
 import { actorOf, channelBaseId, refuse } from './turn-helpers';
 
@@ -23,11 +24,12 @@ export async function setEscalationChannelHere(ctx: TurnContext, deps: BotDeps, 
     channelId: a.channelId ?? 'msteams',
     // Kept with the target so membership of this team can be checked when someone acts on a card.
     teamId: channelData?.team?.id,
+    channelType: channelTypeOf(a),
   };
   const { posted } = await service.setTeamChannel(target, actorOf(ctx));
   deps.logger.info({ activityId: a.id, by: a.from?.aadObjectId, action: 'escalations here', posted: posted.length }, 'escalation channel set');
   const waiting = posted.length ? ` ${posted.length === 1 ? 'One escalation was' : `${posted.length} escalations were`} waiting for a channel: ${posted.length === 1 ? 'it is' : 'they are'} posted here now.` : '';
   await ctx.sendActivity(
-    `Done: new escalations will be posted in this channel, one card each, with Acknowledge, Assign to me, Add note, Resolve and Reopen. Members of this team (and anyone with the escalation role) can act on them.${waiting}`,
+    `Done: new escalations will be posted in this channel, one card each, with Acknowledge, Assign to me, Add note, Resolve and Reopen. Members of this channel (and anyone with the escalation role) can act on them; guests and people from outside the partnership cannot.${waiting}`,
   );
 }

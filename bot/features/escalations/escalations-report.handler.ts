@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { buildEscalationReportCard } from '../../../cards/escalation-report.card';
 import type { EscalationService } from '../../../src/escalations/escalation.service';
 import type { BotDeps } from '../../deps';
-import { sendCard } from '../../reply';
+import { sendCardPrivately } from '../../private-reply';
 import { withTurn } from './team-membership';
 import { actorOf, refuse } from './turn-helpers';
 
@@ -14,5 +14,5 @@ export async function showEscalationsReport(ctx: TurnContext, deps: BotDeps, ser
     await refuse(ctx, deps, 'escalations report', 'Sorry, the escalations report is for the escalation team and CSCP admins. Type **my escalations** to see your own.');
     return;
   }
-  await sendCard(ctx, buildEscalationReportCard(await service.report()), 'Escalations report');
+  await sendCardPrivately(ctx, deps, buildEscalationReportCard(await service.report()), 'Escalations report', 'escalations report');
 }

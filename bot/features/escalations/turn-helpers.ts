@@ -2,12 +2,12 @@ import type { TurnContext } from 'botbuilder';
 import type { DeliveryTarget } from '../../../src/delivery/notifier';
 import type { Actor } from '../../../src/escalations/escalation.types';
 import type { BotDeps } from '../../deps';
-import { hereTarget, isPersonal } from '../../turn';
+import { hereTarget, isPersonal, personKeyOf } from '../../turn';
 
-/** Who is acting: Entra object id (falls back to the Teams user id where a client sends none) and display name. */
+/** Who is acting: Entra object id (or `teams:<Teams user id>`, which never holds a role) and display name. */
 export function actorOf(ctx: TurnContext): Actor {
   const from = ctx.activity.from;
-  return { aadObjectId: from?.aadObjectId ?? from?.id ?? '', name: from?.name ?? '' };
+  return { aadObjectId: personKeyOf(ctx), name: from?.name ?? '' };
 }
 
 /** A Teams channel post's conversation id carries `;messageid=…` for its thread; the channel itself is the part before. */

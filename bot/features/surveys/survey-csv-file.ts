@@ -18,18 +18,23 @@ registerCsvSource({
   declined: 'No problem: no file was saved. The report card above has the same figures.',
 });
 
-/** The reach CSV for admins: a file-consent card in a 1:1 chat, inline elsewhere (counts only). */
-export async function sendSurveyCsv(ctx: TurnContext, deps: BotDeps, service: SurveyService): Promise<void> {
+/** The reach CSV for admins: a file-consent card in their 1:1 chat. */
+export async function sendSurveyCsv(ctx: TurnContext, deps: BotDeps, service: SurveyService, opts: { notice?: boolean } = {}): Promise<void> {
   if (!(await isAdmin(ctx, deps))) {
     await refuse(ctx, deps, 'survey report csv', 'Sorry, the survey report is for CSCP admins.');
     return;
   }
   const name = fileName(deps);
-  await offerCsv(ctx, {
-    kind: SURVEY_CSV_KIND,
-    name,
-    csv: await service.reportCsv(),
-    description: 'Parent survey reach by month, agency type and how it was shared (counts only: nothing about any parent or child).',
-    inlineText: `Survey reach as a spreadsheet: **${name}** (month × agency type × how shared).`,
-  });
+  await offerCsv(
+    ctx,
+    deps,
+    {
+      kind: SURVEY_CSV_KIND,
+      name,
+      csv: await service.reportCsv(),
+      description: 'Parent survey reach by month, agency type and how it was shared (counts only: nothing about any parent or child).',
+      command: 'survey report',
+    },
+    opts,
+  );
 }

@@ -5,6 +5,7 @@ import { UserInputError } from '../../../src/errors';
 import type { SurveyService } from '../../../src/surveys/survey.service';
 import type { BotDeps } from '../../deps';
 import { replaceSubmittedCard, sendCard } from '../../reply';
+import { personKeyOf } from '../../turn';
 import { surveyCard } from './survey-show.handler';
 
 /**
@@ -20,7 +21,7 @@ export async function logSurveyShare(ctx: TurnContext, deps: BotDeps, service: S
   }
   const { verb: _verb, ...values } = form;
   try {
-    const { share, duplicate } = await service.logShare(values);
+    const { share, duplicate } = await service.logShare(values, personKeyOf(ctx));
     deps.logger.info({ activityId: ctx.activity.id, duplicate }, 'survey share logged');
     await replaceSubmittedCard(ctx, await surveyCard(deps, service, { notice: duplicate ? 'Already logged: thank you.' : `Logged ${share.families} ${share.families === 1 ? 'family' : 'families'}: thank you. You can log another share below.` }));
     await sendCard(ctx, buildSurveyLoggedCard(share.families, duplicate), 'Survey share logged');

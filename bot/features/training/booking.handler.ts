@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../../cards/card';
+import { escapeCardText, type AdaptiveCard } from '../../../cards/card';
 import { bookingActionSchema } from '../../../cards/training-booking.submit';
 import { buildBookingConfirmationCard } from '../../../cards/training-messages';
 import { whenText } from '../../../cards/training-session.block';
@@ -28,7 +28,7 @@ export async function performBooking(ctx: TurnContext, deps: BotDeps, svc: Train
   try {
     if (a.verb === 'trainingBook') {
       const { outcome, view } = await svc.book(a.sessionId, person);
-      const what = `${view.session.courseName}, ${whenText(view.session)}`;
+      const what = `${escapeCardText(view.session.courseName)}, ${whenText(view.session)}`;
       if (outcome === 'booked') notice = { tone: 'good', text: `Booked ✓ ${what}. I have sent you the details with an "Add to calendar" link.` };
       else if (outcome === 'waiting') notice = { tone: 'warning', text: `That session is full, so you are on the waiting list (number ${view.waitingPlace ?? '?'} in line). I will message you if a place comes up.` };
       else if (outcome === 'already-booked') notice = { tone: 'good', text: `You already have a place: ${what}.` };
@@ -36,7 +36,7 @@ export async function performBooking(ctx: TurnContext, deps: BotDeps, svc: Train
       if (outcome === 'booked' || outcome === 'waiting') confirmation = view;
     } else {
       const { outcome, view } = await svc.cancelBooking(a.sessionId, person.id);
-      notice = outcome === 'cancelled' ? { tone: 'good', text: `Cancelled: you are no longer booked on ${view.session.courseName}. Thank you for freeing the place.` } : { tone: 'warning', text: 'You had no booking on that session.' };
+      notice = outcome === 'cancelled' ? { tone: 'good', text: `Cancelled: you are no longer booked on ${escapeCardText(view.session.courseName)}. Thank you for freeing the place.` } : { tone: 'warning', text: 'You had no booking on that session.' };
     }
   } catch (e) {
     notice = noticeFor(ctx, deps, e, a.verb);

@@ -5,6 +5,7 @@ import type { AdaptiveCard } from '../../../cards/card';
 import type { TrainingService } from '../../../src/training/training.service';
 import type { BotDeps } from '../../deps';
 import { sendCard } from '../../reply';
+import { sendCardPrivately } from '../../private-reply';
 import { answerCard, personOf } from './training-turn';
 
 const SHOWN = 10;
@@ -49,6 +50,7 @@ export async function submitFilter(ctx: TurnContext, _deps: BotDeps, svc: Traini
   await answerCard(ctx, card, parsed.success && parsed.data.verb === 'trainingFilter');
 }
 
-export async function showMyTraining(ctx: TurnContext, _deps: BotDeps, svc: TrainingService): Promise<void> {
-  await sendCard(ctx, await myTrainingCard(svc, personOf(ctx).id), 'My training');
+/** `my training`: the person's own bookings and waiting-list places, in their 1:1 chat only. */
+export async function showMyTraining(ctx: TurnContext, deps: BotDeps, svc: TrainingService): Promise<void> {
+  await sendCardPrivately(ctx, deps, await myTrainingCard(svc, personOf(ctx).id), 'My training', 'my training');
 }

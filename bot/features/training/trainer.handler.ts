@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { escapeCardText } from '../../../cards/card';
 import { buildCoursesCard } from '../../../cards/training-courses.card';
 import type { CardNotice } from '../../../cards/training-sessions.card';
 import { buildAttendeesCard, buildRemindCard, buildTrainerSessionsCard } from '../../../cards/training-trainer.card';
@@ -10,6 +11,7 @@ import type { BotDeps } from '../../deps';
 import { sendCard } from '../../reply';
 import { answerCard, noticeFor, personOf, requireTrainer, str } from './training-turn';
 import { offerCsv, registerCsvSource } from '../../files/csv-offer';
+import { sendCardPrivately } from '../../private-reply';
 
 /** `training list`: sessions with bookings per session and the trainer's buttons. */
 export async function showTrainerList(ctx: TurnContext, deps: BotDeps, svc: TrainingService, opts: { notice?: CardNotice; fromCard?: boolean } = {}): Promise<void> {
@@ -39,16 +41,17 @@ export async function trainerSessionAction(ctx: TurnContext, deps: BotDeps, svc:
   try {
     if (verb === 'trainingAttendees') {
       const a = await svc.attendees(sessionId);
-      await sendCard(ctx, buildAttendeesCard({ ...a, requestId: newRequestId() }), 'Attendees');
+      // Names of the people booked: for the trainer alone, so never in a channel or group chat.
+      await sendCardPrivately(ctx, deps, buildAttendeesCard({ ...a, requestId: newRequestId() }), 'Attendees', 'training list');
     } else {
       const { filename, csv } = await svc.attendeesCsv(sessionId);
-      await offerCsv(ctx, {
+      await offerCsv(ctx, deps, {
         kind: ATTENDEES_CSV_KIND,
         name: filename,
         csv,
         description: 'Attendee list for one training session (names and agencies of the people booked).',
         context: { sessionId },
-        inlineText: `Attendee list: ${filename}`,
+        command: 'training list',
       });
       deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, sessionId }, 'attendee csv sent');
     }
@@ -69,7 +72,7 @@ export async function submitCancelSession(ctx: TurnContext, deps: BotDeps, svc: 
   try {
     const { session, changed } = await svc.cancelSession(parsed.data.sessionId, parsed.data.reason, personOf(ctx));
     const people = session.bookedCount + session.waitingCount;
-    notice = changed ? { tone: 'good', text: `Cancelled ${session.courseName}. ${people ? `The ${peopleText(people)} booked or waiting ${people === 1 ? 'is' : 'are'} being told.` : 'Nobody had booked.'}` } : { tone: 'warning', text: 'That session was already cancelled.' };
+    notice = changed ? { tone: 'good', text: `Cancelled ${escapeCardText(session.courseName)}. ${people ? `The ${peopleText(people)} booked or waiting ${people === 1 ? 'is' : 'are'} being told.` : 'Nobody had booked.'}` } : { tone: 'warning', text: 'That session was already cancelled.' };
   } catch (e) {
     notice = noticeFor(ctx, deps, e, 'training cancel');
   }
@@ -112,7 +115,7 @@ export async function submitCourse(ctx: TurnContext, deps: BotDeps, svc: Trainin
   if (!parsed.success) return showCourses(ctx, deps, svc, { fromCard: true, values: data, fieldErrors: fieldErrorsOf(parsed.error), notice: { tone: 'attention', text: 'Please check the highlighted fields.' } });
   try {
     const c = await svc.saveCourse({ id: parsed.data.courseId, name: parsed.data.name, description: parsed.data.description }, personOf(ctx).id);
-    await showCourses(ctx, deps, svc, { fromCard: true, notice: { tone: 'good', text: `Saved: ${c.name}.` } });
+    await showCourses(ctx, deps, svc, { fromCard: true, notice: { tone: 'good', text: `Saved: ${escapeCardText(c.name)}.` } });
   } catch (e) {
     const fieldErrors = e instanceof UserInputError ? e.fieldErrors : undefined;
     await showCourses(ctx, deps, svc, { fromCard: true, values: data, fieldErrors, notice: noticeFor(ctx, deps, e, 'training course save') });

@@ -5,12 +5,12 @@ import { ConflictError, UserInputError } from '../../../src/errors';
 import type { Person } from '../../../src/training/training.types';
 import type { BotDeps } from '../../deps';
 import { replaceSubmittedCard, sendCard } from '../../reply';
-import { requireRole } from '../../turn';
+import { personKeyOf, requireRole } from '../../turn';
 
 /** The person acting: Entra object id (the Teams user id where a client sends none) and display name. */
 export function personOf(ctx: TurnContext): Person {
   const from = ctx.activity.from;
-  return { id: from?.aadObjectId ?? from?.id ?? '', name: from?.name ?? '' };
+  return { id: personKeyOf(ctx), name: from?.name ?? '' };
 }
 
 /** True for trainers; otherwise logs the refusal with ids only and tells the person politely. */

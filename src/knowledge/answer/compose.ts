@@ -14,6 +14,8 @@ import { stemToken, tokenize } from '../understand/text';
 
 /** About the length of a short Teams message; the first 800 characters must carry the facts. */
 export const ANSWER_BUDGET = 600;
+/** A list item other than the best-matching one is shown up to this length, so a whole list fits. */
+const ITEM_CHARS = 110;
 
 export interface RankedPassage {
   chunk: Chunk;
@@ -40,9 +42,27 @@ interface Unit {
 /** Words that only continue the sentence before ("This is the threshold document…"). */
 const CONTINUES = /^(?:this|these|that|those|it|its|they|their|them|he|she|his|her|the group|the board|the document|the panel|the subgroup|such|both|also|however|in addition|as a result|additionally)\b/i;
 
+/**
+ * The passage's lines, with lines that a page layout broke mid-sentence joined again ("…a median age of" +
+ * "35"): a line that does not end a sentence or open a list runs on into a following line that is not a list
+ * item.
+ */
+function logicalLines(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (!line.trim()) continue;
+    const prev = out[out.length - 1];
+    const isItem = /^\s*(?:- |• |\d+[.)] )/.test(line);
+    if (prev !== undefined && !isItem && !/[.!?:;]["”’)]?$/.test(prev) && !/^\s*(?:- |• )/.test(prev)) out[out.length - 1] = `${prev} ${line.trim()}`;
+    else out.push(line);
+  }
+  return out;
+}
+
 function unitsOf(chunk: Chunk): Unit[] {
   const units: Unit[] = [];
-  chunk.text.split('\n').forEach((line, lineNo) => {
+  logicalLines(chunk.text).forEach((line, lineNo) => {
     const isItem = /^\s*(?:- |• |\d+[.)] )/.test(line);
     const body = line.replace(/^\s*(?:- |• )/, '');
     const pieces = isItem || body.length <= 280 ? [body] : splitSentences(body);
@@ -92,15 +112,17 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
     for (const a of asked) if (held.has(a)) u.score *= 1.3;
   }
   const chosen = new Set<number>();
+  const bestIdx = units.reduce((b, u, i) => (u.score > units[b].score ? i : b), 0);
+  // How much of a unit is shown: the best one at length, other list items short so a whole list fits.
+  const shown = (i: number) => Math.min(units[i].text.length, i === bestIdx ? 300 : units[i].isItem ? ITEM_CHARS : 450);
   let used = 0;
   const take = (i: number) => {
     if (i < 0 || i >= units.length || chosen.has(i)) return false;
-    if (chosen.size && used + units[i].text.length > budget) return false;
+    if (chosen.size && used + shown(i) > budget) return false;
     chosen.add(i);
-    used += units[i].text.length + 1;
+    used += shown(i) + 1;
     return true;
   };
-  const bestIdx = units.reduce((b, u, i) => (u.score > units[b].score ? i : b), 0);
   take(bestIdx);
   const best = units[bestIdx];
   // The subject is in the sentence before ("…Effective Support for Children and Families. This is the threshold document…").
@@ -121,7 +143,7 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   const heldNow = () => new Set([...chosen].flatMap((i) => [...factTypesHeld(units[i].text)]));
   if ([...asked].some((a) => !heldNow().has(a))) for (const i of [bestIdx + 1, bestIdx + 2]) if ([...asked].some((a) => factTypesHeld(units[i]?.text ?? '').has(a))) take(i);
   // Then whatever else in the passage speaks to the question, best first, while there is room.
-  const rest = units.map((u, i) => ({ u, i })).filter(({ u, i }) => !chosen.has(i) && u.score > 0.5 * best.score).sort((a, b) => b.u.score - a.u.score);
+  const rest = units.map((u, i) => ({ u, i })).filter(({ u, i }) => !chosen.has(i) && u.score > 0.35 * best.score).sort((a, b) => b.u.score - a.u.score);
   for (const { i } of rest) take(i);
   if (chosen.size === 1 && bestIdx + 1 < units.length && units[bestIdx + 1].line === best.line) take(bestIdx + 1);
 
@@ -129,7 +151,7 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   let prevLine = -1;
   for (const i of [...chosen].sort((a, b) => a - b)) {
     const u = units[i];
-    const text = u.isItem ? `• ${clip(u.text, 200)}` : clip(u.text, 450);
+    const text = u.isItem ? `• ${clip(u.text, shown(i))}` : clip(u.text, shown(i));
     if (!lines.length || u.isItem || units[i].line !== prevLine || lines[lines.length - 1].startsWith('• ')) lines.push(text);
     else lines[lines.length - 1] += ` ${text}`;
     prevLine = u.line;

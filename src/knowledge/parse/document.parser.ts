@@ -13,6 +13,7 @@ import { parseHtml } from './html.parser';
 import { parseMarkdown, splitFrontMatter } from './markdown.parser';
 import { parsePdf } from './pdf.parser';
 import { parsePlainText } from './plain-text.parser';
+import { DEFAULT_PARSE_LIMITS, DocumentTooLargeError, type ParseLimits } from './limits';
 
 export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm', '.pdf', '.docx'] as const;
 
@@ -21,8 +22,10 @@ export class DocumentParseError extends Error {
   constructor(
     readonly fileName: string,
     reason: string,
+    /** The document is readable but over a limit (pages, unpacked size, reading time). */
+    readonly tooLarge = false,
   ) {
-    super(`${fileName}: could not be read (${reason})`);
+    super(`${fileName}: ${tooLarge ? 'too large to read' : 'could not be read'} (${reason})`);
     this.name = 'DocumentParseError';
   }
 }
@@ -65,7 +68,7 @@ function firstHeading(blocks: Block[]): string | undefined {
  * Reads one file and parses it by extension. Metadata precedence: explicit overrides (catalog, CLI flags),
  * then front matter, then the first heading / the file name.
  */
-export async function parseDocumentFile(filePath: string, overrides: MetaOverrides = {}): Promise<ParsedDocument> {
+export async function parseDocumentFile(filePath: string, overrides: MetaOverrides = {}, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedDocument> {
   const fileName = path.basename(filePath);
   const ext = path.extname(fileName).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
@@ -77,11 +80,11 @@ export async function parseDocumentFile(filePath: string, overrides: MetaOverrid
   } catch (e) {
     throw new DocumentParseError(fileName, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
-  return parseDocumentBytes(fileName, bytes, overrides);
+  return parseDocumentBytes(fileName, bytes, overrides, limits);
 }
 
 /** Same as parseDocumentFile for bytes already in memory (uploads, tests). */
-export async function parseDocumentBytes(fileName: string, bytes: Buffer, overrides: MetaOverrides = {}): Promise<ParsedDocument> {
+export async function parseDocumentBytes(fileName: string, bytes: Buffer, overrides: MetaOverrides = {}, limits: ParseLimits = DEFAULT_PARSE_LIMITS): Promise<ParsedDocument> {
   const ext = path.extname(fileName).toLowerCase();
   if (!(SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) {
     throw new DocumentParseError(fileName, `unsupported file type "${ext || 'none'}"; use ${SUPPORTED_EXTENSIONS.join(', ')}`);
@@ -89,8 +92,8 @@ export async function parseDocumentBytes(fileName: string, bytes: Buffer, overri
   let blocks: Block[];
   let front: Record<string, string> = {};
   try {
-    if (ext === '.pdf') blocks = await parsePdf(bytes);
-    else if (ext === '.docx') blocks = await parseDocx(bytes);
+    if (ext === '.pdf') blocks = await parsePdf(bytes, limits);
+    else if (ext === '.docx') blocks = await parseDocx(bytes, limits.docxUncompressedBytes);
     else {
       const text = bytes.toString('utf8');
       if (text.includes('\u0000')) throw new Error('binary content in a text file');
@@ -102,7 +105,7 @@ export async function parseDocumentBytes(fileName: string, bytes: Buffer, overri
     }
   } catch (e) {
     if (e instanceof DocumentParseError) throw e;
-    throw new DocumentParseError(fileName, (e as Error).message || String(e));
+    throw new DocumentParseError(fileName, (e as Error).message || String(e), e instanceof DocumentTooLargeError);
   }
   if (!blocks.some((b) => b.kind !== 'heading' && b.kind !== 'break')) {
     throw new DocumentParseError(fileName, 'no readable text found');

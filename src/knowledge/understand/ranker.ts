@@ -235,7 +235,9 @@ export class Ranker {
     const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
-    const outcome: Outcome = candidates.length === 0 ? 'none' : confidence >= th.answer ? 'answer' : confidence >= th.closest ? 'closest' : 'none';
+    // The closest passages are worth showing only when the best one shares most of what the question is about.
+    const near = (candidates[0]?.features.get('cov_any') ?? 0) >= 0.5;
+    const outcome: Outcome = candidates.length === 0 ? 'none' : confidence >= th.answer ? 'answer' : confidence >= th.closest && near ? 'closest' : 'none';
     return { query: q, asked, evidence, candidates, answerFeatures, confidence, outcome };
   }
 

@@ -69,10 +69,13 @@ describe('configuration', () => {
     }
   });
 
-  it('lists every key in the README configuration table', () => {
+  it('lists every key in the README configuration table, generated from env.example', () => {
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     const missing = CONFIG_KEYS.filter((k) => !readme.includes(`| \`${k}\` |`));
     expect(missing).toEqual([]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { tableFrom } = require('../../../scripts/config-table.js') as { tableFrom(example: string): string };
+    expect(readme).toContain(tableFrom(fs.readFileSync(path.join(root, 'env.example'), 'utf8')));
   });
 
   it('stops the bot process with exit code 1 and the list of problems', () => {

@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/clock';
 import { UserInputError } from '../../../src/errors';
 import type { Tables } from '../../../src/storage/tables';
 import { SessionStore } from '../../../src/training/session.store';
+import { sessionIdFor } from '../../../src/training/training.service';
 import { testTables } from '../../helpers/storage';
 import { person, rid, rig, sessionInput, titlesFor, trainer } from './training-fixtures';
 
@@ -66,7 +67,7 @@ describe('training service on Azurite', () => {
       const requestId = rid();
       const errors = await fieldErrorsOf(service.createSession(sessionInput(over), trainer, requestId));
       expect(errors).toHaveProperty(field);
-      expect(await store.get(`ts-${requestId.toLowerCase()}`)).toBeUndefined();
+      expect(await store.get(sessionIdFor(requestId, trainer.id))).toBeUndefined();
     });
   });
 

@@ -1,6 +1,10 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { downloadNewsletter, findNewsletterAttachment } from '../../../../../bot/features/digests/newsletter-download';
+import { urlAllowed } from '../../../../../bot/trust';
+
+/** SharePoint only; loopback too when `loopback` (outside production). */
+const hosts = (loopback: boolean) => ({ allowed: (u: string) => urlAllowed(u, ['*.sharepoint.com'], loopback) });
 
 describe('newsletter attachments', () => {
   it('finds the Teams file (download.info), other clients’ files, and skips the HTML copy of the message', () => {
@@ -16,9 +20,9 @@ describe('newsletter attachments', () => {
   });
 
   it('reads data: URLs; refuses http off this machine, http when not allowed, and anything over the limit (header or stream)', async () => {
-    expect((await downloadNewsletter('data:text/markdown;base64,IyBOZXdz', { allowLoopbackHttp: false })).toString()).toBe('# News');
-    await expect(downloadNewsletter('http://example.org/n.md', { allowLoopbackHttp: true })).rejects.toMatchObject({ fieldErrors: { file: 'not https' } });
-    await expect(downloadNewsletter('file:///etc/passwd', { allowLoopbackHttp: true })).rejects.toMatchObject({ fieldErrors: { file: 'not https' } });
+    expect((await downloadNewsletter('data:text/markdown;base64,IyBOZXdz', hosts(false))).toString()).toBe('# News');
+    await expect(downloadNewsletter('http://example.org/n.md', hosts(true))).rejects.toMatchObject({ fieldErrors: { file: 'not https' } });
+    await expect(downloadNewsletter('file:///etc/passwd', hosts(true))).rejects.toMatchObject({ fieldErrors: { file: 'not https' } });
 
     const server = http.createServer((req, res) => {
       if (req.url === '/chunked') {
@@ -33,10 +37,10 @@ describe('newsletter attachments', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      await expect(downloadNewsletter(`${base}/ok`, { allowLoopbackHttp: false })).rejects.toMatchObject({ fieldErrors: { file: 'not https' } });
-      expect((await downloadNewsletter(`${base}/ok`, { allowLoopbackHttp: true })).toString()).toBe('hello');
-      await expect(downloadNewsletter(`${base}/ok`, { allowLoopbackHttp: true, maxBytes: 4 })).rejects.toMatchObject({ fieldErrors: { file: 'too large' } });
-      await expect(downloadNewsletter(`${base}/chunked`, { allowLoopbackHttp: true, maxBytes: 1000 })).rejects.toMatchObject({ fieldErrors: { file: 'too large' } });
+      await expect(downloadNewsletter(`${base}/ok`, hosts(false))).rejects.toMatchObject({ fieldErrors: { file: 'not https' } });
+      expect((await downloadNewsletter(`${base}/ok`, hosts(true))).toString()).toBe('hello');
+      await expect(downloadNewsletter(`${base}/ok`, { ...hosts(true), maxBytes: 4 })).rejects.toMatchObject({ fieldErrors: { file: 'too large' } });
+      await expect(downloadNewsletter(`${base}/chunked`, { ...hosts(true), maxBytes: 1000 })).rejects.toMatchObject({ fieldErrors: { file: 'too large' } });
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import cron from 'node-cron';
+import { escalationCardMessages } from '../../cards/escalation.messages';
+import { describeErasure, erasePerson } from '../../src/privacy/erasure';
+import { purgeExpired, type RetentionReport } from '../../src/privacy/retention';
+import { isEntraObjectId } from '../../src/roles/role.service';
+import { acquireLease } from '../../src/storage/lease';
+import { errorFields } from '../../src/logger';
+import type { BotDeps, FeatureFactory } from '../deps';
+import { replyPrivately } from '../private-reply';
+import { requireRole } from '../turn';
+import type { EscalationsFeature } from './escalations.feature';
+import type { TrainingFeature } from './training.feature';
+
+/** What tests and other features reach through `deps.features.privacy`. */
+export interface PrivacyFeature {
+  /** One retention pass, if this instance wins the nightly lease; undefined when another instance holds it. */
+  purge(): Promise<RetentionReport | undefined>;
+  erase(personKey: string): ReturnType<typeof erasePerson>;
+}
+
+const USAGE = 'Usage: **erase <Entra object id>** removes that person’s data (chat reference, subscription, bookings, feedback, roles) and strips their name and contact details from escalations. Find the id in the Entra admin centre.';
+
+/** `erase <object id>` (admins): erases one person's data on request and reports what was removed, in the admin's 1:1 chat. */
+async function eraseCommand(ctx: TurnContext, deps: BotDeps, privacy: PrivacyFeature, args: string): Promise<void> {
+  if (!(await requireRole(ctx, deps, 'admin', 'erase', 'Sorry, only CSCP admins can erase a person’s data.'))) return;
+  const id = args.trim().split(/\s+/)[0] ?? '';
+  if (!isEntraObjectId(id) && !/^teams:\S+$/.test(id)) return replyPrivately(ctx, deps, { text: USAGE }, 'erase');
+  const report = await privacy.erase(id);
+  deps.logger.info({ activityId: ctx.activity.id, by: ctx.activity.from?.aadObjectId, target: id, ...report }, 'person erased on request');
+  await replyPrivately(ctx, deps, { text: [`**Erased ${id}.** Removed or changed:`, ...describeErasure(report).map((l) => `- ${l}`)].join('\n') }, 'erase');
+}
+
+/**
+ * Privacy: the nightly retention purge (answer log, resolved escalations, survey log; one instance, under a
+ * lease) and the admins' `erase` command.
+ */
+export const privacyFeature: FeatureFactory = (deps) => {
+  const owner = randomUUID();
+  const privacy: PrivacyFeature = {
+    async purge() {
+      const lease = await acquireLease(deps.tables.client('Leases'), 'retention-purge', owner, 10 * 60_000, deps.clock);
+      if (!lease) return undefined;
+      const report = await purgeExpired({ tables: deps.tables, clock: deps.clock, config: deps.config });
+      deps.logger.info({ ...report, days: deps.config.retention }, 'retention purge');
+      return report;
+    },
+    erase(personKey) {
+      const training = deps.features.training as TrainingFeature | undefined;
+      const escalations = deps.features.escalations as EscalationsFeature | undefined;
+      return erasePerson(
+        {
+          tables: deps.tables,
+          clock: deps.clock,
+          cancelBooking: training ? (sessionId, key) => training.service.cancelBooking(sessionId, key) : undefined,
+          escalationChanged: escalations
+            ? async (id) => {
+                const v = await escalations.service.get(id);
+                if (v?.record.channelTarget && v.record.channelActivityId) {
+                  await deps.notifier.update(v.record.channelTarget, v.record.channelActivityId, escalationCardMessages.teamCard(v));
+                }
+              }
+            : undefined,
+        },
+        personKey,
+      );
+    },
+  };
+  deps.features.privacy = privacy;
+  let task: ReturnType<typeof cron.schedule> | undefined;
+  return {
+    name: 'privacy',
+    commands: [{ name: 'erase', pattern: /^erase\b/i, run: (ctx, d, text) => eraseCommand(ctx, d, privacy, text.replace(/^erase\s*/i, '')) }],
+    start() {
+      task = cron.schedule('17 3 * * *', () => void privacy.purge().catch((e) => deps.logger.error(errorFields(e), 'retention purge failed')), { timezone: 'Europe/London' });
+    },
+    async stop() {
+      await task?.stop();
+    },
+  };
+};

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TABLE_NAMES, type TableName } from '../../src/storage/tables';
+import type { TestBot, TestUser } from './bot-harness';
+
+/** Every request to the bot in these suites must cost less than this much CPU (bot, storage client and test). */
+export const MAX_REQUEST_CPU_MS = 1000;
+/** Every card the bot sends stays under this many bytes (Teams refuses messages over about 100 KB). */
+export const MAX_CARD_BYTES = 80 * 1024;
+
+/** POSTs an activity and measures the CPU this process spent until the response (the bot runs in-process). */
+export async function postTimed(t: TestBot, activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const res = await t.post(activity, headers);
+  const used = process.cpuUsage(before);
+  return { ...res, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** The largest Adaptive Card among everything the connector received (and any invoke bodies given). */
+export function largestCard(t: TestBot, invokeBodies: unknown[] = []): number {
+  const cards: unknown[] = [];
+  for (const a of t.connector.activities) for (const att of a.body.attachments ?? []) if (String(att.contentType).includes('adaptive')) cards.push(att.content);
+  for (const b of invokeBodies) if (b && typeof b === 'object' && String((b as { type?: string }).type).includes('adaptive')) cards.push((b as { value?: unknown }).value);
+  return cards.reduce<number>((m, c) => Math.max(m, Buffer.byteLength(JSON.stringify(c), 'utf8')), 0);
+}
+
+/** Row counts of every product table: "nothing stored" means these do not change. */
+export async function tableCounts(t: TestBot, names: readonly TableName[] = TABLE_NAMES): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const n of names) {
+    let c = 0;
+    for await (const _ of t.bot.deps.tables.client(n).listEntities({ queryOptions: { select: ['RowKey'] } })) c++;
+    out[n] = c;
+  }
+  return out;
+}
+
+/** All rows of one table. */
+export async function rowsOf(t: TestBot, name: TableName): Promise<Record<string, any>[]> {
+  const out: Record<string, any>[] = [];
+  for await (const r of t.bot.deps.tables.client(name).listEntities()) out.push(r);
+  return out;
+}
+
+/**
+ * A host the bot must never call: an HTTP server on another loopback address (127.0.0.2), recording any
+ * request that reaches it.
+ */
+export class ForbiddenHost {
+  readonly hits: string[] = [];
+  private server?: http.Server;
+  url = '';
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      this.hits.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"stolen"}');
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.2', () => r()));
+    this.url = `http://127.0.0.2:${(this.server!.address() as AddressInfo).port}/`;
+    return this;
+  }
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+/** An activity from a team channel (or, with `place: 'groupChat'`, a group chat) in tenant-1. */
+export function sharedActivity(
+  t: TestBot,
+  user: TestUser,
+  extra: Record<string, unknown>,
+  opts: { channel?: string; team?: string; place?: 'channel' | 'groupChat'; channelType?: string; tenantId?: string } = {},
+): Record<string, unknown> {
+  const channel = opts.channel ?? '19:shared-place@thread.tacv2';
+  const tenantId = opts.tenantId ?? 'tenant-1';
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: t.connector.url,
+    timestamp: new Date().toISOString(),
+    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+    recipient: { id: '28:bot', name: 'CSCP' },
+    conversation: { id: `${channel};messageid=1700000000001`, conversationType: opts.place ?? 'channel', tenantId },
+    channelData: {
+      tenant: { id: tenantId },
+      ...(opts.place === 'groupChat' ? {} : { team: { id: opts.team ?? '19:team-x@thread.tacv2' }, channel: { id: channel, ...(opts.channelType ? { type: opts.channelType } : {}) } }),
+    },
+    locale: 'en-GB',
+    ...extra,
+  };
+}
+
+/** The messages the bot sent into a channel (its base id, without ;messageid=). */
+export const channelMessages = (t: TestBot, channel = '19:shared-place@thread.tacv2') =>
+  t.connector.activities.filter((a) => a.conversationId.split(';')[0] === channel && a.body.type === 'message');
+
+export const textOf = (a: { body: Record<string, any> }): string => JSON.stringify(a.body);
