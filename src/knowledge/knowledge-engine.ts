@@ -20,6 +20,18 @@ export const LONG_MESSAGE_TEXT = 'Your message was long: I read all of it for si
 /** Messages longer than this get LONG_MESSAGE_TEXT before the answer. */
 const LONG_MESSAGE_CHARS = 2000;
 
+/**
+ * Semantic retrieval from a configured embeddings model: the passages nearest the question, best first. The
+ * engine fuses them with the lexical ranking (reciprocal-rank fusion); it is time-limited and optional, and
+ * any failure leaves the lexical ranking alone.
+ */
+export interface SemanticSearch {
+  search(question: string): Promise<{ chunkId: string; score: number }[]>;
+}
+
+/** Reciprocal-rank fusion constant (the usual 60) and the semantic ranking's weight against the lexical one. */
+export const FUSION = { k: 60, semanticWeight: 1 };
+
 export interface KnowledgeEngine {
   readonly index: LexicalIndex;
   readonly chunks: readonly Chunk[];
@@ -29,7 +41,16 @@ export interface KnowledgeEngine {
   /** The extractive path only (no model), synchronous: used by the CLI, eval and bench. */
   askExtractive(question: string, context?: ConversationContext): AnswerResult;
   /** One turn of a conversation: the extractive answer and the context the next turn needs. */
-  converse(question: string, context?: ConversationContext): { result: AnswerResult; context?: ConversationContext };
+  converse(question: string, context?: ConversationContext, options?: TurnOptions): { result: AnswerResult; context?: ConversationContext };
+  /** The same turn with the optional model layers (semantic retrieval, a model-written answer). */
+  converseAsync(question: string, context?: ConversationContext, options?: TurnOptions): Promise<{ result: AnswerResult; context?: ConversationContext }>;
+}
+
+export interface TurnOptions {
+  /** Passages (chunk ids, best first) a semantic search found for the question. */
+  semantic?: string[];
+  /** Answer only from this document (a digest's "Ask me about this"). */
+  docId?: string;
 }
 
 export interface EngineOptions {
@@ -39,6 +60,10 @@ export interface EngineOptions {
   generator?: AnswerGenerator;
   /** The trained models (default: the committed artefacts). */
   models?: LanguageModels;
+  /** Semantic retrieval when an embeddings model is configured. */
+  semantic?: SemanticSearch;
+  /** How long the optional model layers may take (MODEL_TIMEOUT_MS). */
+  modelTimeoutMs?: number;
 }
 
 const INTENT_TEXT: Record<Intent, string> = {
@@ -113,7 +138,25 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     return out;
   }
 
-  function converse(raw: string, context?: ConversationContext): { result: AnswerResult; context?: ConversationContext } {
+  /**
+   * Fuses the reranked lexical candidates with a semantic ranking: reciprocal-rank fusion over both lists,
+   * passages only the semantic search found joining with their lexical features computed.
+   */
+  function fuse(ranking: Ranking, semantic: string[]): void {
+    const byId = new Map(ranking.candidates.map((c, i) => [c.chunk.id, { c, lex: i }]));
+    const extra = semantic.filter((id) => !byId.has(id));
+    if (extra.length) {
+      const more = ranker.rank(ranking.query.text, undefined, ranking.query, undefined, extra).candidates.filter((c) => extra.includes(c.chunk.id));
+      for (const c of more) byId.set(c.chunk.id, { c, lex: ranking.candidates.length + more.indexOf(c) });
+    }
+    const score = (id: string, lex: number) => {
+      const s = semantic.indexOf(id);
+      return 1 / (FUSION.k + lex + 1) + (s >= 0 ? FUSION.semanticWeight / (FUSION.k + s + 1) : 0);
+    };
+    ranking.candidates = [...byId.entries()].sort((a, b) => score(b[0], b[1].lex) - score(a[0], a[1].lex)).map(([, v]) => v.c);
+  }
+
+  function converse(raw: string, context?: ConversationContext, options: TurnOptions = {}): { result: AnswerResult; context?: ConversationContext } {
     const input = guardInput(raw);
     if (input.problem === 'empty') {
       return { result: base({ answer: 'Please type a question about the CSCP guidance, or type help to see what I can do.', notFound: true, notices: ['empty'] }) };
@@ -139,7 +182,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
 
     const asked = questionPart(input.text);
     const resolved = resolveFollowUp(asked, context, ranker, models.followUp);
-    const ranking = ranker.rank(resolved.question, undefined, resolved.query, resolved.context);
+    const ranking = ranker.rank(resolved.question, undefined, resolved.query, resolved.context, undefined, options.docId);
+    if (options.semantic?.length) fuse(ranking, options.semantic);
     // A follow-up continues a topic the guidance was already found to cover: it is answered unless nothing is near.
     const outcome = resolved.isFollowUp && ranking.outcome === 'closest' ? 'answer' : ranking.outcome;
     const top = ranking.candidates.slice(0, 5);
@@ -195,20 +239,45 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
 
   const askExtractive = (raw: string, context?: ConversationContext) => converse(raw, context).result;
 
-  async function ask(raw: string, context?: ConversationContext): Promise<AnswerResult> {
-    const extractive = askExtractive(raw, context);
+  /** Resolves with the value, or undefined after `ms` (a slow model never holds an answer up for longer). */
+  const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), ms);
+      p.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        },
+      );
+    });
+
+  async function converseAsync(raw: string, context?: ConversationContext, options: TurnOptions = {}): Promise<{ result: AnswerResult; context?: ConversationContext }> {
+    const timeout = opts.modelTimeoutMs ?? 8000;
+    let semantic = options.semantic;
+    if (!semantic && opts.semantic) {
+      const hits = await within(opts.semantic.search(questionPart(guardInput(raw).text)), timeout);
+      semantic = hits?.map((h) => h.chunkId);
+    }
+    const turn = converse(raw, context, { ...options, semantic });
+    const extractive = turn.result;
     const gen = opts.generator;
-    if (!gen || extractive.intent || extractive.notFound || extractive.sources.length === 0) return extractive;
+    if (!gen || extractive.intent || extractive.notFound || extractive.sources.length === 0) return turn;
     try {
       const text = await gen.generate({ question: questionPart(guardInput(raw).text), sources: extractive.sources });
-      if (!text) return extractive;
+      if (!text) return turn;
       // The emergency lines are the extractive answer's own lead; a model answer never replaces them.
       const preface = extractive.urgent ? `${extractive.answer.split('\n\nFrom the CSCP guidance:')[0]}\n\n` : '';
-      return { ...extractive, answer: `${preface}${text}`, mode: 'generative' };
+      return { ...turn, result: { ...extractive, answer: `${preface}${text}`, mode: 'generative' } };
     } catch {
-      return extractive;
+      return turn;
     }
   }
 
-  return { index, chunks, ranker, ask, askExtractive, converse };
+  const ask = async (raw: string, context?: ConversationContext) => (await converseAsync(raw, context)).result;
+
+  return { index, chunks, ranker, ask, askExtractive, converse, converseAsync };
 }

@@ -106,7 +106,7 @@ export class Ranker {
     const best = top[0]?.[1] ?? 1;
     // Passages that answered similar earlier questions join the candidates even without shared words.
     for (const [d, sim] of evidence?.byChunk ?? []) if (sim >= 0.25 && !out.has(d)) out.set(d, scores.get(d) ?? 0.05 * best);
-    for (const d of context ?? []) if (!out.has(d)) out.set(d, scores.get(d) ?? 0.05 * best);
+    for (const d of context ?? []) if (!out.has(d)) out.set(d, scores.get(d) ?? 0);
     return out;
   }
 
@@ -218,11 +218,23 @@ export class Ranker {
   }
 
   /** Ranks the passages for a question; `excludeWriter` leaves a corpus writer's questions out of the neighbour evidence (training). */
-  rank(question: string, excludeWriter?: string, q: Query = this.query(question), context?: string[]): Ranking {
+  /**
+   * Ranks the passages for a question. `excludeWriter` leaves a corpus writer's questions out of the neighbour
+   * evidence (training); `context` is the previous answer's passages (follow-ups); `include` adds passages to
+   * the candidates (found by semantic search); `docId` keeps only one document's passages.
+   */
+  rank(question: string, excludeWriter?: string, q: Query = this.query(question), context?: string[], include?: string[], docId?: string): Ranking {
     const asked = factTypesAsked(question);
     const evidence = this.neighbours?.evidence(contentStems(question), excludeWriter);
     const ctx = context?.length ? this.contextOf(context) : undefined;
-    const s1 = this.stage1(q, evidence, ctx?.same);
+    const extra = new Set<number>(ctx?.same);
+    for (const id of include ?? []) {
+      const d = this.index.chunks.findIndex((c) => c.id === id);
+      if (d >= 0) extra.add(d);
+    }
+    if (docId) for (const d of this.index.byDoc.get(docId) ?? []) extra.add(d);
+    const s1 = this.stage1(q, evidence, extra);
+    if (docId) for (const d of [...s1.keys()]) if (this.index.chunks[d].docId !== docId) s1.delete(d);
     const sorted = [...s1.entries()].sort((a, b) => b[1] - a[1]);
     const topStage1 = sorted[0]?.[1] ?? 0;
     const candidates: Candidate[] = sorted.map(([d, score], rank) => {
