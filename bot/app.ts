@@ -81,18 +81,28 @@ export function createApp(opts: AppOptions): Application<TurnState> {
     const max = deps.config.limits.messageChars;
     const text = raw.length > max ? raw.slice(0, max) : raw;
     const command = commands.find((c) => c.pattern.test(text));
-    if (command) return command.run(ctx, deps, text);
+    if (command) {
+      await commandStarts(ctx);
+      return command.run(ctx, deps, text);
+    }
     if (/^[/!]/.test(a.text?.trim() ?? '')) {
       return sendHelp(ctx, deps, { notice: 'I don’t know that command. Here is what I can do:' });
     }
     const intent = detectIntent?.(text);
     const target = intent ? byName.get(intents[intent] ?? '') : undefined;
-    if (target) return target.run(ctx, deps, text);
+    if (target) {
+      await commandStarts(ctx);
+      return target.run(ctx, deps, text);
+    }
     // The answer path reads the whole message for danger (linear, capped inside the language layer); the
     // limit above only bounds command matching.
     if (fallback) return fallback(ctx, deps, raw);
     return sendHelp(ctx, deps, { notice: 'I can’t answer questions yet: the guidance index is not loaded.' });
   });
+
+  async function commandStarts(ctx: TurnContext): Promise<void> {
+    for (const m of opts.modules) await m.onCommand?.(ctx);
+  }
 
   async function runSubmit(ctx: TurnContext, value: Record<string, unknown>): Promise<void> {
     const handler = submits.get(value.verb as string);

@@ -55,6 +55,8 @@ export interface FeatureModule {
   /** Where free text goes when no command matched (only the Q&A feature sets this). */
   fallback?: CommandRun;
   detectIntent?: (text: string) => string | undefined;
+  /** Called before any typed or natural-language command runs (the Q&A forgets the conversation's topic). */
+  onCommand?: (ctx: TurnContext) => Promise<void>;
   /** Background work (schedulers); started after the server listens, stopped before it closes. */
   start?: () => Promise<void> | void;
   stop?: () => Promise<void> | void;

@@ -21,6 +21,11 @@ export function publishedLabel(published: string): string {
   return d.isValid ? d.toFormat('d LLLL yyyy') : published;
 }
 
+/** The id the newsletter has in the guidance index once published (bot/features/digests/newsletter-ingest.ts). */
+export function newsletterDocId(digest: Pick<DigestRecord, 'id'>): string {
+  return `newsletter-${digest.id}`;
+}
+
 /** The question "Ask me about this" puts to the Q&A for one story (or the whole newsletter). */
 export function askQuestion(digest: Pick<DigestRecord, 'title'>, topic?: string): string {
   return topic ? `What does the ${digest.title} newsletter say about "${topic}"?` : `What is in the ${digest.title} newsletter?`;
@@ -45,7 +50,7 @@ function storyContainer(d: DigestRecord, item: DigestItem, i: number): CardEleme
   items.push({
     type: 'ActionSet',
     spacing: 'Small',
-    actions: [{ ...submitAction('Ask me about this', 'ask', { question: askQuestion(d, itemTopic(item)) }), id: `ask-${i}` }],
+    actions: [{ ...submitAction('Ask me about this', 'ask', { question: askQuestion(d, itemTopic(item)), docId: newsletterDocId(d) }), id: `ask-${i}` }],
   });
   return { type: 'Container', separator: true, spacing: 'Medium', items };
 }
@@ -115,7 +120,7 @@ export function digestBody(d: DigestRecord): CardElement[] {
 export function digestActions(d: DigestRecord): CardElement[] {
   return [
     ...(d.url ? [{ type: 'Action.OpenUrl', title: 'Read the full newsletter', url: d.url }] : []),
-    submitAction('Ask me about this newsletter', 'ask', { question: askQuestion(d) }),
+    submitAction('Ask me about this newsletter', 'ask', { question: askQuestion(d), docId: newsletterDocId(d) }),
     submitAction('Unsubscribe', 'unsubscribe'),
   ];
 }

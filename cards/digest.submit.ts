@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-/** "Ask me about this" on a digest: put `question` to the Q&A as if the person had typed it. */
-export const askSubmitSchema = z.object({ verb: z.literal('ask'), question: z.string().trim().min(1).max(500) }).strip();
+/**
+ * "Ask me about this" on a digest: put `question` to the Q&A as if the person had typed it, answered from that
+ * newsletter (`docId`) when the button names one. Follow-up buttons under answers send a question alone.
+ */
+export const askSubmitSchema = z
+  .object({ verb: z.literal('ask'), question: z.string().trim().min(1).max(500), docId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/i).optional() })
+  .strip();
 
 /** Subscribe / Unsubscribe buttons (digest card, subscription card, welcome card). `kind` defaults to where the button was pressed. */
 export const subscriptionSubmitSchema = z

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { buildAnswerMessage } from '../../cards/answer.message';
+import { parseAskSubmit } from '../../cards/digest.submit';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { commandIntent } from '../../src/knowledge/understand/route';
@@ -16,10 +17,16 @@ export interface AskServices {
   messages: AnswerMessageMap;
 }
 
-/** Answers one question: the answer is sent even when logging fails (storage trouble must not silence advice). */
-export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: string): Promise<void> {
+/**
+ * Answers one question: the answer is sent even when logging fails (storage trouble must not silence advice).
+ * A follow-up ("and who chairs it?") is read against the conversation's previous question; `docId` keeps the
+ * answer to one document (a digest's "Ask me about this").
+ */
+export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: string, options: { docId?: string } = {}): Promise<void> {
   const svc = deps.features.ask as AskServices;
-  const result = await svc.knowledge.ask(question);
+  const conversationId = ctx.activity.conversation?.id ?? '';
+  const context = options.docId || !conversationId ? undefined : await svc.messages.contextFor(conversationId).catch(() => undefined);
+  const { result, context: next } = await svc.knowledge.converse(question, context, options);
   // Logging runs beside the send so the person is not kept waiting on a storage write; feedback needs both.
   const logged = svc.answerLog.record(question, result).catch((e: Error) => {
     deps.logger.warn({ activityId: ctx.activity.id, err: e.name }, 'answer not logged');
@@ -29,10 +36,11 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
   const answerId = await logged;
   deps.logger.info(
-    { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, sources: result.sources.map((s) => s.chunkId) },
+    { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, followUp: Boolean(context), sources: result.sources.map((s) => s.chunkId) },
     'answered',
   );
-  if (answerId && sent?.id) await svc.messages.remember(sent.id, answerId).catch(() => undefined);
+  if (answerId && sent?.id) await svc.messages.remember(sent.id, answerId, conversationId).catch(() => undefined);
+  if (conversationId && next && !result.intent) await svc.messages.saveContext(conversationId, next).catch(() => undefined);
 }
 
 async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {
@@ -108,24 +116,38 @@ export const askFeature: FeatureFactory = async (deps) => {
     name: 'ask',
     // A message about a child at risk is never taken for a command: it goes to the Q&A, which answers 999 first.
     detectIntent: commandIntent,
+    // A command ends the topic of conversation: the next question is not read as a follow-up.
+    onCommand: async (ctx) => {
+      const id = ctx.activity.conversation?.id;
+      if (id) await services.messages.clearContext(id).catch(() => undefined);
+    },
     fallback: answerQuestion,
     commands: [{ name: 'answers report', pattern: /^answers?\s+report$/i, run: answersReport }],
     submits: [
       {
         verb: 'ask',
         run: async (ctx, d, data) => {
-          const q = typeof data.question === 'string' ? data.question.trim() : '';
-          if (!q) {
+          const ask = parseAskSubmit(data);
+          if (!ask) {
             await ctx.sendActivity('Please type a question first.');
             return;
           }
-          await answerQuestion(ctx, d, q);
+          await answerQuestion(ctx, d, ask.question, { docId: ask.docId });
         },
       },
     ],
     register(app) {
       app.feedbackLoop(async (ctx, _state, data) => {
-        const answerId = await services.messages.answerIdFor(data.replyToId);
+        // Teams names the answer message (replyToId); a client that does not (the Agents Playground) is taken to
+        // mean the conversation's latest answer.
+        const answerId =
+          (await services.messages.answerIdFor(data.replyToId).catch(() => undefined)) ??
+          (await services.messages.latestAnswerIn(ctx.activity.conversation?.id).catch(() => undefined));
+        if (!answerId) {
+          deps.logger.warn({ activityId: ctx.activity.id, replyToId: Boolean(data.replyToId) }, 'feedback not mapped to an answer');
+          await ctx.sendActivity('Thank you — but I could not tell which answer that feedback was for, so it was not saved. Please use 👍/👎 on the answer itself.');
+          return;
+        }
         let comment: string | undefined;
         try {
           const parsed = JSON.parse(String(data.actionValue?.feedback ?? '{}')) as { feedbackText?: string };
@@ -133,7 +155,9 @@ export const askFeature: FeatureFactory = async (deps) => {
         } catch {
           comment = undefined;
         }
-        await recordFeedback(ctx, deps, answerId, data.actionValue?.reaction === 'like' ? 'up' : 'down', comment);
+        if (!(await recordFeedback(ctx, deps, answerId, data.actionValue?.reaction === 'like' ? 'up' : 'down', comment))) {
+          await ctx.sendActivity('Sorry, your feedback could not be saved just now. Please try again in a minute.');
+        }
       });
     },
     // The answer log's retention purge runs with the others in the privacy feature.

@@ -4,7 +4,8 @@ import type { Logger } from '../logger';
 import type { Tables } from '../storage/tables';
 import type { AnswerGenerator } from './answer/answer-generator';
 import { createIngestService, type IngestReport } from './ingest.service';
-import { createKnowledgeEngine, type KnowledgeEngine } from './knowledge-engine';
+import { createKnowledgeEngine, type KnowledgeEngine, type TurnOptions } from './knowledge-engine';
+import type { ConversationContext } from './understand/follow-up';
 import { createKnowledgeStore, type StoredDocument } from './knowledge.store';
 import type { AnswerResult } from './knowledge.types';
 import type { MetaOverrides } from './parse/document.parser';
@@ -19,6 +20,8 @@ export interface KnowledgeService {
   removeDocument(id: string): Promise<boolean>;
   listDocuments(): Promise<StoredDocument[]>;
   ask(question: string): Promise<AnswerResult>;
+  /** One turn of a conversation (follow-ups read against `context`; `docId` restricts the answer to one document). */
+  converse(question: string, context?: ConversationContext, options?: TurnOptions): Promise<{ result: AnswerResult; context?: ConversationContext }>;
   documentCount(): number;
   chunkCount(): number;
   /**
@@ -81,6 +84,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     },
     listDocuments: () => store.listDocuments(),
     ask: (question) => engine.ask(question),
+    converse: (question, context, options) => engine.converseAsync(question, context, options),
     documentCount: () => docCount,
     chunkCount: () => engine.chunks.length,
     async refreshIfChanged() {

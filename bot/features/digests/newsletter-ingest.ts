@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { newsletterDocId } from '../../../cards/digest.card';
 import type { DigestRecord } from '../../../src/digests/digest.types';
 import type { KnowledgeService } from '../../../src/knowledge/knowledge.service';
 import type { BotDeps } from '../../deps';
@@ -22,7 +23,7 @@ export function newsletterIngester(deps: BotDeps): (digest: DigestRecord, conten
       const file = path.join(dir, `${digest.id}.md`);
       await fs.writeFile(file, markdown, 'utf8');
       const report = await knowledge.ingestPaths([file], {
-        id: `newsletter-${digest.id}`,
+        id: newsletterDocId(digest),
         title: digest.title,
         published: digest.published,
         url: digest.url ?? '',

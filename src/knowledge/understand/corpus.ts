@@ -31,6 +31,8 @@ export interface CorpusMessage {
   risk?: string;
   intent?: string;
   turns?: Turn[];
+  /** For a follow-up: false when the second turn stands on its own (a change of topic). */
+  leans?: boolean;
 }
 
 export interface Corpus {

@@ -8,6 +8,7 @@ import type { Intent } from '../knowledge.types';
 import { loadArtefact } from './artefacts';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
+import { sentences, stemToken, tokenize } from './text';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -40,11 +41,25 @@ export interface IntentDecision {
   score: number;
 }
 
-export function classifyIntentView(a: IntentArtefact, view: MessageView): IntentDecision {
-  const bare = view.tokens.join(' ');
+/**
+ * What the command classifier reads: a short message whole; of a long one (a reason first, the request at the
+ * end), its last sentences up to `maxTokens` words.
+ */
+export function intentView(text: string, maxTokens: number): MessageView {
+  const view = viewOf(text);
+  if (view.tokens.length <= maxTokens) return view;
+  const tail = sentences(view.text).slice(-2);
+  let tokens = tail.flatMap((s) => tokenize(s));
+  if (tokens.length > maxTokens) tokens = tokenize(tail[tail.length - 1] ?? '').slice(-maxTokens);
+  return { text: tail.join(' '), tokens, stems: tokens.map(stemToken) };
+}
+
+export function classifyIntentView(a: IntentArtefact, full: MessageView): IntentDecision {
+  const bare = full.tokens.join(' ');
   const exact = COMMAND_WORDS[bare];
   if (exact) return { intent: exact, score: 1 };
-  if (view.tokens.length === 0 || view.tokens.length > a.maxTokens) return { score: 0 };
+  const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
+  if (view.tokens.length === 0) return { score: 0 };
   const p = predict(a.model, featuresOf(view.stems, view.tokens, a.featureOptions));
   let k = 0;
   for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;

@@ -78,6 +78,16 @@ export class Ranker {
     this.newestMonth = Math.max(0, ...this.months);
   }
 
+  /**
+   * How much a question word counts towards coverage: its IDF; a word the index has never seen counts as a word
+   * in one passage — rare, but not so heavy that it vetoes a passage on its own (nor, in a small index, outweighs
+   * every word that matched).
+   */
+  termWeight(t: Query['terms'][number]): number {
+    const ix = this.index;
+    return t.tid !== undefined ? ix.idf(t.tid) : Math.log(1 + (ix.size - 0.5) / 1.5);
+  }
+
   query(question: string, context?: string): Query {
     return buildQuery(question, this.index, this.helper, this.tables, context);
   }
@@ -172,7 +182,7 @@ export class Ranker {
     let bm = 0;
     let rareMissing = 0;
     for (const t of q.terms) {
-      const w = (t.tid !== undefined ? ix.idf(t.tid) : ix.maxIdf) * t.weight;
+      const w = this.termWeight(t) * t.weight;
       total += w;
       const m = this.matchTerm(t, tf, th, d);
       const isKnown = t.tid !== undefined || t.expansions.length > 0;
@@ -271,7 +281,7 @@ export class Ranker {
     let total = 0;
     let unknown = 0;
     for (const t of q.terms) {
-      const w = t.tid !== undefined ? ix.idf(t.tid) : ix.maxIdf;
+      const w = this.termWeight(t);
       total += w;
       if (t.tid === undefined && t.expansions.length === 0) unknown += w;
     }

@@ -80,7 +80,7 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex, t
     items.push({ id, writer: m.writer, answerable: m.kind !== 'out_of_scope', gold, ranking: r, candidates: r.candidates });
     // A follow-up's second turn, read as the bot reads it: with the first question's words and the first
     // answer's passages as context.
-    const second = m.kind === 'followup' ? m.turns?.[1] : undefined;
+    const second = m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
     if (second?.gold?.length) {
       const gold2 = new Set<number>();
       for (const g of second.gold.map(norm)) texts.forEach((t, i) => t.includes(g) && gold2.add(i));
@@ -232,7 +232,7 @@ export function trainFollowUp(train: CorpusMessage[], ranker: Ranker, corpusHash
   for (const m of train) {
     if (m.kind === 'followup') {
       const [t1, t2] = m.turns ?? [];
-      if (t2) examples.push({ x: followUpFeatures(t2.message, ranker.query(t2.message)), y: 1, writer: m.writer });
+      if (t2) examples.push({ x: followUpFeatures(t2.message, ranker.query(t2.message)), y: m.leans === false ? 0 : 1, writer: m.writer });
       if (t1) examples.push({ x: followUpFeatures(t1.message, ranker.query(t1.message)), y: 0, writer: m.writer });
     } else if (m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'topic') {
       examples.push({ x: followUpFeatures(m.message, ranker.query(m.message)), y: 0, writer: m.writer });

@@ -5,10 +5,10 @@
  */
 import type { CorpusMessage } from './corpus';
 import { expectedIntent, isUrgent } from './corpus';
-import type { IntentArtefact } from './intent.classifier';
 import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
 import { featuresOf, messageCues, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
+import { intentView, type IntentArtefact } from './intent.classifier';
 
 export const FOLDS = 5;
 
@@ -147,36 +147,41 @@ export function trainUrgent(train: CorpusMessage[], corpusHash: string, members:
   return { artefact: { corpusHash, members: fitted, threshold: report.threshold, risk: { featureOptions: riskFeatures, model: risk } }, report };
 }
 
-const INTENT_FEATURES: FeatureOptions = { charGrams: true, lexicon: false };
+const INTENT_FEATURES: FeatureOptions = { charGrams: true, lexicon: false, requests: true };
 const INTENT_MAX_TOKENS = 40;
+/** Raw words weigh less than the request lexicon's categories, which carry across writers. */
+const INTENT_WORD_PENALTY = 10;
+/** Share of non-command questions (out of fold) the command threshold may take for commands. */
+const INTENT_MAX_MISROUTED = 0.005;
 
 export function trainIntent(train: CorpusMessage[], corpusHash: string): { artefact: IntentArtefact; report: { threshold: number; routed: number; misrouted: number } } {
   const intents = [...new Set(train.map(expectedIntent).filter((x): x is string => !!x))].sort();
   const classes = ['none', ...intents];
   const examples = train.map((m) => {
-    const v = viewOf(m.message);
+    const v = intentView(m.message, INTENT_MAX_TOKENS);
     const intent = expectedIntent(m);
-    return { x: featuresOf(v.stems, v.tokens, INTENT_FEATURES), y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, long: v.tokens.length > INTENT_MAX_TOKENS };
+    return { x: featuresOf(v.stems, v.tokens, INTENT_FEATURES), y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, urgent: isUrgent(m), writer: m.writer };
   });
-  const fit = (ex: typeof examples) => trainLinear(classes, ex.filter((e) => !e.long || e.y === 0), { epochs: 25, l2: 2e-4, prune: 0.01 });
-  const fold = foldsOf(examples);
+  const fit = (ex: typeof examples) =>
+    trainLinear(classes, ex, { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? INTENT_WORD_PENALTY : 1) });
+  const { fold, k: K } = writerFolds(examples.map((e) => e.writer));
   const oof: { p: number[]; y: number }[] = new Array(examples.length);
-  for (let k = 0; k < FOLDS; k++) {
+  for (let k = 0; k < K; k++) {
     const model = fit(examples.filter((_, i) => fold[i] !== k));
     examples.forEach((e, i) => {
       if (fold[i] === k) oof[i] = { p: predict(model, e.x), y: e.y };
     });
   }
-  // No question taken for a command: above the highest out-of-fold command score any non-command got.
+  // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
   const best = (p: number[]) => Math.max(...p.slice(1));
-  const noneMax = Math.max(0, ...oof.filter((o, i) => o.y === 0 && !examples[i].long).map((o) => best(o.p)));
-  const threshold = Math.min(0.9, Math.max(0.35, noneMax + 0.02));
+  const questions = oof.filter((o, i) => o.y === 0 && !examples[i].urgent).map((o) => best(o.p)).sort((a, b) => b - a);
+  const threshold = Math.min(0.95, Math.max(0.35, (questions[Math.floor(INTENT_MAX_MISROUTED * questions.length)] ?? 0.5) + 1e-3));
   const cmds = oof.filter((o) => o.y !== 0);
   const routed = cmds.filter((o) => {
     const k = o.p.indexOf(Math.max(...o.p));
     return k === o.y && o.p[k] >= threshold;
   }).length;
-  const misrouted = oof.filter((o) => o.y === 0 && best(o.p) >= threshold).length;
+  const misrouted = questions.filter((p) => p >= threshold).length;
   const model = fit(examples);
   return {
     artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, maxTokens: INTENT_MAX_TOKENS },
