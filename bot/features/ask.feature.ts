@@ -142,6 +142,7 @@ export const askFeature: FeatureFactory = async (deps) => {
     },
     async stop() {
       await refresh.stop();
+      await knowledge.stop();
     },
   };
 };
