@@ -49,6 +49,8 @@ export interface Ranking {
 }
 
 export const CANDIDATES = 30;
+/** Below this share of the question's weight matched, a passage never answers it confidently (a sanity floor: the model decides above it). */
+export const MIN_ANSWER_COVER = 0.1;
 const HEAD_WEIGHT = 0.7;
 
 interface Match {
@@ -247,9 +249,12 @@ export class Ranker {
     const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
-    // The closest passages are worth showing only when the best one shares most of what the question is about.
-    const near = (candidates[0]?.features.get('cov_any') ?? 0) >= 0.5;
-    const outcome: Outcome = candidates.length === 0 ? 'none' : confidence >= th.answer ? 'answer' : confidence >= th.closest && near ? 'closest' : 'none';
+    // However confident the model, a passage that matches less than a tenth of what the question asks about
+    // (its words weighted by rarity, an unknown word counting as rare) does not answer it; the closest
+    // passages are worth showing only when the best one shares most of it.
+    const cover = candidates[0]?.features.get('cov_any') ?? 0;
+    const outcome: Outcome =
+      candidates.length === 0 ? 'none' : confidence >= th.answer && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= 0.5 ? 'closest' : 'none';
     return { query: q, asked, evidence, candidates, answerFeatures, confidence, outcome };
   }
 
