@@ -105,7 +105,8 @@ export function createSemanticLayer(opts: SemanticLayerOptions): SemanticLayer {
       failures = 0;
       lastError = undefined;
       nextAttemptAt = 0;
-      if (report.embedded || report.pruned || report.refused) logger?.info(fields, 'passage embeddings up to date');
+      if (report.stopped) logger?.info(fields, 'passage embedding stopped with the bot');
+      else if (report.embedded || report.pruned || report.refused) logger?.info(fields, 'passage embeddings up to date');
     } else if (report.stopped === 'lease-held') {
       // Another instance is embedding: pick up its rows at the next refresh.
       nextAttemptAt = 0;
