@@ -37,6 +37,12 @@ function indexedDocuments(deps: BotDeps): number {
   return knowledge?.documentCount() ?? 0;
 }
 
+/** Semantic retrieval's progress, when an embeddings model is configured. */
+function semanticStatus(deps: BotDeps): object | undefined {
+  const knowledge = deps.features.knowledge as { semanticStatus?(): object | undefined } | undefined;
+  return knowledge?.semanticStatus?.();
+}
+
 /** Builds every dependency against storage, starts the HTTP server, and returns a handle to stop it. */
 export async function startBot(config: Config, opts: StartOptions = {}): Promise<RunningBot> {
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -67,7 +73,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     logger,
     adapter,
     app,
-    health: { storageReachable: () => tables.ping(), documentCount: () => indexedDocuments(deps), version: appVersion() },
+    health: { storageReachable: () => tables.ping(), documentCount: () => indexedDocuments(deps), semantic: () => semanticStatus(deps), version: appVersion() },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,6 +10,8 @@ import { serviceUrlAllowed } from './trust';
 export interface HealthSource {
   storageReachable(): Promise<boolean>;
   documentCount(): Promise<number> | number;
+  /** Semantic retrieval's progress (model, passages embedded, state) when an embeddings model is configured. */
+  semantic?(): object | undefined;
   version: string;
 }
 
@@ -156,7 +158,8 @@ export function createServer(opts: ServerOptions): restify.Server {
       /* counted as 0 when storage is down */
     }
     res.status(storage ? 200 : 503);
-    res.json({ status: storage ? 'ok' : 'degraded', storage: storage ? 'reachable' : 'unreachable', documents, version: health.version, auth: config.auth.enabled ? 'on' : 'off' });
+    const semantic = health.semantic?.();
+    res.json({ status: storage ? 'ok' : 'degraded', storage: storage ? 'reachable' : 'unreachable', documents, ...(semantic ? { semantic } : {}), version: health.version, auth: config.auth.enabled ? 'on' : 'off' });
   });
 
   return server;

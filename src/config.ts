@@ -180,6 +180,8 @@ const schema = z
     AZURE_OPENAI_DEPLOYMENT: str(),
     AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT: str(),
     MODEL_TIMEOUT_MS: int(8000, 100, 120000),
+    EMBEDDINGS_BATCH_SIZE: int(64, 1, 2048),
+    EMBEDDINGS_INGEST_TIMEOUT_MS: int(60_000, 1000, 600_000),
 
     PLAYGROUND_PORT: int(56150, 1, 65535),
     SURVEY_ALLOWED_HOSTS: z.preprocess(
@@ -222,6 +224,24 @@ const schema = z
     const metadata = v.BOT_OPENID_METADATA_URL;
     if (metadata && !metadata.startsWith('https://') && !(v.NODE_ENV !== 'production' && isLoopbackHost(new URL(metadata).hostname))) {
       ctx.addIssue({ code: 'custom', path: ['BOT_OPENID_METADATA_URL'], message: 'must be https (plain http only on loopback outside production)' });
+    }
+    if (v.AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT && v.OPENAI_EMBEDDINGS_MODEL) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_EMBEDDINGS_MODEL'], message: 'set one embeddings model: AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT or OPENAI_EMBEDDINGS_MODEL, not both' });
+    }
+    if (v.AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT && !(v.AZURE_OPENAI_ENDPOINT && v.AZURE_OPENAI_API_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT'], message: 'needs AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY' });
+    }
+    if (v.AZURE_OPENAI_ENDPOINT && !v.AZURE_OPENAI_ENDPOINT.startsWith('https://')) {
+      ctx.addIssue({ code: 'custom', path: ['AZURE_OPENAI_ENDPOINT'], message: 'must be https' });
+    }
+    // OpenAI itself needs a key; a local server (Ollama, llama.cpp, vLLM) usually needs none but must be named.
+    if (v.OPENAI_EMBEDDINGS_MODEL && !v.OPENAI_API_KEY && !v.OPENAI_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_EMBEDDINGS_MODEL'], message: 'needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server)' });
+    }
+    // Questions can describe a child: in production they never leave the machine unencrypted.
+    const base = v.OPENAI_BASE_URL;
+    if (base && v.NODE_ENV === 'production' && !base.startsWith('https://') && !isLoopbackHost(new URL(base).hostname)) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_BASE_URL'], message: 'must be https in production (plain http only on loopback)' });
     }
     if (v.NODE_ENV === 'production' && !v.AZURE_STORAGE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['AZURE_STORAGE_CONNECTION_STRING'], message: 'production needs a real storage account' });
@@ -295,7 +315,12 @@ export interface Config {
     azureApiKey?: string;
     azureDeployment?: string;
     azureEmbeddingsDeployment?: string;
+    /** How long a model call on a person's turn may take (an answer, a question's embedding). */
     timeoutMs: number;
+    /** Passages per embeddings request at ingest (the API allows 2048; local servers want fewer). */
+    embeddingsBatchSize: number;
+    /** How long one embeddings request at ingest may take (it runs in the background, never on a turn). */
+    embeddingsIngestTimeoutMs: number;
   };
   playgroundPort: number;
   survey: { allowedHosts: string[] };
@@ -384,6 +409,8 @@ function toConfig(v: Raw): Config {
       azureDeployment: v.AZURE_OPENAI_DEPLOYMENT,
       azureEmbeddingsDeployment: v.AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT,
       timeoutMs: v.MODEL_TIMEOUT_MS,
+      embeddingsBatchSize: v.EMBEDDINGS_BATCH_SIZE,
+      embeddingsIngestTimeoutMs: v.EMBEDDINGS_INGEST_TIMEOUT_MS,
     },
     playgroundPort: v.PLAYGROUND_PORT,
     survey: { allowedHosts: v.SURVEY_ALLOWED_HOSTS },

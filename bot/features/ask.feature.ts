@@ -166,6 +166,7 @@ export const askFeature: FeatureFactory = async (deps) => {
     },
     async stop() {
       await refresh.stop();
+      await knowledge.stop();
     },
   };
 };

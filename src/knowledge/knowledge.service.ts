@@ -9,6 +9,7 @@ import type { ConversationContext } from './understand/follow-up';
 import { createKnowledgeStore, type StoredDocument } from './knowledge.store';
 import type { AnswerResult } from './knowledge.types';
 import type { MetaOverrides } from './parse/document.parser';
+import { semanticLayerFromConfig, type SemanticLayer, type SemanticStatus } from './semantic/semantic.service';
 
 export interface KnowledgeService {
   /** Loads every stored passage and builds the search index (call once at start). */
@@ -29,6 +30,10 @@ export interface KnowledgeService {
    * generation with what the index was built from). Returns true when it rebuilt.
    */
   refreshIfChanged(): Promise<boolean>;
+  /** Semantic retrieval's progress when an embeddings model is configured (undefined: lexical only). */
+  semanticStatus(): SemanticStatus | undefined;
+  /** Stops background work (passage embedding). */
+  stop(): Promise<void>;
 }
 
 export interface KnowledgeServiceDeps {
@@ -37,6 +42,8 @@ export interface KnowledgeServiceDeps {
   clock: Clock;
   logger?: Logger;
   generator?: AnswerGenerator;
+  /** Semantic retrieval; default: from configuration (an embeddings model), none when unset. */
+  semantic?: SemanticLayer;
 }
 
 /** The knowledge feature for the bot: Table storage for documents and passages, an in-memory index for answers. */
@@ -44,6 +51,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
   const { tables, config, clock, logger, generator } = deps;
   const store = createKnowledgeStore(tables);
   const ingester = createIngestService({ store, clock, logger, limits: config.limits });
+  const semantic = deps.semantic ?? semanticLayerFromConfig({ config, tables, clock, logger });
   let engine: KnowledgeEngine = createKnowledgeEngine([], { safety: config.safety, clock, generator });
   let docCount = 0;
 
@@ -58,7 +66,9 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     const started = Date.now();
     builtFrom = await signature();
     const chunks = await store.loadChunks();
-    engine = createKnowledgeEngine(chunks, { safety: config.safety, clock, generator });
+    // With an embeddings model, passages without a current vector are embedded in the background; answers never wait.
+    const fused = semantic ? { semantic: semantic.track(chunks), modelTimeoutMs: config.model.timeoutMs } : {};
+    engine = createKnowledgeEngine(chunks, { safety: config.safety, clock, generator, ...fused });
     docCount = new Set(chunks.map((c) => c.docId)).size;
     logger?.info({ documents: docCount, chunks: chunks.length, ms: Date.now() - started }, 'knowledge index built');
   }
@@ -88,9 +98,14 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps): KnowledgeSer
     documentCount: () => docCount,
     chunkCount: () => engine.chunks.length,
     async refreshIfChanged() {
-      if ((await signature()) === builtFrom) return false;
+      if ((await signature()) === builtFrom) {
+        semantic?.resume();
+        return false;
+      }
       await reload();
       return true;
     },
+    semanticStatus: () => semantic?.status(),
+    stop: async () => semantic?.stop(),
   };
 }

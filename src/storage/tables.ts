@@ -5,6 +5,7 @@ export const TABLE_NAMES = [
   'Conversations',
   'Documents',
   'Chunks',
+  'Vectors',
   'AnswerLog',
   'Feedback',
   'Subscriptions',

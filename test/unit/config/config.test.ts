@@ -91,3 +91,27 @@ describe('configuration', () => {
     expect(res.stderr).toMatch(/AZURE_STORAGE_CONNECTION_STRING:/);
   });
 });
+
+describe('embeddings model configuration', () => {
+  it('reads the batch size and ingest time-out, with defaults', () => {
+    expect(loadConfig({}).model).toMatchObject({ embeddingsBatchSize: 64, embeddingsIngestTimeoutMs: 60_000 });
+    expect(loadConfig({ EMBEDDINGS_BATCH_SIZE: '16', EMBEDDINGS_INGEST_TIMEOUT_MS: '120000' }).model).toMatchObject({ embeddingsBatchSize: 16, embeddingsIngestTimeoutMs: 120_000 });
+    expect(problems({ EMBEDDINGS_BATCH_SIZE: '5000' }).join('\n')).toMatch(/EMBEDDINGS_BATCH_SIZE/);
+  });
+
+  it('refuses an embeddings model without what it needs, or two at once', () => {
+    expect(problems({ AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT: 'emb' }).join('\n')).toMatch(/AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT: needs AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY/);
+    expect(problems({ OPENAI_EMBEDDINGS_MODEL: 'text-embedding-3-small' }).join('\n')).toMatch(/OPENAI_EMBEDDINGS_MODEL: needs OPENAI_API_KEY/);
+    const both = { AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com', AZURE_OPENAI_API_KEY: 'k', AZURE_OPENAI_EMBEDDINGS_DEPLOYMENT: 'emb', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_EMBEDDINGS_MODEL: 'nomic-embed-text' };
+    expect(problems(both).join('\n')).toMatch(/not both/);
+    expect(problems({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_EMBEDDINGS_MODEL: 'nomic-embed-text' })).toEqual([]);
+  });
+
+  it('keeps questions encrypted on the way to a model in production (plain http on loopback only), and Azure on https', () => {
+    const prod = { NODE_ENV: 'production', MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', OPENAI_EMBEDDINGS_MODEL: 'm' };
+    expect(problems({ ...prod, OPENAI_BASE_URL: 'http://10.0.0.5:11434/v1' }).join('\n')).toMatch(/OPENAI_BASE_URL: must be https in production/);
+    expect(problems({ ...prod, OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' })).toEqual([]);
+    expect(problems({ ...prod, OPENAI_BASE_URL: 'https://llm.internal.example/v1' })).toEqual([]);
+    expect(problems({ AZURE_OPENAI_ENDPOINT: 'http://r.openai.azure.com' }).join('\n')).toMatch(/AZURE_OPENAI_ENDPOINT: must be https/);
+  });
+});
