@@ -51,6 +51,8 @@ export interface TurnOptions {
   semantic?: string[];
   /** Answer only from this document (a digest's "Ask me about this"). */
   docId?: string;
+  /** Show the closest passages rather than an answer (a configured model judged they do not answer). */
+  closestOnly?: boolean;
 }
 
 export interface EngineOptions {
@@ -156,7 +158,11 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     ranking.candidates = [...byId.entries()].sort((a, b) => score(b[0], b[1].lex) - score(a[0], a[1].lex)).map(([, v]) => v.c);
   }
 
-  function converse(raw: string, context?: ConversationContext, options: TurnOptions = {}): { result: AnswerResult; context?: ConversationContext } {
+  function converse(
+    raw: string,
+    context?: ConversationContext,
+    options: TurnOptions = {},
+  ): { result: AnswerResult; context?: ConversationContext; searched?: string; outcome?: Ranking['outcome'] } {
     const input = guardInput(raw);
     if (input.problem === 'empty') {
       return { result: base({ answer: 'Please type a question about the CSCP guidance, or type help to see what I can do.', notFound: true, notices: ['empty'] }) };
@@ -183,9 +189,17 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     const asked = questionPart(input.text);
     const resolved = resolveFollowUp(asked, context, ranker, models.followUp);
     const ranking = ranker.rank(resolved.question, undefined, resolved.query, resolved.context, undefined, options.docId);
-    if (options.semantic?.length) fuse(ranking, options.semantic);
+    // Semantic hits from other documents never join an answer restricted to one document.
+    const semantic = options.docId ? options.semantic?.filter((id) => id.startsWith(`${options.docId}#`)) : options.semantic;
+    if (semantic?.length) fuse(ranking, semantic);
     // A follow-up continues a topic the guidance was already found to cover: it is answered unless nothing is near.
-    const outcome = resolved.isFollowUp && ranking.outcome === 'closest' ? 'answer' : ranking.outcome;
+    let outcome = resolved.isFollowUp && ranking.outcome === 'closest' ? 'answer' : ranking.outcome;
+    // A digest's "Ask me about this" names the newsletter that covers it: answer from it.
+    if (options.docId && ranking.candidates.length) outcome = 'answer';
+    if (options.closestOnly && outcome === 'answer') outcome = 'closest';
+    // A configured embeddings model that puts the same passage first is evidence the question is about it:
+    // enough to show it as the closest passage (never, on its own, to answer from it).
+    if (outcome === 'none' && semantic?.length && ranking.candidates.length && semantic.slice(0, 3).includes(ranking.candidates[0].chunk.id)) outcome = 'closest';
     const top = ranking.candidates.slice(0, 5);
     const preface = urgent.urgent ? emergencyPreface(urgent.risk, opts.safety) : '';
     let answer: string;
@@ -234,7 +248,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     // The topic carries over even when the answer was only "the closest I found".
     const keep = cites.length ? cites : ranking.candidates.slice(0, 2).map((c) => c.chunk.id);
     const next: ConversationContext | undefined = keep.length ? { question: asked, chunkIds: keep, at: opts.clock.now().getTime() } : context;
-    return { result, context: next };
+    return { result, context: next, searched: resolved.isFollowUp ? `${asked} ${context?.question ?? ''}` : asked, outcome };
   }
 
   const askExtractive = (raw: string, context?: ConversationContext) => converse(raw, context).result;
@@ -255,26 +269,50 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       );
     });
 
+  /**
+   * The turn with the optional model layers. Urgent replies and commands never wait on a model: the 999 lines
+   * go out at once. Otherwise the question as searched (a follow-up with its context) is embedded and fused
+   * with the lexical ranking; with a chat model, the model writes the answer from the passages, and when the
+   * lexical evidence only reached "the closest I found", the model judges whether the passages answer.
+   */
+  /** Rejects after `ms`. */
+  const deadline = <T>(p: Promise<T>, ms: number): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`model timed out after ${ms} ms`)), ms);
+      p.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+
   async function converseAsync(raw: string, context?: ConversationContext, options: TurnOptions = {}): Promise<{ result: AnswerResult; context?: ConversationContext }> {
     const timeout = opts.modelTimeoutMs ?? 8000;
-    let semantic = options.semantic;
-    if (!semantic && opts.semantic) {
-      const hits = await within(opts.semantic.search(questionPart(guardInput(raw).text)), timeout);
-      semantic = hits?.map((h) => h.chunkId);
+    let turn = converse(raw, context, options);
+    const first = turn.result;
+    if (first.urgent || first.intent || first.notices.some((n) => n !== 'long') || (!opts.semantic && !opts.generator)) return turn;
+    if (opts.semantic && !options.semantic && turn.searched) {
+      const hits = await within(opts.semantic.search(turn.searched), timeout);
+      if (hits?.length) turn = converse(raw, context, { ...options, semantic: hits.map((h) => h.chunkId) });
     }
-    const turn = converse(raw, context, { ...options, semantic });
     const extractive = turn.result;
     const gen = opts.generator;
-    if (!gen || extractive.intent || extractive.notFound || extractive.sources.length === 0) return turn;
+    if (!gen || extractive.sources.length === 0 || turn.outcome === 'none') return turn;
+    const sources = turn.outcome === 'closest' ? extractive.sources.slice(0, 3) : extractive.sources;
+    let text: string | undefined;
     try {
-      const text = await gen.generate({ question: questionPart(guardInput(raw).text), sources: extractive.sources });
-      if (!text) return turn;
-      // The emergency lines are the extractive answer's own lead; a model answer never replaces them.
-      const preface = extractive.urgent ? `${extractive.answer.split('\n\nFrom the CSCP guidance:')[0]}\n\n` : '';
-      return { ...turn, result: { ...extractive, answer: `${preface}${text}`, mode: 'generative' } };
+      text = await deadline(gen.generate({ question: turn.searched ?? questionPart(guardInput(raw).text), sources }), timeout);
     } catch {
-      return turn;
+      return turn; // the model failed or was too slow: the extractive turn stands
     }
+    if (text) return { ...turn, result: { ...extractive, sources, answer: text, notFound: false, mode: 'generative' } };
+    // The model read the passages and judged they do not answer: show them as the closest, not as an answer.
+    return turn.outcome === 'answer' ? converse(raw, context, { ...options, closestOnly: true }) : turn;
   }
 
   const ask = async (raw: string, context?: ConversationContext) => (await converseAsync(raw, context)).result;

@@ -93,7 +93,9 @@ describe('the knowledge service with an embeddings model configured (Azurite, st
     expect(status.passages).toBe(s.chunkCount());
     const before = stub.requests.length;
     const result = await s.ask(SEMANTIC_QUESTION);
-    expect(result.notFound).toBe(false);
+    // Fusion puts the passage the question means first; whether it is given as an answer or as the closest
+    // passage is still the answerability model's decision (trained on lexical evidence only), or, with a chat
+    // model configured, the model's judgement.
     expect(result.sources[0].chunkId).toBe(SEMANTIC_LEAD);
     expect(result.answer).toMatch(/safeguarding co-ordinator/);
     expect(stub.requests.slice(before).map((r) => r.inputs)).toEqual([[SEMANTIC_QUESTION]]);
