@@ -19,6 +19,18 @@ export function formatPublished(published: string): string {
   return m && month ? `${month} ${m[1]}` : published;
 }
 
+/**
+ * A document's title short enough to leave room for its section in an 80-character pop-up title: the
+ * partnership's and the old board's names become the initials practitioners know them by.
+ */
+export function compactTitle(title: string): string {
+  return title
+    .replace(/Coventry Safeguarding Children['’]s Partnership|Coventry Safeguarding Children Partnership/g, 'CSCP')
+    .replace(/Coventry Safeguarding Children Board/g, 'Coventry LSCB')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The schema.org Message entity Teams reads for numbered citation pop-ups and the "AI generated" label. */
 export function citationEntity(sources: AnswerSource[]): Record<string, unknown> {
   return {
@@ -32,9 +44,10 @@ export function citationEntity(sources: AnswerSource[]): Record<string, unknown>
       position: s.n,
       appearance: {
         '@type': 'DigitalDocument',
-        name: snippet(`${s.title}${s.section ? ` — ${s.section}` : ''}`, 80),
+        name: snippet(`${compactTitle(s.title)}${s.section ? ` — ${s.section.split(' › ').pop()}` : ''}`, 80),
         abstract: snippet(s.text, ABSTRACT_MAX),
-        url: s.url,
+        // Only a document's own link: a document without one links nowhere (never the partnership's home page).
+        ...(s.url ? { url: s.url } : {}),
         keywords: [formatPublished(s.published), ...(s.outdated ? ['may be out of date'] : [])].map((k) => snippet(k, 28)).slice(0, 3),
         image: { '@type': 'ImageObject', name: 'Text' },
       },
@@ -64,9 +77,10 @@ function sourceBlock(s: AnswerSource): CardElement[] {
           title: `Show the passage [${s.n}]`,
           card: adaptiveCard([text(s.text, { size: 'Small' })]),
         },
-        { type: 'Action.OpenUrl', title: 'Open the source', url: s.url },
+        ...(s.url ? [{ type: 'Action.OpenUrl', title: 'Open the source', url: s.url }] : []),
       ],
     },
+    ...(s.url ? [] : [text('This document has no web link of its own: the passage above is the text the answer quotes.', { isSubtle: true, size: 'Small', spacing: 'Small' })]),
   ];
 }
 

@@ -26,14 +26,51 @@ describe('guidance Q&A over HTTP', () => {
     const entity = reply.entities.find((e: any) => e.type === 'https://schema.org/Message');
     expect(entity.additionalType).toEqual(['AIGeneratedContent']);
     expect(entity.citation[0]).toMatchObject({ '@type': 'Claim', position: 1, appearance: { '@type': 'DigitalDocument' } });
-    expect(entity.citation[0].appearance.abstract.length).toBeLessThanOrEqual(160);
-    expect(entity.citation[0].appearance.url).toMatch(/^https:\/\//);
+    const appearance = entity.citation[0].appearance;
+    // The pop-up's title is the document and its section, its abstract the passage (Teams' limits: 80 and 160).
+    expect(appearance.name).toMatch(/^CSCP Annual Report 2024-2025 — Independent Scrutiny/);
+    expect(appearance.name.length).toBeLessThanOrEqual(80);
+    expect(appearance.abstract.length).toBeLessThanOrEqual(160);
+    expect(appearance.abstract).not.toBe(appearance.name);
+    // The annual report has no web link of its own: the pop-up links nowhere rather than the partnership's home page.
+    expect(appearance.url).toBeUndefined();
     expect(reply.channelData).toEqual({ feedbackLoopEnabled: true });
     const card = reply.attachments[0].content;
     expect(validateCard(card)).toEqual([]);
     const json = JSON.stringify(card);
     expect(json).toContain('Show the passage');
     expect(json).toContain('Independent Scrutineer');
+    expect(json).toContain('has no web link of its own');
+    expect(json).not.toContain('Open the source');
+    // The answer names its subject: each quoted passage is introduced by its document.
+    expect(reply.text).toMatch(/^From the Coventry Safeguarding Children's Partnership Annual Report 2024-2025/);
+  });
+
+  it('a newsletter links to its own page; contact details from a dated source are flagged before they are given', async () => {
+    const { reply } = await ask('who do i contact about prevent?');
+    const lines = reply.text.split('\n\n');
+    expect(lines[0]).toMatch(/current CSCP guidance gives no contact for this/);
+    expect(lines[1]).toMatch(/published 2016 — may be out of date/);
+    expect(reply.text.indexOf('may be out of date')).toBeLessThan(reply.text.indexOf('024 7683 1437'));
+    const entity = reply.entities.find((e: any) => e.type === 'https://schema.org/Message');
+    expect(entity.citation[0].appearance.url).toBe('https://www.coventry.gov.uk/coventry-local-safeguarding-children-board/newsletters');
+    expect(JSON.stringify(reply.attachments[0].content)).toContain('Open the source');
+  });
+
+  it('reads a follow-up against the question before it, until a command ends the topic', async () => {
+    const user = makeUser();
+    const conv = t.personalConversationId(user);
+    await t.say(user, 'who are the delegated safeguarding partners?');
+    await t.say(user, 'and how often do they meet?');
+    const [, second] = t.connector.messagesTo(conv).map((a) => a.body);
+    // "they" are the delegated partners: their monthly executive meeting, not any group's meetings.
+    expect(second.text).toMatch(/monthly/i);
+    expect(second.text).toMatch(/Delegated Safeguarding Partners/);
+    // A command clears the context: the same follow-up no longer knows what "they" are.
+    await t.say(user, 'my subscriptions');
+    await t.say(user, 'and how often do they meet?');
+    const replies = t.connector.messagesTo(conv).map((a) => a.body);
+    expect(replies[replies.length - 1].text).not.toMatch(/Delegated Safeguarding Partners meet on a monthly basis/);
   });
 
   it('warns that a passage from an old document may be out of date', async () => {
@@ -85,6 +122,33 @@ describe('guidance Q&A over HTTP', () => {
     expect(answerId).toBeDefined();
     const stats = await svc.answerLog.stats(1, 5);
     expect(stats.worst.find((w: any) => w.answerId === answerId)).toMatchObject({ down: 1, comments: ['too vague'] });
+  });
+
+  it('maps feedback that names no message (the Agents Playground sends none) to the conversation’s latest answer', async () => {
+    const { user } = await ask('Who chairs the executive group?');
+    const feedback = (conversationId: string) =>
+      t.post({
+        type: 'invoke',
+        name: 'message/submitAction',
+        id: randomUUID(),
+        channelId: 'msteams',
+        serviceUrl: t.connector.url,
+        from: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
+        recipient: { id: '28:bot' },
+        conversation: { id: conversationId, conversationType: 'personal' },
+        value: { actionName: 'feedback', actionValue: { reaction: 'like', feedback: JSON.stringify({ feedbackText: 'spot on' }) } },
+      });
+    expect((await feedback(t.personalConversationId(user))).status).toBe(200);
+    const svc = t.bot.deps.features.ask as any;
+    const answerId = await svc.messages.latestAnswerIn(t.personalConversationId(user));
+    expect(answerId).toBeDefined();
+    expect(await svc.answerLog.get(answerId)).toMatchObject({ up: 1, down: 0 });
+
+    // In a conversation with no answer at all, the person is told the feedback was not saved.
+    t.connector.clear();
+    const other = `a:${randomUUID()}`;
+    expect((await feedback(other)).status).toBe(200);
+    expect(t.connector.messagesTo(other).map((a) => a.body.text).join(' ')).toMatch(/could not tell which answer/);
   });
 
   describe('bad input gets a clear, polite reply', () => {

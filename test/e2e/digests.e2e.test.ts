@@ -213,10 +213,20 @@ describe('newsletter digests over HTTP (real server, Azurite, capture connector)
 
     // "Ask me about this" on a story puts its question to the Q&A, which now answers from the newsletter.
     const ask = actionsOf(cardOf(digestsIn(t.personalConversationId(u1), TITLE)[0])).find((a) => a.data?.verb === 'ask' && a.title === 'Ask me about this');
+    expect(ask.data.docId).toBe(`newsletter-${digestId}`);
     await t.submit(u1, ask.data);
     const answer = json(last(u1).body);
     expect(answer).toContain('graded care profile');
     expect(answer).toContain(TITLE);
+    // Every passage it cites comes from that newsletter, none from the bundled guidance.
+    const cited = last(u1).body.entities.find((e: { type: string }) => e.type === 'https://schema.org/Message').citation;
+    expect(cited.length).toBeGreaterThan(0);
+    for (const c of cited) expect(c.appearance.name).toContain(TITLE.slice(0, 30));
+    // "Ask me about this newsletter" stays inside it too.
+    const whole = actionsOf(cardOf(digestsIn(t.personalConversationId(u1), TITLE)[0])).find((a) => a.data?.verb === 'ask' && a.title === 'Ask me about this newsletter');
+    await t.submit(u1, whole.data);
+    const about = last(u1).body.entities.find((e: { type: string }) => e.type === 'https://schema.org/Message').citation;
+    for (const c of about) expect(c.appearance.name).toContain(TITLE.slice(0, 30));
 
     // A late third click changes nothing.
     await t.submit(admin, { verb: 'digestSend', digestId }, formId);

@@ -14,6 +14,9 @@ import { stemToken, tokenize } from '../understand/text';
 
 /** About the length of a short Teams message; the first 800 characters must carry the facts. */
 export const ANSWER_BUDGET = 600;
+/** Leads an answer whose contact details come only from a dated source. */
+export const DATED_CONTACT = 'The current CSCP guidance gives no contact for this. The only one is in an older document, so check it is still right before you use it:';
+
 /** A list item other than the best-matching one is shown up to this length, so a whole list fits. */
 const ITEM_CHARS = 110;
 
@@ -205,6 +208,11 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
     if (room < 120) break;
     const body = extract(r.chunk, q, asked, room, index, names);
     if (!body) continue;
+    // Contact details from a dated source never lead an answer: say first that no current one is given.
+    if (cited.length === 0 && opts.isOutdated(r.chunk)) {
+      const held = factTypesHeld(body);
+      if (held.has('phone') || held.has('email')) parts.push(DATED_CONTACT);
+    }
     cited.push(r);
     used += body.length;
     parts.push(`${passageLabel(r.chunk, opts.isOutdated(r.chunk))}:\n${body} [${cited.length}]`);
