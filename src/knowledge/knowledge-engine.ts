@@ -193,7 +193,9 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     const semantic = options.docId ? options.semantic?.filter((id) => id.startsWith(`${options.docId}#`)) : options.semantic;
     if (semantic?.length) fuse(ranking, semantic);
     // A follow-up continues a topic the guidance was already found to cover: it is answered unless nothing is near.
-    let outcome = resolved.isFollowUp && ranking.outcome === 'closest' ? 'answer' : ranking.outcome;
+    // A follow-up continues a topic the guidance was already found to cover: it is answered from the best
+    // passage (often the previous answer's, or the one after it), and the next best is quoted too.
+    let outcome = resolved.isFollowUp && ranking.candidates.length ? 'answer' : ranking.outcome;
     // A digest's "Ask me about this" names the newsletter that covers it: answer from it.
     if (options.docId && ranking.candidates.length) outcome = 'answer';
     if (options.closestOnly && outcome === 'answer') outcome = 'closest';
@@ -206,7 +208,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     let sources: AnswerSource[];
     let cites: string[] = [];
     if (outcome === 'answer') {
-      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated });
+      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, secondShare: resolved.isFollowUp ? 0.25 : undefined });
       const order = [...composed.cited.map((r) => r.chunk), ...top.map((c) => c.chunk).filter((c) => !composed.cited.some((r) => r.chunk === c))];
       sources = order.map((c, k) => toSource(c, k + 1, top.find((x) => x.chunk === c)?.p ?? 0, outdated(c)));
       answer = composed.text;

@@ -180,6 +180,8 @@ export function passageLabel(chunk: Chunk, outdated: boolean): string {
 export interface ComposeOptions {
   isOutdated(chunk: Chunk): boolean;
   budget?: number;
+  /** A passage after the first is quoted when its probability is at least this share of the first's (default 0.5). */
+  secondShare?: number;
 }
 
 /**
@@ -193,7 +195,7 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   const top = ranked[0];
   const picked: RankedPassage[] = [top];
   for (const r of ranked.slice(1, 3)) {
-    if (r.p < 0.5 * top.p || r.p < 0.2) continue;
+    if (r.p < (opts.secondShare ?? 0.5) * top.p || r.p < 0.1) continue;
     if (picked.some((x) => x.chunk.docId === r.chunk.docId && x.chunk.headingPath.join('›') === r.chunk.headingPath.join('›'))) continue;
     picked.push(r);
   }
@@ -204,7 +206,8 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   const cited: RankedPassage[] = [];
   let used = 0;
   for (const r of picked) {
-    const room = cited.length === 0 ? budget : Math.min(budget - used, 320);
+    // When a second passage will be quoted, the first leaves it room.
+    const room = cited.length === 0 ? (picked.length > 1 ? budget - 200 : budget) : Math.min(budget - used, 320);
     if (room < 120) break;
     const body = extract(r.chunk, q, asked, room, index, names);
     if (!body) continue;

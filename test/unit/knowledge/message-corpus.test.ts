@@ -1,0 +1,82 @@
+/**
+ * The labelled message corpus keeps to its protocol (test/fixtures/messages/README.md), and the committed
+ * models were trained on it as it is now.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadCorpus, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
+import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import { GUIDANCE_DIR } from '../../helpers/guidance-engine';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const DIR = path.join(ROOT, 'test', 'fixtures', 'messages');
+const KINDS = ['answerable', 'out_of_scope', 'urgent', 'topic', 'command', 'greeting', 'followup'];
+const RISKS = [
+  'physical-abuse', 'sexual-abuse', 'emotional-abuse', 'neglect-abandonment', 'domestic-abuse-now', 'fgm-forced-marriage', 'honour-based-abuse',
+  'exploitation', 'trafficking', 'radicalisation', 'missing', 'self-harm-suicide', 'medical-emergency', 'carer-unfit', 'alone-dangerous-place', 'weapon',
+  'online-grooming-meeting',
+];
+const INTENTS = ['help', 'subscribe', 'unsubscribe', 'my-subscriptions', 'training', 'my-training', 'survey', 'escalate', 'my-escalations'];
+const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+describe('the message corpus', () => {
+  const corpus = loadCorpus(DIR);
+  const all = corpus.messages;
+  let passages: string[];
+  beforeAll(async () => {
+    passages = (await loadFolderChunks(GUIDANCE_DIR)).chunks.map((c) => norm(c.text));
+  });
+
+  it('has every field the protocol asks for, unique ids, and one split and writer per file', () => {
+    const ids = new Set<string>();
+    for (const m of all) {
+      expect(m.id && m.split && m.writer && m.persona && m.style && m.kind).toBeTruthy();
+      expect(ids.has(m.id)).toBe(false);
+      ids.add(m.id);
+      expect(KINDS).toContain(m.kind);
+      expect(['train', 'heldback']).toContain(m.split);
+      if (m.kind !== 'followup') expect(m.message.trim()).not.toBe('');
+      if (m.kind === 'urgent' || m.kind === 'topic') expect(RISKS).toContain(m.risk);
+      if (m.kind === 'command') expect(INTENTS).toContain(m.intent);
+      if (m.kind === 'out_of_scope') expect(m.near).toBeTruthy();
+      if (m.kind === 'followup') expect(m.turns).toHaveLength(2);
+    }
+    for (const file of corpus.files) {
+      const lines = fs.readFileSync(path.join(DIR, file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusMessage);
+      expect(new Set(lines.map((m) => m.split)).size).toBe(1);
+      expect(new Set(lines.map((m) => m.writer)).size).toBe(1);
+    }
+  });
+
+  it('quotes every gold snippet and fact verbatim from one indexed passage', () => {
+    const check = (gold: string[] | undefined, facts: string[] | undefined, id: string) => {
+      expect(gold?.length).toBeGreaterThan(0);
+      const holding = passages.filter((p) => gold!.every((g) => p.includes(norm(g))));
+      if (!holding.length) throw new Error(`${id}: gold not verbatim in one passage`);
+      for (const f of facts ?? []) if (!holding.some((p) => p.includes(norm(f)))) throw new Error(`${id}: fact not in the gold passage: ${f}`);
+    };
+    for (const m of all) {
+      if (m.kind === 'answerable') check(m.gold, m.facts, m.id);
+      if (m.kind === 'followup') m.turns!.forEach((t, i) => check(t.gold, t.facts, `${m.id} turn ${i + 1}`));
+    }
+  });
+
+  it('is big enough, covers every risk category, and holds back at least 30 % from writers the models never saw', () => {
+    expect(all.length).toBeGreaterThanOrEqual(1200);
+    const held = all.filter((m) => m.split === 'heldback');
+    expect(held.length / all.length).toBeGreaterThanOrEqual(0.3);
+    for (const r of RISKS) expect(all.filter((m) => m.kind === 'urgent' && m.risk === r).length).toBeGreaterThanOrEqual(20);
+    expect(all.filter((m) => m.kind === 'topic').length).toBeGreaterThanOrEqual(300);
+    expect(all.filter((m) => m.kind === 'out_of_scope').length).toBeGreaterThanOrEqual(200);
+    expect(all.filter((m) => m.kind === 'followup').length).toBeGreaterThanOrEqual(60);
+    const trainWriters = new Set(all.filter((m) => m.split === 'train').map((m) => m.writer));
+    for (const m of held) expect(trainWriters.has(m.writer)).toBe(false);
+  });
+
+  it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {
+    for (const name of ['urgent', 'intent', 'ranker', 'questions', 'follow-up']) {
+      const artefact = JSON.parse(fs.readFileSync(path.join(ROOT, 'models', `${name}.json`), 'utf8')) as { corpusHash: string };
+      expect({ name, corpusHash: artefact.corpusHash }).toEqual({ name, corpusHash: corpus.hash });
+    }
+  });
+});
