@@ -100,7 +100,7 @@ export function questionPart(text: string, max = 400): string {
 export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): KnowledgeEngine {
   const models = opts.models ?? languageModels();
   const index = buildLexicalIndex(chunks);
-  const neighbours = new QuestionNeighbours(models.questions.questions, chunks);
+  const neighbours = new QuestionNeighbours(models.questions.questions, chunks, (g) => index.passagesWithWords(g));
   const ranker = new Ranker(index, {}, neighbours, models.ranker);
 
   function base(partial: Partial<AnswerResult>): AnswerResult {

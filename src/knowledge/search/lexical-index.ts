@@ -39,6 +39,8 @@ export interface LexicalIndex {
   readonly byDoc: Map<string, number[]>;
   /** Position of a chunk in `chunks`. */
   position(chunk: Chunk): number | undefined;
+  /** Passages that hold every indexed word of `text` (a superset of those that hold it verbatim). */
+  passagesWithWords(text: string): number[];
 }
 
 function compact(store: { ids: number[]; tfs: number[] }[]): Postings[] {
@@ -122,5 +124,17 @@ export function buildLexicalIndex(chunks: Chunk[]): LexicalIndex {
     bm25: (tf, len, avg) => (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * len) / avg)),
     byDoc,
     position: (c) => positions.get(c),
+    passagesWithWords(text) {
+      const tids = [...new Set(analyze(text))].map((t) => vocab.get(t));
+      if (!tids.length || tids.some((t) => t === undefined)) return [];
+      // Start from the rarest word's passages and keep those that have the others too.
+      const lists = (tids as number[]).map((t) => bodyPostings[t]?.ids ?? new Int32Array(0)).sort((a, b) => a.length - b.length);
+      let out = Array.from(lists[0]);
+      for (const l of lists.slice(1, 4)) {
+        const has = new Set(l);
+        out = out.filter((d) => has.has(d));
+      }
+      return out;
+    },
   };
 }

@@ -114,11 +114,23 @@ export function trainLinear(classes: string[], examples: TrainExample[], opts: T
   return { classes, bias: Array.from(bias, (v) => Math.round(v * 1e4) / 1e4), weights };
 }
 
+/** The weights as a Map (a plain object with tens of thousands of keys is slow to look up in). */
+const weightMaps = new WeakMap<LinearModelJson, Map<string, number[]>>();
+function weightsOf(model: LinearModelJson): Map<string, number[]> {
+  let m = weightMaps.get(model);
+  if (!m) {
+    m = new Map(Object.entries(model.weights));
+    weightMaps.set(model, m);
+  }
+  return m;
+}
+
 /** Class probabilities of one example. */
 export function predict(model: LinearModelJson, x: Features): number[] {
+  const weights = weightsOf(model);
   const z = [...model.bias];
   for (const [f, v] of x) {
-    const w = model.weights[f];
+    const w = weights.get(f);
     if (w) for (let k = 0; k < z.length; k++) z[k] += w[k] * v;
   }
   return softmax(z);

@@ -80,6 +80,22 @@ export function messageCues(stems: string[]): Map<string, number> {
   return CUES.count(stems);
 }
 
+/** Character 4-gram feature keys of a token, remembered (tokens recur across the parts of a long message). */
+const gramCache = new Map<string, string[]>();
+function gramKeys(t: string): string[] {
+  let keys = gramCache.get(t);
+  if (!keys) {
+    keys = [];
+    if (t.length >= 5 && !/^\d/.test(t)) {
+      const padded = `^${t}$`;
+      for (let i = 0; i + 4 <= padded.length; i++) keys.push(`c:${padded.slice(i, i + 4)}`);
+    }
+    if (gramCache.size > 100_000) gramCache.clear();
+    gramCache.set(t, keys);
+  }
+  return keys;
+}
+
 /** The features of one stretch of text (a whole short message, or a window of a long one). */
 export function featuresOf(stems: string[], tokens: string[], opts: FeatureOptions = {}, msgCues?: Map<string, number>): Features {
   const f: Features = new Map();
@@ -95,11 +111,7 @@ export function featuresOf(stems: string[], tokens: string[], opts: FeatureOptio
     if (stems.length > 1) add(`first2:${stems[0]}_${stems[1]}`);
   }
   if (opts.charGrams !== false) {
-    for (const t of tokens) {
-      if (t.length < 5 || /^\d/.test(t)) continue;
-      const padded = `^${t}$`;
-      for (let i = 0; i + 4 <= padded.length; i++) add(`c:${padded.slice(i, i + 4)}`, 0.34);
-    }
+    for (const t of tokens) for (const k of gramKeys(t)) add(k, 0.34);
   }
   const n = stems.length;
   add(n <= 3 ? 'len:1-3' : n <= 8 ? 'len:4-8' : n <= 20 ? 'len:9-20' : n <= 60 ? 'len:21-60' : 'len:61+');
@@ -132,23 +144,36 @@ export function featuresOf(stems: string[], tokens: string[], opts: FeatureOptio
   return f;
 }
 
+/** A part of a message read on its own; `run` marks a run of sentences (read without character n-grams). */
+export interface MessagePart {
+  stems: string[];
+  tokens: string[];
+  run?: boolean;
+}
+
 /**
  * The parts of a message that are read on their own: the whole of a short message, each sentence, and runs
  * of up to three sentences — so danger stated in one sentence is not diluted by background before or after it.
- * Linear in the message: each sentence is in at most four parts.
+ * Linear in the message: each sentence is in at most four parts. Runs are read without character n-grams (the
+ * sentences in them were read with them), which keeps a long message's cost down.
  */
-export function partsOfView(view: MessageView, wholeMax = 120, maxTokens = 80): { stems: string[]; tokens: string[] }[] {
-  const out: { stems: string[]; tokens: string[] }[] = [];
+export function partsOfView(view: MessageView, wholeMax = 120, maxTokens = 80): MessagePart[] {
+  const out: MessagePart[] = [];
   if (view.tokens.length <= wholeMax) out.push({ stems: view.stems, tokens: view.tokens });
   const sents = sentences(view.text).map((s) => tokenize(s)).filter((t) => t.length);
   if (sents.length <= 1 && out.length) return out;
+  const stemmed = sents.map((t) => t.slice(0, maxTokens).map(stemToken));
   for (let i = 0; i < sents.length; i++) {
-    const one = sents[i].slice(0, maxTokens);
-    out.push({ tokens: one, stems: one.map(stemToken) });
+    out.push({ tokens: sents[i].slice(0, maxTokens), stems: stemmed[i] });
     if (view.tokens.length > wholeMax && i + 1 < sents.length) {
-      const run = sents.slice(i, i + 3).flat().slice(0, maxTokens);
-      out.push({ tokens: run, stems: run.map(stemToken) });
+      const tokens = sents.slice(i, i + 3).flat().slice(0, maxTokens);
+      out.push({ tokens, stems: tokens.map(stemToken), run: true });
     }
   }
   return out;
+}
+
+/** The features of a part (runs without character n-grams). */
+export function partFeatures(part: MessagePart, opts: FeatureOptions, msgCues?: Map<string, number>): Features {
+  return featuresOf(part.stems, part.tokens, part.run ? { ...opts, charGrams: false } : opts, msgCues);
 }

@@ -65,6 +65,8 @@ export class QuestionNeighbours {
   constructor(
     private readonly questions: StoredQuestion[],
     chunks: readonly Chunk[],
+    /** Narrows the passages a gold snippet can be in (the lexical index's postings); all passages are searched without it. */
+    candidatesFor?: (snippet: string) => number[] | undefined,
   ) {
     const df = new Map<string, number>();
     for (const q of questions) for (const t of new Set(q.stems)) df.set(t, (df.get(t) ?? 0) + 1);
@@ -80,14 +82,15 @@ export class QuestionNeighbours {
       return v;
     });
     const texts = chunks.map((c) => norm(c.text));
+    const all = chunks.map((_, i) => i);
     this.chunksOf = questions.map((q) => {
       if (q.kind !== 'answerable' || !q.gold?.length) return [];
-      const gold = q.gold.map(norm);
-      const out: number[] = [];
-      texts.forEach((t, i) => {
-        if (gold.some((g) => t.includes(g))) out.push(i);
-      });
-      return out;
+      const out = new Set<number>();
+      for (const g of q.gold) {
+        const snippet = norm(g);
+        for (const i of candidatesFor?.(g) ?? all) if (texts[i].includes(snippet)) out.add(i);
+      }
+      return [...out];
     });
   }
 

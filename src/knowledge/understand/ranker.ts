@@ -49,6 +49,8 @@ export interface Ranking {
 }
 
 export const CANDIDATES = 30;
+/** Passages of similar earlier questions that join the candidates. */
+const NEIGHBOUR_CANDIDATES = 20;
 /** Below this share of the question's weight matched, a passage never answers it confidently (a sanity floor: the model decides above it). */
 export const MIN_ANSWER_COVER = 0.1;
 const HEAD_WEIGHT = 0.7;
@@ -117,7 +119,9 @@ export class Ranker {
     const out = new Map(top);
     const best = top[0]?.[1] ?? 1;
     // Passages that answered similar earlier questions join the candidates even without shared words.
-    for (const [d, sim] of evidence?.byChunk ?? []) if (sim >= 0.25 && !out.has(d)) out.set(d, scores.get(d) ?? 0.05 * best);
+    // (at most NEIGHBOUR_CANDIDATES of them, the most similar first)
+    const near = [...(evidence?.byChunk ?? [])].filter(([, sim]) => sim >= 0.25).sort((a, b) => b[1] - a[1]).slice(0, NEIGHBOUR_CANDIDATES);
+    for (const [d] of near) if (!out.has(d)) out.set(d, scores.get(d) ?? 0.05 * best);
     for (const d of context ?? []) if (!out.has(d)) out.set(d, scores.get(d) ?? 0);
     return out;
   }

@@ -8,7 +8,7 @@
  */
 import { loadArtefact } from './artefacts';
 import { predict, type LinearModelJson } from './linear-model';
-import { featuresOf, messageCues, partsOfView, viewOf, type FeatureOptions, type MessageView } from './message-features';
+import { featuresOf, messageCues, partFeatures, partsOfView, viewOf, type FeatureOptions, type MessagePart, type MessageView } from './message-features';
 
 /** Messages longer than this (in words) are read window by window. */
 export const LONG_TOKENS = 120;
@@ -40,21 +40,11 @@ export interface UrgentCheck {
 }
 
 /** The parts of a message that are scored (see partsOfView). */
-export function partsOf(view: MessageView): { stems: string[]; tokens: string[] }[] {
+export function partsOf(view: MessageView): MessagePart[] {
   return partsOfView(view, LONG_TOKENS);
 }
 
 const logit = (p: number) => Math.log(Math.max(p, 1e-9) / Math.max(1 - p, 1e-9));
-
-/** One member's score of a message: its most urgent part. */
-export function memberScore(m: UrgentMember, parts: { stems: string[]; tokens: string[] }[], cues: Map<string, number>): { score: number; part: number } {
-  let best = { score: 0, part: 0 };
-  parts.forEach((w, i) => {
-    const s = predict(m.model, featuresOf(w.stems, w.tokens, m.featureOptions, cues))[1];
-    if (s > best.score) best = { score: s, part: i };
-  });
-  return best;
-}
 
 /** The ensemble probability from its members' scores. */
 export function combine(scores: number[]): number {
@@ -62,16 +52,37 @@ export function combine(scores: number[]): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+/**
+ * Every member's options at once: a feature one member does not use has no weight in that member's model, so
+ * one extraction per part serves them all (the costly step on a long message).
+ */
+function unionOptions(a: UrgentArtefact): FeatureOptions {
+  const all = [...a.members.map((m) => m.featureOptions), a.risk.featureOptions];
+  return {
+    charGrams: all.some((o) => o.charGrams !== false),
+    lexicon: all.some((o) => o.lexicon !== false),
+    bigrams: all.some((o) => o.bigrams !== false),
+    messageCues: all.some((o) => o.messageCues),
+    requests: all.some((o) => o.requests),
+  };
+}
+
 /** Scores a message already read. */
 export function checkUrgentView(a: UrgentArtefact, view: MessageView): UrgentCheck {
   if (view.tokens.length === 0) return { urgent: false, score: 0 };
   const cues = messageCues(view.stems);
-  const parts = partsOf(view);
-  const scored = a.members.map((m) => memberScore(m, parts, cues));
-  const score = combine(scored.map((s) => s.score));
+  const options = unionOptions(a);
+  const features = partsOf(view).map((w) => partFeatures(w, options, cues));
+  const best = a.members.map(() => ({ score: 0, part: 0 }));
+  features.forEach((x, i) => {
+    a.members.forEach((m, k) => {
+      const s = predict(m.model, x)[1];
+      if (s > best[k].score) best[k] = { score: s, part: i };
+    });
+  });
+  const score = combine(best.map((s) => s.score));
   if (score < a.threshold) return { urgent: false, score };
-  const part = parts[scored[0].part];
-  const p = predict(a.risk.model, featuresOf(part.stems, part.tokens, a.risk.featureOptions, cues));
+  const p = predict(a.risk.model, features[best[0].part]);
   const k = p.indexOf(Math.max(...p));
   return { urgent: true, score, risk: a.risk.model.classes[k] };
 }
