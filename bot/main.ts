@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { appVersion, type Config } from '../src/config';
 import { systemClock, type Clock } from '../src/clock';
 import { createLogger, type Logger } from '../src/logger';
@@ -6,9 +7,12 @@ import { createTables } from '../src/storage/tables';
 import { createConversationStore } from '../src/conversations/conversation.store';
 import { createRoleService } from '../src/roles/role.service';
 import { createDeliveryEngine } from '../src/delivery/delivery.engine';
+import { RateBudget } from '../src/delivery/rate-budget';
+import { WriteQueue } from '../src/storage/write-queue';
 import { createAdapter } from './adapter';
 import { createApp } from './app';
 import type { BotDeps, FeatureModule } from './deps';
+import type { Notifier } from '../src/delivery/notifier';
 import { featureFactories } from './features';
 import { createProactiveSender } from './proactive-sender';
 import { createServer } from './server';
@@ -16,6 +20,12 @@ import { createServer } from './server';
 export interface RunningBot {
   port: number;
   deps: BotDeps;
+  /** This process among the app's instances (lease owner, outbox worker, rate share). */
+  instanceId: string;
+  /** This instance's share of the app's proactive-message budget. */
+  rateBudget: RateBudget;
+  /** The production sender itself (one request per call, no pacing, no retries); everything else uses deps.notifier. */
+  sender: Notifier;
   /** Stops schedulers, waits for in-flight sends (bounded), closes the server. Storage is left running. */
   stop(): Promise<void>;
 }
@@ -43,14 +53,20 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   const adapter = createAdapter(config, logger);
   const sender = createProactiveSender(adapter, config.auth.appId ?? '');
+  // Unique among live instances (host and process); leases and claims are short, so a restart takes over in seconds.
+  const instanceId = `${hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 40) || 'host'}-${process.pid}-${Date.now().toString(36)}`;
+  const delivery = createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond, workerId: instanceId });
+  const rateBudget = new RateBudget({ table: tables.client('RateShares'), instanceId, totalPerSecond: config.delivery.ratePerSecond, limiter: delivery.limiter, clock: systemClock, logger });
+  await rateBudget.start();
   const deps: BotDeps = {
     config,
     logger,
     clock,
     tables,
     conversations: createConversationStore(tables, clock),
-    notifier: sender,
-    delivery: createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond }),
+    notifier: delivery.notifier,
+    delivery,
+    bookkeeping: new WriteQueue({ logger }),
     roles: createRoleService(config, tables, clock),
     features: {},
   };
@@ -70,13 +86,16 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     server.listen(config.port, config.bindHost, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off' }, 'bot listening');
+  logger.info({ port, instanceId, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off' }, 'bot listening');
   if (!opts.noSchedulers) for (const m of modules) await m.start?.();
 
   let stopped = false;
   return {
     port,
     deps,
+    instanceId,
+    rateBudget,
+    sender,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -85,6 +104,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       const deadline = Date.now() + 10_000;
       while (sender.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      const left = await deps.bookkeeping.drain(Math.max(1000, deadline - Date.now()));
+      if (left) logger.warn({ left }, 'bookkeeping writes not finished at stop');
+      // Last: the other instances take this one's share of the rate budget at once.
+      await rateBudget.stop();
       logger.info('bot stopped');
     },
   };

@@ -1,13 +1,13 @@
 import type { TurnContext } from 'botbuilder';
-import cron from 'node-cron';
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { buildAnswerMessage } from '../../cards/answer.message';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
 import { detectIntent } from '../../src/knowledge/intent';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { detectUrgent } from '../../src/knowledge/safety/urgent';
-import { acquireLease } from '../../src/storage/lease';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
+import { createLeasedJob } from '../../src/scheduler/leased-job';
 import type { BotDeps, FeatureFactory } from '../deps';
 import { requireRole } from '../turn';
 import { createAnswerMessageMap, type AnswerMessageMap } from './ask/answer-feedback.store';
@@ -19,23 +19,25 @@ export interface AskServices {
   messages: AnswerMessageMap;
 }
 
-/** Answers one question: the answer is sent even when logging fails (storage trouble must not silence advice). */
+/**
+ * Answers one question. The answer goes out first; logging it (and mapping the message to the log for the
+ * feedback buttons) is queued after it, so neither the person nor the HTTP response waits on storage, and
+ * storage trouble never silences advice.
+ */
 export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: string): Promise<void> {
   const svc = deps.features.ask as AskServices;
   const result = await svc.knowledge.ask(question);
-  // Logging runs beside the send so the person is not kept waiting on a storage write; feedback needs both.
-  const logged = svc.answerLog.record(question, result).catch((e: Error) => {
-    deps.logger.warn({ activityId: ctx.activity.id, err: e.name }, 'answer not logged');
-    return undefined;
-  });
   const message = buildAnswerMessage(result, { feedbackLoop: !result.urgent });
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
-  const answerId = await logged;
-  deps.logger.info(
-    { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, sources: result.sources.map((s) => s.chunkId) },
-    'answered',
-  );
-  if (answerId && sent?.id) await svc.messages.remember(sent.id, answerId).catch(() => undefined);
+  const activityId = ctx.activity.id;
+  deps.logger.info({ activityId, notFound: result.notFound, urgent: result.urgent, sources: result.sources.map((s) => s.chunkId) }, 'answered');
+  let answerId: string | undefined;
+  deps.bookkeeping.push('answer log', async () => {
+    // A retry after a storage blip carries on from the step that failed (the answer is logged once).
+    answerId ??= await svc.answerLog.record(question, result);
+    if (sent?.id) await svc.messages.remember(sent.id, answerId);
+    deps.logger.debug({ activityId, answerId }, 'answer logged');
+  });
 }
 
 async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {
@@ -106,16 +108,22 @@ export const askFeature: FeatureFactory = async (deps) => {
     deps.logger,
   );
 
-  const owner = randomUUID();
-  let task: ReturnType<typeof cron.schedule> | undefined;
-  const purge = async () => {
-    const lease = await acquireLease(deps.tables.client('Leases'), 'answer-log-purge', owner, 10 * 60_000, deps.clock);
-    if (!lease) return;
-    const days = deps.config.safety.answerLogRetentionDays;
-    const answers = await services.answerLog.purge(days);
-    const maps = await services.messages.purge(days);
-    deps.logger.info({ answers, maps, days }, 'answer log purged');
-  };
+  // Nightly at 03:17 UK time, on one instance, under a short lease kept by heartbeat: a purge whose instance
+  // dies is taken over within seconds (and a night the bot was down is made up at the next start).
+  const purge = createLeasedJob({
+    name: 'answer-log-purge',
+    leases: deps.tables.client('Leases'),
+    owner: randomUUID(),
+    clock: deps.clock,
+    logger: deps.logger,
+    due: (last, now) => !last || last.getTime() < lastPurgeSlot(now).getTime(),
+    async run() {
+      const days = deps.config.safety.answerLogRetentionDays;
+      const answers = await services.answerLog.purge(days);
+      const maps = await services.messages.purge(days);
+      deps.logger.info({ answers, maps, days }, 'answer log purged');
+    },
+  });
 
   return {
     name: 'ask',
@@ -151,13 +159,19 @@ export const askFeature: FeatureFactory = async (deps) => {
     },
     start() {
       refresh.start();
-      task = cron.schedule('17 3 * * *', () => void purge().catch((e) => deps.logger.error({ err: (e as Error).name }, 'purge failed')), {
-        timezone: 'Europe/London',
-      });
+      purge.start();
     },
     async stop() {
-      await task?.stop();
+      await purge.stop();
       await refresh.stop();
     },
   };
 };
+
+/** The latest 03:17 UK time at or before `now`: the nightly purge is due once after each. */
+export function lastPurgeSlot(now: Date): Date {
+  const london = DateTime.fromJSDate(now).setZone('Europe/London');
+  let slot = london.set({ hour: 3, minute: 17, second: 0, millisecond: 0 });
+  if (slot > london) slot = slot.minus({ days: 1 });
+  return slot.toJSDate();
+}
