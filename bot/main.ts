@@ -58,6 +58,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const delivery = createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond, workerId: instanceId });
   const rateBudget = new RateBudget({ table: tables.client('RateShares'), instanceId, totalPerSecond: config.delivery.ratePerSecond, limiter: delivery.limiter, clock: systemClock, logger });
   await rateBudget.start();
+  const load = { active: 0 };
   const deps: BotDeps = {
     config,
     logger,
@@ -66,7 +67,8 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     conversations: createConversationStore(tables, clock),
     notifier: delivery.notifier,
     delivery,
-    bookkeeping: new WriteQueue({ logger }),
+    // Written after the answer, and while people are being answered, held (up to 2 s) so they get the CPU first.
+    bookkeeping: new WriteQueue({ logger, holdWhile: () => load.active > 0 }),
     roles: createRoleService(config, tables, clock),
     features: {},
   };
@@ -80,6 +82,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     adapter,
     app,
     health: { storageReachable: () => tables.ping(), documentCount: () => indexedDocuments(deps), version: appVersion() },
+    load,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

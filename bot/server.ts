@@ -16,6 +16,8 @@ export interface ServerOptions {
   adapter: CloudAdapter;
   app: Application<TurnState>;
   health: HealthSource;
+  /** Activities being processed right now (the bookkeeping queue holds its writes while people are answered). */
+  load?: { active: number };
 }
 
 const JWT = /^Bearer ([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -77,6 +79,7 @@ export function createServer(opts: ServerOptions): restify.Server {
       res.json({ error: problem });
       return;
     }
+    if (opts.load) opts.load.active += 1;
     try {
       await adapter.process(req, res, async (ctx) => {
         await app.run(ctx);
@@ -87,6 +90,8 @@ export function createServer(opts: ServerOptions): restify.Server {
         res.status(500);
         res.json({ error: 'internal error' });
       }
+    } finally {
+      if (opts.load) opts.load.active -= 1;
     }
   });
 

@@ -9,6 +9,13 @@ export interface WriteQueueOptions {
   concurrency?: number;
   /** A write that keeps failing for storage reasons is given up after this long. */
   giveUpAfterMs?: number;
+  /**
+   * While this says the process is busy answering people, writes wait (the answers get the CPU and the storage
+   * connection first) until the oldest has waited `maxHoldMs`, and then go one at a time; at full concurrency
+   * when nobody is being answered, or when the queue is half full.
+   */
+  holdWhile?: () => boolean;
+  maxHoldMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -40,6 +47,8 @@ export class WriteQueue {
   private readonly concurrency: number;
   private readonly giveUpAfterMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxHoldMs: number;
+  private holding?: NodeJS.Timeout;
   private active = 0;
   private idleWaiters: (() => void)[] = [];
   private lastDropLog = 0;
@@ -50,6 +59,7 @@ export class WriteQueue {
     this.concurrency = opts.concurrency ?? 4;
     this.giveUpAfterMs = opts.giveUpAfterMs ?? 10 * 60_000;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms).unref?.()));
+    this.maxHoldMs = opts.maxHoldMs ?? 2000;
   }
 
   /** Writes waiting or in flight. */
@@ -87,7 +97,19 @@ export class WriteQueue {
   }
 
   private pump(): void {
-    while (this.active < this.concurrency && this.tasks.length) {
+    if (this.tasks.length && this.held()) {
+      // Look again shortly; a burst of questions is answered first, its bookkeeping right after.
+      if (!this.holding) {
+        this.holding = setTimeout(() => {
+          this.holding = undefined;
+          this.pump();
+        }, 25);
+        this.holding.unref?.();
+      }
+      return;
+    }
+    const limit = this.opts.holdWhile && this.tasks.length < this.maxSize / 2 && this.opts.holdWhile() ? 1 : this.concurrency;
+    while (this.active < limit && this.tasks.length) {
       const task = this.tasks.shift()!;
       this.active += 1;
       void this.work(task).finally(() => {
@@ -96,6 +118,12 @@ export class WriteQueue {
         if (this.size === 0) for (const w of this.idleWaiters.splice(0)) w();
       });
     }
+  }
+
+  private held(): boolean {
+    if (!this.opts.holdWhile || this.tasks.length >= this.maxSize / 2) return false;
+    if (Date.now() - this.tasks[0].since >= this.maxHoldMs) return false;
+    return this.opts.holdWhile();
   }
 
   private async work(task: Task): Promise<void> {

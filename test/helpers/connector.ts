@@ -44,6 +44,8 @@ export class CaptureConnector {
   readonly gone = new Set<string>();
   /** Users for whom creating a chat fails (403: they no longer have the app). */
   readonly cannotCreate = new Set<string>();
+  /** Called for every activity recorded (a benchmark waits on it instead of polling). */
+  onActivity?: (a: CapturedActivity) => void;
   private server?: http.Server;
   private failures: ScriptedFailure[] = [];
   private seq = 0;
@@ -128,7 +130,9 @@ export class CaptureConnector {
         /* recorded as empty */
       }
       const id = req.method === 'PUT' ? activityId! : `act-${++this.seq}`;
-      this.activities.push({ method: req.method as 'POST' | 'PUT', conversationId, activityId, id, body, at: Date.now() });
+      const captured: CapturedActivity = { method: req.method as 'POST' | 'PUT', conversationId, activityId, id, body, at: Date.now() };
+      this.activities.push(captured);
+      this.onActivity?.(captured);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id }));
     });
