@@ -51,14 +51,20 @@ export function captureConversation(ctx: TurnContext, deps: BotDeps): void {
   if (recentlyStored.size >= MAX_REMEMBERED) recentlyStored.clear();
   recentlyStored.set(id, { at: now, fingerprint });
   const activityId = ctx.activity.id;
-  deps.bookkeeping.push('conversation reference', async () => {
-    try {
-      await deps.conversations.upsert(record);
-    } catch (e) {
-      // Forget it, so the next message tries again even if this write is given up.
-      if (recentlyStored.get(id)?.fingerprint === fingerprint) recentlyStored.delete(id);
-      deps.logger.debug({ activityId, kind: record.kind, err: (e as Error).name }, 'conversation reference not stored yet');
-      throw e;
-    }
-  });
+  // Urgent: never held behind answer logs, because the next request (a trainer messaging everyone who just
+  // booked) may need to reach this person at once.
+  deps.bookkeeping.push(
+    'conversation reference',
+    async () => {
+      try {
+        await deps.conversations.upsert(record);
+      } catch (e) {
+        // Forget it, so the next message tries again even if this write is given up.
+        if (recentlyStored.get(id)?.fingerprint === fingerprint) recentlyStored.delete(id);
+        deps.logger.debug({ activityId, kind: record.kind, err: (e as Error).name }, 'conversation reference not stored yet');
+        throw e;
+      }
+    },
+    { urgent: true },
+  );
 }

@@ -23,6 +23,7 @@ interface Task {
   label: string;
   run: () => Promise<void>;
   since: number;
+  urgent: boolean;
 }
 
 export interface WriteQueueStats {
@@ -67,8 +68,11 @@ export class WriteQueue {
     return this.tasks.length + this.active;
   }
 
-  /** Queues a write; false (and counted as dropped) when the queue is full. Never throws, never waits. */
-  push(label: string, run: () => Promise<void>): boolean {
+  /**
+   * Queues a write; false (and counted as dropped) when the queue is full. Never throws, never waits. An `urgent`
+   * write (something another request may need at once, like where to reach a person) is never held and goes first.
+   */
+  push(label: string, run: () => Promise<void>, opts: { urgent?: boolean } = {}): boolean {
     if (this.tasks.length >= this.maxSize) {
       this.stats.dropped += 1;
       const now = Date.now();
@@ -78,7 +82,11 @@ export class WriteQueue {
       }
       return false;
     }
-    this.tasks.push({ label, run, since: Date.now() });
+    const task = { label, run, since: Date.now(), urgent: Boolean(opts.urgent) };
+    if (task.urgent) {
+      const firstOrdinary = this.tasks.findIndex((t) => !t.urgent);
+      this.tasks.splice(firstOrdinary < 0 ? this.tasks.length : firstOrdinary, 0, task);
+    } else this.tasks.push(task);
     this.stats.queued += 1;
     this.pump();
     return true;
@@ -108,7 +116,8 @@ export class WriteQueue {
       }
       return;
     }
-    const limit = this.opts.holdWhile && this.tasks.length < this.maxSize / 2 && this.opts.holdWhile() ? 1 : this.concurrency;
+    const head = this.tasks[0];
+    const limit = head && !head.urgent && this.opts.holdWhile && this.tasks.length < this.maxSize / 2 && this.opts.holdWhile() ? 1 : this.concurrency;
     while (this.active < limit && this.tasks.length) {
       const task = this.tasks.shift()!;
       this.active += 1;
@@ -121,7 +130,7 @@ export class WriteQueue {
   }
 
   private held(): boolean {
-    if (!this.opts.holdWhile || this.tasks.length >= this.maxSize / 2) return false;
+    if (!this.opts.holdWhile || this.tasks.length >= this.maxSize / 2 || this.tasks[0].urgent) return false;
     if (Date.now() - this.tasks[0].since >= this.maxHoldMs) return false;
     return this.opts.holdWhile();
   }

@@ -35,7 +35,7 @@ export interface WatchedActivity {
  *   outside the bot, and the arrival time of every request, for the busiest second.
  */
 export class ConnectorSimulator {
-  /** Accepted messages per conversation id. */
+  /** Accepted messages (POSTs) per conversation id, watched ones included. */
   readonly delivered = new Map<string, number>();
   /** performance.now() of each accepted message to a conversation that is not watched. */
   readonly acceptedAt: number[] = [];
@@ -215,12 +215,15 @@ export class ConnectorSimulator {
         return this.answer(res, 403, { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } });
       }
       const id = req.method === 'PUT' ? pathId! : `sim-${++this.seq}`;
-      if (this.watching.has(conversationId)) {
-        this.watched.push({ method: req.method as 'POST' | 'PUT', conversationId, id, replyToId: req.method === 'POST' ? pathId : undefined, body, at: Date.now() });
-      } else if (req.method === 'POST' && body.type !== 'typing') {
-        this.firstAcceptedAt ??= now;
-        this.acceptedAt.push(now);
+      const watched = this.watching.has(conversationId);
+      if (watched) this.watched.push({ method: req.method as 'POST' | 'PUT', conversationId, id, replyToId: req.method === 'POST' ? pathId : undefined, body, at: Date.now() });
+      if (req.method === 'POST' && body.type !== 'typing') {
         this.delivered.set(conversationId, (this.delivered.get(conversationId) ?? 0) + 1);
+        // The timeline is of fan-out messages: a watched chat is an admin's or a trainer's (replies to them).
+        if (!watched) {
+          this.firstAcceptedAt ??= now;
+          this.acceptedAt.push(now);
+        }
       }
       return this.answer(res, req.method === 'PUT' ? 200 : 201, { id });
     });

@@ -2,9 +2,12 @@ import { startBot, type RunningBot } from '../../bot/main';
 import type { AskServices } from '../../bot/features/ask.feature';
 import { testConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { DateTime } from 'luxon';
+import { ConnectorSimulator } from '../bench/connector-simulator';
 import { CaptureConnector } from '../helpers/connector';
-import { waitUntil } from '../helpers/flows';
+import { book, inParallel, trainerPublishesSession, waitUntil } from '../helpers/flows';
 import { OwnAzurite } from '../helpers/own-azurite';
+import { testConnectionString, uniquePrefix } from '../helpers/storage';
 import { TeamsClient, teamsUser } from '../helpers/teams-client';
 
 /**
@@ -58,4 +61,39 @@ describe('bookkeeping after the answer, through a storage outage', () => {
     expect((await ask.answerLog.get(answerId!))?.question).toBe('who do I tell if a safeguarding practice review is delayed?');
     expect(await bot.deps.conversations.get('user', person.aadObjectId)).toMatchObject({ conversationId: person.conversationId, userId: person.id });
   }, 120_000);
+});
+
+describe('where to reach a person is stored at once, not held behind the answer logs', () => {
+  it('a trainer messaging everyone right after they booked reaches every one of them', async () => {
+    const trainer = teamsUser('trainer', 'reach');
+    const sim = await new ConnectorSimulator({ ratePerSecond: 1000 }).start();
+    const bot = await startBot(
+      testConfig({ PORT: '0', BIND_HOST: '127.0.0.1', AZURE_STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix(), TRAINER_IDS: trainer.aadObjectId }),
+      { logger: createLogger('silent'), noSchedulers: true },
+    );
+    try {
+      const client = new TeamsClient(sim.url);
+      const url = `http://127.0.0.1:${bot.port}/api/messages`;
+      const people = Array.from({ length: 12 }, (_, i) => teamsUser(i, 'reach'));
+      const tomorrow = DateTime.now().setZone('Europe/London').plus({ days: 1 }).toISODate()!;
+      const sessionId = await trainerPublishesSession(client, url, sim, trainer, people[0], { date: tomorrow, startTime: '10:00', endTime: '11:00', capacity: 20, joinUrl: 'https://teams.microsoft.com/l/meetup-join/reach' });
+      // Other people keep the bot busy asking questions meanwhile (their answer logs are held while it is busy).
+      let asking = true;
+      const askers = Array.from({ length: 6 }, async (_, i) => {
+        for (let n = 0; asking; n++) await client.say(url, teamsUser(`${i}-${n % 3}`, 'asker'), 'what is the MASH?');
+      });
+      // Their first messages to the bot are the bookings (no waiting for the bookkeeping in between).
+      await inParallel(people, 6, (p) => book(client, url, p, sessionId));
+      sim.resetCounters();
+      await client.submit(url, trainer, { verb: 'trainingRemind', sessionId, requestId: 'reach-message-1', message: 'The room has changed: see the link.' });
+      asking = false;
+      await Promise.all(askers);
+      await waitUntil(() => sim.tally(people.map((p) => ({ conversationId: p.conversationId }))).sent === people.length, 20_000, 'the message to everyone booked');
+      expect(sim.tally(people.map((p) => ({ conversationId: p.conversationId })))).toMatchObject({ sent: 12, duplicates: 0, missing: 0 });
+    } finally {
+      await bot.stop();
+      await bot.deps.tables.dropAll();
+      await sim.stop();
+    }
+  }, 60_000);
 });

@@ -6,6 +6,13 @@ import * as path from 'node:path';
  * SIGKILL (a crash) or runs twice (two App Service instances on one storage account).
  */
 export class BotProcess {
+  /** Every bot process started here and still running: killed when this process exits, whatever the reason. */
+  private static readonly live = new Set<ChildProcess>();
+  static {
+    process.once('exit', () => {
+      for (const c of BotProcess.live) c.kill('SIGKILL');
+    });
+  }
   port = 0;
   instanceId = '';
   /** stderr (its logs), kept for a failing test's message. */
@@ -13,7 +20,13 @@ export class BotProcess {
   private exited: Promise<number | null>;
 
   private constructor(private readonly child: ChildProcess) {
-    this.exited = new Promise((r) => child.once('exit', (code) => r(code)));
+    BotProcess.live.add(child);
+    this.exited = new Promise((r) =>
+      child.once('exit', (code) => {
+        BotProcess.live.delete(child);
+        r(code);
+      }),
+    );
   }
 
   get pid(): number {

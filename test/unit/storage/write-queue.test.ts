@@ -2,7 +2,7 @@ import { createLogger } from '../../../src/logger';
 import { WriteQueue } from '../../../src/storage/write-queue';
 
 const logger = createLogger('silent');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 
 describe('bookkeeping write queue', () => {
@@ -70,5 +70,15 @@ describe('bookkeeping write queue', () => {
     });
     await q.idle();
     expect(most).toBe(4); // idle: full concurrency
+  });
+
+  it('an urgent write (where to reach a person) is not held behind answer logs while people are being answered', async () => {
+    const order: string[] = [];
+    const q = new WriteQueue({ logger, concurrency: 1, maxHoldMs: 5000, holdWhile: () => true });
+    q.push('answer log', async () => void order.push('log'));
+    q.push('conversation reference', async () => void order.push('conversation'), { urgent: true });
+    await sleep(100);
+    expect(order).toEqual(['conversation']);
+    expect(q.size).toBe(1); // the answer log still waits for the answers
   });
 });
