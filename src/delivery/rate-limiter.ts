@@ -156,6 +156,9 @@ export class GlobalRateLimiter {
     const r = Math.max(0.1, ratePerSecond);
     if (r === this.ceiling) return;
     const wasFull = this.rate >= this.ceiling;
+    // A limit seen through a 429 was seen at the old share: it scales with the share (the other instances' part
+    // of the app's budget moved, not Teams' limit).
+    if (Number.isFinite(this.limitSeen)) this.limitSeen *= r / this.ceiling;
     this.ceiling = r;
     // Down: at once. Up: straight to the new share unless a recent 429 is still being recovered from.
     if (this.rate > r || wasFull) this.rate = r;

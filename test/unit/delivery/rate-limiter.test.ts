@@ -76,6 +76,19 @@ describe('GlobalRateLimiter', () => {
     expect(rates[3]).toBeGreaterThan(after);
     expect(rates[29]).toBeLessThan(16); // then only slowly above it (+1% of the ceiling every 3 s)
   });
+
+  it('when its share of the budget grows after a 429 (another instance went idle), it climbs to the new share', async () => {
+    const timers = virtualTimers();
+    const limiter = new GlobalRateLimiter({ ratePerSecond: 25, timers });
+    for (let i = 0; i < 25; i++) await limiter.acquire();
+    limiter.penalise(1000); // seen at a share of 25
+    limiter.setCeiling(47.5); // the other instance finished its fan-out
+    for (let s = 0; s < 30; s++) {
+      timers.t += 1000;
+      await limiter.acquire();
+    }
+    expect(limiter.currentRate).toBeGreaterThan(40);
+  });
 });
 
 describe('ConversationRateLimiter', () => {

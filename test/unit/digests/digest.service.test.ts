@@ -20,14 +20,15 @@ describe('digest service on Azurite', () => {
   });
   afterEach(async () => tables.dropAll());
 
-  function service(notifier: Notifier, clock: ManualClock, extra: { rate?: number; instanceId?: string; onPublished?: (d: DigestRecord) => void } = {}): DigestService {
-    const engine = createDeliveryEngine({ tables, notifier, clock, logger, ratePerSecond: extra.rate ?? 1000, pollMs: 50 });
+  function service(notifier: Notifier, clock: ManualClock, extra: { rate?: number; instanceId?: string; onPublished?: (d: DigestRecord) => void; logger?: typeof logger } = {}): DigestService {
+    const log = extra.logger ?? logger;
+    const engine = createDeliveryEngine({ tables, notifier, clock, logger: log, ratePerSecond: extra.rate ?? 1000, pollMs: 50 });
     return createDigestService({
       tables,
       engine,
       notifier,
       clock,
-      logger,
+      logger: log,
       render: digestRenderer,
       instanceId: extra.instanceId,
       progressIntervalMs: 100,
@@ -211,5 +212,20 @@ describe('digest service on Azurite', () => {
     const all = [...n1.sends, ...n2.sends].map((x) => x.target.conversationId);
     expect(all.sort()).toEqual(users.map((u) => `conv-${u}`).sort());
     expect((await s2.get(d.id))?.status).toBe('sent');
+  });
+
+  it('a tick on another instance while the delivery runs takes nothing over and says nothing about it', async () => {
+    const clock = new ManualClock('2026-10-20T10:00:00Z');
+    const lines: string[] = [];
+    const sink = { write: (l: string) => void lines.push(l) };
+    const a = service(new CaptureNotifier(), clock, { instanceId: 'sender', rate: 20 });
+    const b = service(new CaptureNotifier(), clock, { instanceId: 'watcher', logger: createLogger('info', sink) });
+    await subscribeUsers(a, Array.from({ length: 30 }, (_, i) => `t${i}`));
+    const d = await a.create({ content: NEWSLETTER, createdBy: 'admin' });
+    await a.sendNow(d.id, 'admin');
+    for (let i = 0; i < 3; i++) expect((await b.tick()).resumed).toEqual([]);
+    expect(lines.filter((l) => /taken over|resumed/.test(l))).toEqual([]);
+    await a.whenIdle();
+    expect((await a.get(d.id))?.status).toBe('sent');
   });
 });
