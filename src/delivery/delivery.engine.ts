@@ -31,6 +31,8 @@ export interface DeliveryEngineOptions {
   timers?: LimiterTimers;
   conversationLimits?: readonly (readonly [number, number])[];
   random?: () => number;
+  /** A one-off send (escalation card, progress card) gives up after this long (default 10 s): a person's turn may be waiting. */
+  directDeadlineMs?: number;
 }
 
 export interface RunOptions {
@@ -114,6 +116,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
   const limiter = new GlobalRateLimiter({ ratePerSecond: opts.ratePerSecond, timers });
   const perConversation = new ConversationRateLimiter(opts.conversationLimits ?? TEAMS_CONVERSATION_LIMITS, timers);
   let lastStorageWarn = 0;
+  const directDeadlineMs = opts.directDeadlineMs ?? 10_000;
   // Rows this process is working on. Their claims may run out while they wait (a storage outage stops the
   // renewals and the final write alike): this process must not take them up a second time meanwhile.
   const inHand = new Set<string>();
@@ -144,33 +147,45 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
 
   /**
    * One message with retries, outside the outbox: transient failures back off, 429s wait as told, a person's
-   * chat that is gone is created again once. Throws the last DeliveryError.
+   * chat that is gone is created again once. Gives up after `directDeadlineMs` (the caller is often a person's
+   * turn, which Teams waits at most 15 s for; an escalation card not posted is posted by the next SLA check), and
+   * a request still queued for a send token at that moment is never sent. Throws the last DeliveryError.
    */
   async function sendDirect(target: DeliveryTarget, send: (t: DeliveryTarget) => Promise<SendOutcome | void>): Promise<SendOutcome> {
+    const deadline = Date.now() + directDeadlineMs;
+    const inTime = () => Date.now() < deadline;
+    const giveUp = (last?: DeliveryError) => last ?? new DeliveryError(0, 'not sent in time (queued behind a Retry-After)');
     let throttledCount = 0;
     let transient = 0;
     let refound = false;
     let to = target;
     for (;;) {
       try {
-        const out = await paced(to.conversationId, true, () => send(to));
-        return (out === ABANDON ? undefined : out) ?? {};
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<typeof ABANDON>((resolve) => {
+          timer = setTimeout(() => resolve(ABANDON), Math.max(0, deadline - Date.now()));
+          timer.unref?.();
+        });
+        const out = await Promise.race([paced(to.conversationId, true, () => send(to), inTime), late]).finally(() => clearTimeout(timer));
+        if (out === ABANDON) throw giveUp();
+        return out ?? {};
       } catch (e) {
         const err = asDeliveryError(e);
         const action = classifyFailure(err.status, err.retryAfterMs, err.code);
-        if (action.kind === 'throttled' && ++throttledCount < maxThrottled) {
+        if (action.kind === 'throttled' && ++throttledCount < maxThrottled && inTime()) {
           throttled(to.conversationId, action.retryAfterMs);
           continue;
         }
-        if (action.kind === 'transient' && ++transient < backoff.maxAttempts) {
+        if (action.kind === 'transient' && ++transient < backoff.maxAttempts && inTime()) {
           await timers.sleep(backoffMs(transient, backoff, random));
           continue;
         }
-        if (action.kind === 'refind' && !refound && to.userId && notifier.createPersonalConversation) {
+        if (action.kind === 'refind' && !refound && to.userId && notifier.createPersonalConversation && inTime()) {
           refound = true;
           const create = notifier.createPersonalConversation.bind(notifier);
-          const made = await paced(to.conversationId, true, () => create(to));
-          if (made !== ABANDON) to = made;
+          const made = await paced(to.conversationId, true, () => create(to), inTime);
+          if (made === ABANDON) throw giveUp(err);
+          to = made;
           continue;
         }
         throw err;

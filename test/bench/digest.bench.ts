@@ -214,6 +214,9 @@ async function kill(az: Rig['azurite'], mode: 'standby' | 'restart', runs: numbe
       const { digestId } = await adminSendsDigest(rig.client, sender.url, rig.sim, admin, newsletter(`Kill run ${run}`));
       const at = Math.floor(users.length * (0.2 + Math.random() * 0.6));
       await waitUntil(() => rig.sim.accepted >= at, 120_000, 'the kill point', 5);
+      // Then a random moment unrelated to any one message: killing as soon as a count is reached would always land
+      // just after a message was accepted, i.e. inside the window this scenario measures.
+      await new Promise((r) => setTimeout(r, Math.random() * 1000));
       await sender.kill9();
       const killedAt = performance.now();
       if (mode === 'restart') await rig.bot();

@@ -242,4 +242,15 @@ describe('delivery engine on Azurite', () => {
     expect(out.activityId).toMatch(/^act-/);
     await expect(engine(new CaptureNotifier(() => new DeliveryError(403, 'blocked'))).deliver(target('c'), { text: 'x' })).rejects.toMatchObject({ status: 403 });
   });
+
+  it('a one-off send stuck behind a long Retry-After gives up in time and is then never sent', async () => {
+    const n = new CaptureNotifier();
+    const e = engine(n, { directDeadlineMs: 300 });
+    e.limiter.penalise(2000); // another send was told to wait 2 s
+    const started = Date.now();
+    await expect(e.deliver(target('conv-late'), { text: 'escalation' })).rejects.toMatchObject({ status: 0 });
+    expect(Date.now() - started).toBeLessThan(1500);
+    await new Promise((r) => setTimeout(r, 2200)); // the pause ends and the queued token is granted
+    expect(n.attempts).toEqual([]); // but nothing goes out for a send the caller gave up on
+  });
 });
