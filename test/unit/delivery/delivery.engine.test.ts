@@ -253,4 +253,31 @@ describe('delivery engine on Azurite', () => {
     await new Promise((r) => setTimeout(r, 2200)); // the pause ends and the queued token is granted
     expect(n.attempts).toEqual([]); // but nothing goes out for a send the caller gave up on
   });
+
+  it('a 429 for a busy conversation pauses that conversation only; a 429 for a quiet one pauses everything', async () => {
+    // A channel that just had several posts hits its own limit (Teams: 7/s, 8 per 2 s…); others carry on.
+    let channelPosts = 0;
+    const n = new CaptureNotifier((t) => (t.conversationId === 'conv-busy' && ++channelPosts === 3 ? new DeliveryError(429, 'slow down', 1000) : undefined));
+    const e = engine(n);
+    await e.deliver(target('conv-busy'), { text: '1' });
+    await e.deliver(target('conv-busy'), { text: '2' });
+    const third = e.deliver(target('conv-busy'), { text: '3' });
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await e.deliver(target('conv-other'), { text: 'elsewhere' });
+    expect(Date.now() - started).toBeLessThan(500); // not held by the channel's Retry-After
+    await third;
+    const busy = n.attempts.filter((a) => a.conversationId === 'conv-busy');
+    expect(busy[3].at - busy[2].at).toBeGreaterThanOrEqual(950); // the channel itself waited
+
+    // A first message to a conversation answered 429: the app's limit; every send waits.
+    const m = new CaptureNotifier((t, attempt) => (t.conversationId === 'conv-q1' && attempt === 1 ? new DeliveryError(429, 'app limit', 800) : undefined));
+    const f = engine(m);
+    const first = f.deliver(target('conv-q1'), { text: 'x' });
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    await f.deliver(target('conv-q2'), { text: 'y' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(600);
+    await first;
+  });
 });
