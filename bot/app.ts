@@ -34,14 +34,12 @@ export function createApp(opts: AppOptions): Application<TurnState> {
   const fallback = opts.modules.find((m) => m.fallback)?.fallback;
   const detectIntent = opts.modules.find((m) => m.detectIntent)?.detectIntent;
 
-  // The reference is stored beside the turn rather than before it; the turn waits for it at the end so a
-  // proactive send never finds a reference older than the message that was just answered.
-  const captures = new WeakMap<TurnContext, Promise<void>>();
   const admit = createTurnGate(deps);
   app.turn('beforeTurn', async (ctx) => {
     // Tenant, message rate and field lengths first: a refused turn stores nothing, not even its reference.
     if (!(await admit(ctx))) return false;
-    captures.set(ctx, captureConversation(ctx, deps));
+    // Queued, not awaited: the reply and the HTTP response never wait on this storage write.
+    captureConversation(ctx, deps);
     const a = ctx.activity;
     // An invoke without a value can't be routed by any handler (teams-ai's selectors read value.*): answer 400.
     if (a.type === ActivityTypes.Invoke && (a.value === undefined || a.value === null)) {
@@ -49,11 +47,6 @@ export function createApp(opts: AppOptions): Application<TurnState> {
       await ctx.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 400, body: { error: 'missing value' } } });
       return false;
     }
-    return true;
-  });
-
-  app.turn('afterTurn', async (ctx) => {
-    await captures.get(ctx);
     return true;
   });
 

@@ -35,12 +35,12 @@ const MAX_REMEMBERED = 50_000;
 const recentlyStored = new Map<string, { at: number; fingerprint: string }>();
 
 /**
- * Stores the reference on every activity (install, conversation update, message). A storage failure must not
- * stop the reply — the person still gets their answer — so it is logged and the turn goes on. A reference that
- * this process stored in the last few minutes with identical fields is not written again; any change (a new
- * serviceUrl, name or conversation) is written at once.
+ * Stores the reference on every activity (install, conversation update, message), after the answer: the write
+ * goes through the bookkeeping queue, so the HTTP response never waits on storage and a storage blip delays the
+ * write instead of losing it. A reference that this process stored in the last few minutes with identical
+ * fields is not written again; any change (a new serviceUrl, name or conversation) is written.
  */
-export async function captureConversation(ctx: TurnContext, deps: BotDeps): Promise<void> {
+export function captureConversation(ctx: TurnContext, deps: BotDeps): void {
   const record = recordFor(ctx);
   if (!record) return;
   const id = `${deps.tables.prefix}|${record.kind}|${record.key}`;
@@ -48,11 +48,24 @@ export async function captureConversation(ctx: TurnContext, deps: BotDeps): Prom
   const now = deps.clock.now().getTime();
   const seen = recentlyStored.get(id);
   if (seen && seen.fingerprint === fingerprint && now - seen.at < REFRESH_MS && ctx.activity.type === 'message') return;
-  try {
-    await deps.conversations.upsert(record);
-    if (recentlyStored.size >= MAX_REMEMBERED) recentlyStored.clear();
-    recentlyStored.set(id, { at: now, fingerprint });
-  } catch (e) {
-    deps.logger.warn({ activityId: ctx.activity.id, kind: record.kind, err: (e as Error).name }, 'could not store conversation reference');
-  }
+  // Remembered at once, so a burst of messages from one person queues one write, not one per message.
+  if (recentlyStored.size >= MAX_REMEMBERED) recentlyStored.clear();
+  recentlyStored.set(id, { at: now, fingerprint });
+  const activityId = ctx.activity.id;
+  // Urgent: never held behind answer logs, because the next request (a trainer messaging everyone who just
+  // booked) may need to reach this person at once.
+  deps.bookkeeping.push(
+    'conversation reference',
+    async () => {
+      try {
+        await deps.conversations.upsert(record);
+      } catch (e) {
+        // Forget it, so the next message tries again even if this write is given up.
+        if (recentlyStored.get(id)?.fingerprint === fingerprint) recentlyStored.delete(id);
+        deps.logger.debug({ activityId, kind: record.kind, err: (e as Error).name }, 'conversation reference not stored yet');
+        throw e;
+      }
+    },
+    { urgent: true },
+  );
 }

@@ -7,6 +7,7 @@ import type { DeliveryEngine } from '../src/delivery/delivery.engine';
 import type { Logger } from '../src/logger';
 import type { Tables } from '../src/storage/tables';
 import type { RoleService } from '../src/roles/role.service';
+import type { WriteQueue } from '../src/storage/write-queue';
 
 /** Everything a route needs; built once in main.ts, so tests can build it against their own Azurite prefix. */
 export interface BotDeps {
@@ -15,12 +16,18 @@ export interface BotDeps {
   clock: Clock;
   tables: Tables;
   conversations: ConversationStore;
+  /**
+   * Proactive sends outside an outbox (escalation posts, progress cards): the delivery engine's paced notifier,
+   * so they share the app's rate budget and its Retry-After handling.
+   */
   notifier: Notifier;
   /**
    * The one delivery engine of this process: every fan-out (digests, reminders, trainer messages) shares its
-   * global rate limiter, so together they stay under Teams' per-app limit.
+   * rate limiter, whose rate is this instance's share of the app's budget (src/delivery/rate-budget.ts).
    */
   delivery: DeliveryEngine;
+  /** Writes made after the answer (answer log, conversation references): the HTTP response never waits on them. */
+  bookkeeping: WriteQueue;
   roles: RoleService;
   /** Feature services are attached by their modules (see features/). */
   features: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { appVersion, type Config } from '../src/config';
 import { systemClock, type Clock } from '../src/clock';
 import { createLogger, type Logger } from '../src/logger';
@@ -6,9 +7,12 @@ import { createTables } from '../src/storage/tables';
 import { createConversationStore } from '../src/conversations/conversation.store';
 import { createRoleService } from '../src/roles/role.service';
 import { createDeliveryEngine } from '../src/delivery/delivery.engine';
+import { RateBudget } from '../src/delivery/rate-budget';
+import { WriteQueue } from '../src/storage/write-queue';
 import { createAdapter } from './adapter';
 import { createApp } from './app';
 import type { BotDeps, FeatureModule } from './deps';
+import type { Notifier } from '../src/delivery/notifier';
 import { featureFactories } from './features';
 import { createProactiveSender } from './proactive-sender';
 import { createServer } from './server';
@@ -20,6 +24,12 @@ export interface RunningBot {
   /** Every typed command, card-submit verb and Action.Execute verb the bot answers (for the refusal tests). */
   routes: { commands: string[]; submits: string[]; executes: string[] };
   deps: BotDeps;
+  /** This process among the app's instances (lease owner, outbox worker, rate share). */
+  instanceId: string;
+  /** This instance's share of the app's proactive-message budget. */
+  rateBudget: RateBudget;
+  /** The production sender itself (one request per call, no pacing, no retries); everything else uses deps.notifier. */
+  sender: Notifier;
   /** Stops schedulers, waits for in-flight sends (bounded), closes the server. Storage is left running. */
   stop(): Promise<void>;
 }
@@ -53,14 +63,22 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
 
   const adapter = createAdapter(config, logger);
   const sender = createProactiveSender(adapter, config.auth.appId ?? '');
+  // Unique among live instances (host and process); leases and claims are short, so a restart takes over in seconds.
+  const instanceId = `${hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 40) || 'host'}-${process.pid}-${Date.now().toString(36)}`;
+  const delivery = createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond, workerId: instanceId });
+  const rateBudget = new RateBudget({ table: tables.client('RateShares'), instanceId, totalPerSecond: config.delivery.ratePerSecond, limiter: delivery.limiter, clock: systemClock, logger });
+  await rateBudget.start();
+  const load = { active: 0 };
   const deps: BotDeps = {
     config,
     logger,
     clock,
     tables,
     conversations: createConversationStore(tables, clock),
-    notifier: sender,
-    delivery: createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond }),
+    notifier: delivery.notifier,
+    delivery,
+    // Written after the answer, and while people are being answered, held (up to 2 s) so they get the CPU first.
+    bookkeeping: new WriteQueue({ logger, holdWhile: () => load.active > 0 }),
     roles: createRoleService(config, tables, clock),
     features: {},
   };
@@ -74,13 +92,14 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     adapter,
     app,
     health: { storageReachable: () => tables.ping(), documentCount: () => indexedDocuments(deps), semantic: () => semanticStatus(deps), version: appVersion() },
+    load,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bindHost, () => resolve());
   });
   const { port, address: host } = server.address() as AddressInfo;
-  logger.info({ port, host, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off', tenants: config.trust.allowedTenantIds.length || 'any' }, 'bot listening');
+  logger.info({ port, host, instanceId, version: appVersion(), auth: config.auth.enabled ? 'on' : 'off', tenants: config.trust.allowedTenantIds.length || 'any' }, 'bot listening');
   if (!opts.noSchedulers) for (const m of modules) await m.start?.();
 
   let stopped = false;
@@ -94,6 +113,9 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
     host,
     routes,
     deps,
+    instanceId,
+    rateBudget,
+    sender,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -102,6 +124,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       const deadline = Date.now() + 10_000;
       while (sender.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      const left = await deps.bookkeeping.drain(Math.max(1000, deadline - Date.now()));
+      if (left) logger.warn({ left }, 'bookkeeping writes not finished at stop');
+      // Last: the other instances take this one's share of the rate budget at once.
+      await rateBudget.stop();
       logger.info('bot stopped');
     },
   };

@@ -21,6 +21,8 @@ export interface ServerOptions {
   adapter: GuardedAdapter;
   app: Application<TurnState>;
   health: HealthSource;
+  /** Activities being processed right now (the bookkeeping queue holds its writes while people are answered). */
+  load?: { active: number };
 }
 
 const JWT = /^Bearer ([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -135,6 +137,7 @@ export function createServer(opts: ServerOptions): restify.Server {
       logger.warn({ activityId: activity.id, status, err: (e as Error)?.name }, status === 503 ? 'token could not be checked' : 'token refused');
       return reply(status, { error: status === 503 ? 'authentication service unavailable' : 'unauthorized' });
     }
+    if (opts.load) opts.load.active += 1;
     try {
       const invoke = await adapter.runTurn(authResult, activity, async (ctx) => {
         await app.run(ctx);
@@ -146,6 +149,8 @@ export function createServer(opts: ServerOptions): restify.Server {
     } catch (e) {
       logger.error({ activityId: activity.id, err: (e as Error).name }, 'activity processing failed');
       if (!res.headersSent) reply(500, { error: 'internal error' });
+    } finally {
+      if (opts.load) opts.load.active -= 1;
     }
   });
 

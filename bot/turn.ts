@@ -33,11 +33,15 @@ export function tenantOf(ctx: TurnContext): string | undefined {
   return a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
 }
 
-/** Where this activity came from, as a delivery target (the 1:1 chat, or the channel thread). */
+/**
+ * Where this activity came from, as a delivery target (the 1:1 chat, or the channel thread). A 1:1 chat carries
+ * the person's Teams user id, so the chat can be created again if it is gone when a digest or reminder is sent.
+ */
 export function hereTarget(ctx: TurnContext): DeliveryTarget | undefined {
   const a = ctx.activity;
   if (!a.conversation?.id || !a.serviceUrl) return undefined;
-  return { conversationId: a.conversation.id, serviceUrl: a.serviceUrl, tenantId: tenantOf(ctx), channelId: a.channelId ?? 'msteams' };
+  const userId = placeOf(ctx) === 'personal' && a.from?.id && a.from.role !== 'bot' ? a.from.id : undefined;
+  return { conversationId: a.conversation.id, serviceUrl: a.serviceUrl, tenantId: tenantOf(ctx), channelId: a.channelId ?? 'msteams', ...(userId ? { userId } : {}) };
 }
 
 /** Logs a refused action with ids only and tells the person politely. */

@@ -11,7 +11,9 @@ export function buildDigestReportListCard(reports: DigestReport[]): AdaptiveCard
   if (!reports.length) body.push(text('No digests yet.', { isSubtle: true }));
   for (const { digest: d, progress: p } of reports) {
     const c = p ?? d.counts;
-    const figures = c ? `${c.sent.toLocaleString('en-GB')} sent · ${c.failed} failed · ${c.blocked} blocked` : '';
+    const figures = c
+      ? `${c.sent.toLocaleString('en-GB')} sent · ${c.failed} failed · ${c.blocked} blocked${c.unreachable ? ` · ${c.unreachable} unreachable` : ''}`
+      : '';
     const when =
       d.status === 'scheduled' && d.scheduledFor ? `for ${formatLondon(d.scheduledFor)}` : d.finishedAt ? formatLondon(d.finishedAt) : `published ${publishedLabel(d.published)}`;
     body.push({

@@ -9,6 +9,9 @@ const { startAzurite } = require('./azurite.js');
 
 const root = path.join(__dirname, '..');
 const say = (line) => process.stdout.write(`[start] ${line}\n`);
+// Whoever reads our output may be gone (npm killed, terminal closed): a write must not crash the shutdown.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 
 function build() {
   say('building (TypeScript, incremental)…');
@@ -105,8 +108,15 @@ async function main() {
     say('stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // Ctrl-C, SIGTERM (a service manager, `kill`), SIGHUP (the terminal closed): the same orderly stop, exit 0.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(signal));
+  // package.json runs this with `exec`, so npm's forwarded signals reach this process. If whatever started us
+  // dies without passing a signal on (a shell in between, npm killed with SIGKILL), stop rather than leave the
+  // bot, Azurite and the Playground running as orphans.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 500).unref();
 }
 
 main().catch((e) => {

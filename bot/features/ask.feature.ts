@@ -5,6 +5,7 @@ import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/a
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { commandIntent } from '../../src/knowledge/understand/route';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
+import { createLeasedJob } from '../../src/scheduler/leased-job';
 import type { BotDeps, FeatureFactory } from '../deps';
 import { personKeyOf, requireRole } from '../turn';
 import { replyPrivately } from '../private-reply';
@@ -18,29 +19,52 @@ export interface AskServices {
 }
 
 /**
- * Answers one question: the answer is sent even when logging fails (storage trouble must not silence advice).
- * A follow-up ("and who chairs it?") is read against the conversation's previous question; `docId` keeps the
- * answer to one document (a digest's "Ask me about this").
+ * Answers one question. The answer goes out first; logging it (and mapping the message to the log for the
+ * feedback buttons) is queued after it, so neither the person nor the HTTP response waits on storage, and
+ * storage trouble never silences advice. A follow-up ("and who chairs it?") is read against the conversation's
+ * previous question; `docId` keeps the answer to one document (a digest's "Ask me about this").
  */
 export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: string, options: { docId?: string } = {}): Promise<void> {
   const svc = deps.features.ask as AskServices;
   const conversationId = ctx.activity.conversation?.id ?? '';
-  const context = options.docId || !conversationId ? undefined : await svc.messages.contextFor(conversationId).catch(() => undefined);
+  // The previous turn's context is worth a short wait, never a long one: without it the question stands alone.
+  const context = options.docId || !conversationId ? undefined : await within(svc.messages.contextFor(conversationId), CONTEXT_READ_MS);
   const { result, context: next } = await svc.knowledge.converse(question, context, options);
-  // Logging runs beside the send so the person is not kept waiting on a storage write; feedback needs both.
-  const logged = svc.answerLog.record(question, result).catch((e: Error) => {
-    deps.logger.warn({ activityId: ctx.activity.id, err: e.name }, 'answer not logged');
-    return undefined;
-  });
   const message = buildAnswerMessage(result, { feedbackLoop: !result.urgent });
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
-  const answerId = await logged;
+  const activityId = ctx.activity.id;
   deps.logger.info(
-    { activityId: ctx.activity.id, answerId, notFound: result.notFound, urgent: result.urgent, followUp: Boolean(context), sources: result.sources.map((s) => s.chunkId) },
+    { activityId, notFound: result.notFound, urgent: result.urgent, followUp: Boolean(context), sources: result.sources.map((s) => s.chunkId) },
     'answered',
   );
-  if (answerId && sent?.id) await svc.messages.remember(sent.id, answerId, conversationId).catch(() => undefined);
-  if (conversationId && next && !result.intent) await svc.messages.saveContext(conversationId, next).catch(() => undefined);
+  let answerId: string | undefined;
+  deps.bookkeeping.push('answer log', async () => {
+    // A retry after a storage blip carries on from the step that failed (the answer is logged once).
+    answerId ??= await svc.answerLog.record(question, result);
+    if (sent?.id) await svc.messages.remember(sent.id, answerId, conversationId);
+    deps.logger.debug({ activityId, answerId }, 'answer logged');
+  });
+  // The person's very next message may be a follow-up: the context is written at once, not held behind logs.
+  if (conversationId && next && !result.intent) deps.bookkeeping.push('follow-up context', () => svc.messages.saveContext(conversationId, next), { urgent: true });
+}
+
+/** How long the previous turn's context may take to read before the question is answered on its own. */
+const CONTEXT_READ_MS = 500;
+
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
 }
 
 async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {

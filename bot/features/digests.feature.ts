@@ -28,7 +28,13 @@ export const digestsFeature: FeatureFactory = (deps) => {
     clock: deps.clock,
     config: deps.config,
     logger: deps.logger,
-    conversations: { lookup: (kind, key) => deps.conversations.target(kind, key) },
+    conversations: {
+      lookup: (kind, key) => deps.conversations.target(kind, key),
+      async remember(kind, key, target) {
+        if (kind !== 'user') return;
+        await deps.conversations.upsert({ kind: 'user', key, conversationId: target.conversationId, serviceUrl: target.serviceUrl, tenantId: target.tenantId, channelId: target.channelId ?? 'msteams', userId: target.userId });
+      },
+    },
     render: digestRenderer,
     onPublished: newsletterIngester(deps),
   });
@@ -59,6 +65,7 @@ export const digestsFeature: FeatureFactory = (deps) => {
       { verb: 'digestSchedule', run: preview },
       { verb: 'digestCancel', run: preview },
       { verb: 'digestReport', run: preview },
+      { verb: 'digestRetry', run: preview },
     ],
     intents: { subscribe: 'subscribe', unsubscribe: 'unsubscribe', 'my-subscriptions': 'my subscriptions' },
     start: () => scheduler.start(),

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import cron from 'node-cron';
 import { escalationCardMessages } from '../../cards/escalation.messages';
 import { describeErasure, erasePerson } from '../../src/privacy/erasure';
 import { purgeExpired, type RetentionReport } from '../../src/privacy/retention';
 import { isEntraObjectId } from '../../src/roles/role.service';
-import { acquireLease } from '../../src/storage/lease';
-import { errorFields } from '../../src/logger';
+import { createLeasedJob } from '../../src/scheduler/leased-job';
+import { lastCronSlot, NIGHTLY_PURGE } from '../../src/scheduler/cron-slot';
 import type { BotDeps, FeatureFactory } from '../deps';
 import { replyPrivately } from '../private-reply';
 import { requireRole } from '../turn';
@@ -15,7 +14,7 @@ import type { TrainingFeature } from './training.feature';
 
 /** What tests and other features reach through `deps.features.privacy`. */
 export interface PrivacyFeature {
-  /** One retention pass, if this instance wins the nightly lease; undefined when another instance holds it. */
+  /** One retention pass, if it is due and this instance holds the lease; undefined otherwise. */
   purge(): Promise<RetentionReport | undefined>;
   erase(personKey: string): ReturnType<typeof erasePerson>;
 }
@@ -37,14 +36,29 @@ async function eraseCommand(ctx: TurnContext, deps: BotDeps, privacy: PrivacyFea
  * lease) and the admins' `erase` command.
  */
 export const privacyFeature: FeatureFactory = (deps) => {
-  const owner = randomUUID();
+  let last: RetentionReport | undefined;
+  // Nightly at 03:17 UK time on one instance, under a short lease kept by heartbeat: a purge whose instance
+  // dies is taken over within seconds, and a night the bot was down is made up at the next start.
+  const job = createLeasedJob({
+    name: 'retention-purge',
+    leases: deps.tables.client('Leases'),
+    owner: randomUUID(),
+    clock: deps.clock,
+    logger: deps.logger,
+    due: (lastDone, now) => {
+      const slot = lastCronSlot(NIGHTLY_PURGE, now);
+      return Boolean(slot) && (!lastDone || lastDone.getTime() < slot!.getTime());
+    },
+    async run() {
+      last = await purgeExpired({ tables: deps.tables, clock: deps.clock, config: deps.config });
+      deps.logger.info({ ...last, days: deps.config.retention }, 'retention purge');
+    },
+  });
   const privacy: PrivacyFeature = {
     async purge() {
-      const lease = await acquireLease(deps.tables.client('Leases'), 'retention-purge', owner, 10 * 60_000, deps.clock);
-      if (!lease) return undefined;
-      const report = await purgeExpired({ tables: deps.tables, clock: deps.clock, config: deps.config });
-      deps.logger.info({ ...report, days: deps.config.retention }, 'retention purge');
-      return report;
+      last = undefined;
+      const r = await job.tick();
+      return r === 'ran' ? last : undefined;
     },
     erase(personKey) {
       const training = deps.features.training as TrainingFeature | undefined;
@@ -68,15 +82,14 @@ export const privacyFeature: FeatureFactory = (deps) => {
     },
   };
   deps.features.privacy = privacy;
-  let task: ReturnType<typeof cron.schedule> | undefined;
   return {
     name: 'privacy',
     commands: [{ name: 'erase', pattern: /^erase\b/i, run: (ctx, d, text) => eraseCommand(ctx, d, privacy, text.replace(/^erase\s*/i, '')) }],
     start() {
-      task = cron.schedule('17 3 * * *', () => void privacy.purge().catch((e) => deps.logger.error(errorFields(e), 'retention purge failed')), { timezone: 'Europe/London' });
+      job.start();
     },
     async stop() {
-      await task?.stop();
+      await job.stop();
     },
   };
 };

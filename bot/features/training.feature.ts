@@ -17,7 +17,7 @@ export interface TrainingFeature {
 
 /**
  * Training: practitioners list, book and cancel sessions (Universal Actions with Submit fallbacks), trainers
- * publish, change, cancel and message sessions; reminders go out through the outbox on a per-minute tick.
+ * publish, change, cancel and message sessions; reminders go out through the outbox, started by a look every 15 s.
  */
 export const trainingFeature: FeatureFactory = async (deps) => {
   const engine = deps.delivery;
@@ -26,7 +26,12 @@ export const trainingFeature: FeatureFactory = async (deps) => {
     clock: deps.clock,
     logger: deps.logger,
     engine,
-    conversations: deps.conversations,
+    conversations: {
+      target: (kind, key) => deps.conversations.target(kind, key),
+      async remember(kind, key, target) {
+        await deps.conversations.upsert({ kind, key, conversationId: target.conversationId, serviceUrl: target.serviceUrl, tenantId: target.tenantId, channelId: target.channelId ?? 'msteams', userId: target.userId });
+      },
+    },
     render: trainingRenderer,
     settings: deps.config.training,
   });
@@ -35,7 +40,7 @@ export const trainingFeature: FeatureFactory = async (deps) => {
   } catch (e) {
     deps.logger.error(errorFields(e), 'training courses could not be seeded; trainers can add them');
   }
-  const scheduler = createTrainingScheduler(() => service.tick(), deps.logger);
+  const scheduler = createTrainingScheduler((opts) => service.tick(opts), deps.logger);
   deps.features.training = { service, scheduler } satisfies TrainingFeature;
   const V = TRAINING_VERBS;
 

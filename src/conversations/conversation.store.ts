@@ -15,8 +15,9 @@ export interface ConversationStore {
 
 type Row = Omit<ConversationRecord, 'key'> & { partitionKey: string; rowKey: string; key: string };
 
-export function toTarget(r: Pick<ConversationRecord, 'conversationId' | 'serviceUrl' | 'tenantId' | 'channelId'>): DeliveryTarget {
-  return { conversationId: r.conversationId, serviceUrl: r.serviceUrl, tenantId: r.tenantId, channelId: r.channelId };
+/** A person's target carries their Teams user id, so a chat that is gone can be created again. */
+export function toTarget(r: Pick<ConversationRecord, 'conversationId' | 'serviceUrl' | 'tenantId' | 'channelId' | 'kind' | 'userId'>): DeliveryTarget {
+  return { conversationId: r.conversationId, serviceUrl: r.serviceUrl, tenantId: r.tenantId, channelId: r.channelId, ...(r.kind === 'user' && r.userId ? { userId: r.userId } : {}) };
 }
 
 export function createConversationStore(tables: Tables, clock: Clock): ConversationStore {

@@ -1,6 +1,6 @@
 /**
  * How the domain reaches people in Teams without knowing Teams: bot/ implements this with
- * botbuilder's proactive messaging; tests and benchmarks implement it against local HTTP servers.
+ * botbuilder's connector client; tests and benchmarks run that same sender against local HTTP servers.
  */
 export interface DeliveryTarget {
   conversationId: string;
@@ -8,6 +8,11 @@ export interface DeliveryTarget {
   tenantId?: string;
   /** Teams channel id of the activity's channel ("msteams"; the Playground also says msteams). */
   channelId?: string;
+  /**
+   * For a person's 1:1 chat: their Teams user id ("29:…"). With it, a chat that no longer exists (404) is
+   * created again (Bot Framework createConversation) instead of the person being dropped.
+   */
+  userId?: string;
 }
 
 /** A Bot Framework message, as plain data (cards are built in cards/, entities are plain objects). */
@@ -25,12 +30,17 @@ export interface SendOutcome {
   activityId?: string;
 }
 
-/** A failed send with the connector's HTTP status; `retryAfterMs` comes from a 429's Retry-After. */
+/**
+ * A failed request to the Bot Connector with its HTTP status (0: no answer: network error or timeout),
+ * the connector's error code when it gave one (`ConversationBlockedByUser`, `ConversationNotFound`…) and,
+ * for a 429, the Retry-After in milliseconds. Storage problems are never DeliveryErrors.
+ */
 export class DeliveryError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly retryAfterMs?: number,
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'DeliveryError';
@@ -38,6 +48,12 @@ export class DeliveryError extends Error {
 }
 
 export interface Notifier {
+  /** One attempt: no retries inside (the delivery engine owns pacing and retries). Throws DeliveryError. */
   send(target: DeliveryTarget, message: OutgoingMessage): Promise<SendOutcome>;
   update(target: DeliveryTarget, activityId: string, message: OutgoingMessage): Promise<void>;
+  /**
+   * Creates (or finds) the 1:1 chat with `target.userId` in `target.tenantId` and returns the target to send
+   * to. Throws DeliveryError (e.g. 403 when the person no longer has the app).
+   */
+  createPersonalConversation?(target: DeliveryTarget): Promise<DeliveryTarget>;
 }

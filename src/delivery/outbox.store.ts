@@ -2,8 +2,18 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { isConflict, isPreconditionFailed, odataString, safeKey } from '../storage/tables';
 import type { DeliveryTarget } from './notifier';
 
-export type OutboxStatus = 'pending' | 'claimed' | 'sent' | 'failed' | 'blocked' | 'gone' | 'too_large' | 'skipped';
-export const TERMINAL_STATUSES: readonly OutboxStatus[] = ['sent', 'failed', 'blocked', 'gone', 'too_large', 'skipped'];
+/**
+ * `pending` waits for a worker; `claimed` is being worked on (until `claimedUntil`); `retry` failed for a
+ * reason that may pass (the connector kept answering 5xx, or kept throttling) and waits for `retryAt`.
+ * The rest are final: `sent` (the connector accepted it), `failed` (a final answer such as 400, or retries
+ * given up), `blocked` (403: the person blocked the bot), `unreachable` (the chat is gone and could not be
+ * created again), `too_large` (413), `skipped` (no longer wanted at send time). `gone` is the old name of
+ * `unreachable`, still read in old rows.
+ */
+export type OutboxStatus = 'pending' | 'claimed' | 'retry' | 'sent' | 'failed' | 'blocked' | 'unreachable' | 'gone' | 'too_large' | 'skipped';
+export const TERMINAL_STATUSES: readonly OutboxStatus[] = ['sent', 'failed', 'blocked', 'unreachable', 'gone', 'too_large', 'skipped'];
+/** Final statuses the admin may send again ("Retry the ones not delivered"). */
+export const RETRYABLE_FINAL_STATUSES: readonly OutboxStatus[] = ['failed', 'unreachable', 'gone'];
 
 /** One recipient of one fan-out job. Partition = job id, row = recipient key (both made key-safe). */
 export interface OutboxRow {
@@ -16,6 +26,8 @@ export interface OutboxRow {
   serviceUrl: string;
   tenantId?: string;
   channelId?: string;
+  /** A person's Teams user id, to create their 1:1 chat again if it is gone. */
+  userId?: string;
   status: OutboxStatus;
   /** Last HTTP status from the connector (0 for a network error). */
   statusCode?: number;
@@ -24,8 +36,14 @@ export interface OutboxRow {
   /** ISO instant (UTC, so strings sort as times); a claim past it may be taken over (its worker is presumed dead). */
   claimedUntil?: string;
   activityId?: string;
-  /** A short code (`http_503`, `network`, `build`), never message text. */
+  /** A short code (`http_503`, `http_404_ConversationNotFound`, `network`, `build`), never message text. */
   lastError?: string;
+  /** For `retry`: ISO instant after which the row may be claimed again. */
+  retryAt?: string;
+  /** How many times the row was put back for a later retry. */
+  deferrals?: number;
+  /** The conversation the row was first addressed to, when its chat had to be created again. */
+  refoundFrom?: string;
   enqueuedAt: string;
   sentAt?: string;
   updatedAt?: string;
@@ -69,6 +87,7 @@ export class OutboxStore {
       serviceUrl: r.target.serviceUrl,
       tenantId: r.target.tenantId,
       channelId: r.target.channelId,
+      userId: r.target.userId,
       status: 'pending' as OutboxStatus,
       attempts: 0,
       enqueuedAt: nowIso,
@@ -103,14 +122,16 @@ export class OutboxStore {
   }
 
   /**
-   * Rows this worker may claim now, in row-key order after `afterRowKey`: pending ones, and claims
-   * whose lease has run out. Follows continuation tokens until something is found or the partition ends.
+   * Rows this worker may claim now, in row-key order after `afterRowKey`: pending ones, claims whose lease
+   * has run out, and rows put back for a retry that is now due. Follows continuation tokens until something
+   * is found or the partition ends.
    */
   async findClaimable(jobId: string, afterRowKey: string, max: number, nowMs: number): Promise<OutboxRow[]> {
     const pk = OutboxStore.partition(jobId);
+    const now = odataString(new Date(nowMs).toISOString());
     const filter =
       `PartitionKey eq ${odataString(pk)} and RowKey gt ${odataString(afterRowKey)} and ` +
-      `(status eq 'pending' or (status eq 'claimed' and claimedUntil lt ${odataString(new Date(nowMs).toISOString())}))`;
+      `(status eq 'pending' or (status eq 'claimed' and claimedUntil lt ${now}) or (status eq 'retry' and retryAt lt ${now}))`;
     const pages = this.table.listEntities<OutboxRow>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(1000, max) });
     for await (const page of pages) {
       if (page.length) return (page as OutboxRow[]).slice(0, max);
@@ -118,13 +139,47 @@ export class OutboxStore {
     return [];
   }
 
-  /** How many rows still need work (pending or claimed by anyone). */
-  async countOpen(jobId: string): Promise<number> {
+  /**
+   * How many rows still need work (pending, claimed by anyone, or waiting for a retry), and the earliest
+   * instant (ms) at which one that is not claimable now becomes claimable (a claim running out, a retry due).
+   */
+  async openSummary(jobId: string): Promise<{ open: number; claimed: number; nextAtMs?: number }> {
     const pk = OutboxStore.partition(jobId);
-    const filter = `PartitionKey eq ${odataString(pk)} and (status eq 'pending' or status eq 'claimed')`;
+    const filter = `PartitionKey eq ${odataString(pk)} and (status eq 'pending' or status eq 'claimed' or status eq 'retry')`;
+    let open = 0;
+    let claimed = 0;
+    let next = Infinity;
+    const select = ['status', 'claimedUntil', 'retryAt'];
+    for await (const page of this.table.listEntities<OutboxRow>({ queryOptions: { filter, select } }).byPage({ maxPageSize: 1000 })) {
+      for (const r of page as Partial<OutboxRow>[]) {
+        open += 1;
+        if (r.status === 'claimed') claimed += 1;
+        const at = r.status === 'claimed' ? r.claimedUntil : r.status === 'retry' ? r.retryAt : undefined;
+        if (at) next = Math.min(next, new Date(at).getTime());
+        else next = Math.min(next, 0);
+      }
+    }
+    return { open, claimed, nextAtMs: Number.isFinite(next) ? next : undefined };
+  }
+
+  /** How many rows still need work (pending, claimed by anyone, or waiting for a retry). */
+  async countOpen(jobId: string): Promise<number> {
+    return (await this.openSummary(jobId)).open;
+  }
+
+  /**
+   * Puts final rows of the given statuses back to pending (the admin's "retry the ones not delivered"),
+   * each write conditional on the row as read. Returns how many were put back.
+   */
+  async reopen(jobId: string, statuses: readonly OutboxStatus[], nowIso: string): Promise<number> {
+    if (!statuses.length) return 0;
+    const pk = OutboxStore.partition(jobId);
+    const filter = `PartitionKey eq ${odataString(pk)} and (${statuses.map((s) => `status eq ${odataString(s)}`).join(' or ')})`;
     let n = 0;
-    for await (const page of this.table.listEntities({ queryOptions: { filter, select: ['status'] } }).byPage({ maxPageSize: 1000 })) {
-      n += page.length;
+    for await (const r of this.table.listEntities<OutboxRow>({ queryOptions: { filter } })) {
+      const row = r as unknown as OutboxRow;
+      const done = await this.update(row, { status: 'pending', deferrals: 0, retryAt: undefined, updatedAt: nowIso });
+      if (done) n += 1;
     }
     return n;
   }
@@ -201,9 +256,9 @@ export class OutboxStore {
   }
 }
 
-/** Still claimable at `nowIso`: pending, or claimed under a lease that has run out. */
+/** Still claimable at `nowIso`: pending, claimed under a lease that has run out, or a retry that is due. */
 function isOpen(r: OutboxRow, nowIso: string): boolean {
-  return r.status === 'pending' || (r.status === 'claimed' && (r.claimedUntil ?? '') < nowIso);
+  return r.status === 'pending' || (r.status === 'claimed' && (r.claimedUntil ?? '') < nowIso) || (r.status === 'retry' && (r.retryAt ?? '') < nowIso);
 }
 
 function statusIs(e: unknown, code: number): boolean {

@@ -7,10 +7,10 @@ import type { DeliveryProgress } from '../delivery/delivery.progress';
 import type { DeliveryTarget, Notifier, OutgoingMessage } from '../delivery/notifier';
 import { ConflictError, UserInputError } from '../errors';
 import type { Logger } from '../logger';
-import { acquireLease, releaseLease } from '../storage/lease';
+import { holdLease } from '../storage/lease';
 import { isConflict, type Tables } from '../storage/tables';
 import { DigestStore } from './digest.store';
-import type { DigestRecord, DigestRenderer, DigestReport } from './digest.types';
+import type { DigestCounts, DigestRecord, DigestRenderer, DigestReport } from './digest.types';
 import { LONDON, londonToday, londonToUtc } from './london-time';
 import { composeNewsletter, type NewsletterFormat } from './newsletter.composer';
 import { SubscriptionStore, type RecipientDirectory, type SubscriberKind } from './subscription.store';
@@ -33,7 +33,10 @@ export interface DigestServiceDeps {
   onPublished?(digest: DigestRecord, content: { markdown: string }): void | Promise<void>;
   progressIntervalMs?: number;
   instanceId?: string;
-  /** How long one instance holds a digest's delivery before another may take it over. */
+  /**
+   * The lease on a digest's delivery: renewed by heartbeat (every third of it) while this instance sends, so
+   * a crashed sender's digest is taken over by another instance's tick soon after it runs out.
+   */
   runLeaseMs?: number;
 }
 
@@ -78,8 +81,13 @@ export interface DigestService {
   /** Schedules at a Europe/London wall time: `date` "2026-11-23" + `time` "09:00", or one "2026-11-23T09:00". */
   schedule(digestId: string, date: string, time: string | undefined, by: string, opts?: { progressCard?: ProgressCardRef }): Promise<DigestRecord>;
   cancel(digestId: string, by: string): Promise<DigestRecord>;
-  /** Runs due scheduled digests and resumes interrupted deliveries; call every 30–60 s on every instance. */
+  /**
+   * Runs due scheduled digests and takes over deliveries nobody is running (a crashed or stopped instance);
+   * call every few seconds on every instance. `resumed` lists only deliveries this instance took over.
+   */
   tick(): Promise<{ started: string[]; resumed: string[] }>;
+  /** The admin's "Retry the ones not delivered": failed and unreachable rows are sent again. Returns how many there were. */
+  retryFailed(digestId: string, by: string): Promise<{ digest: DigestRecord; retrying: number }>;
   report(digestId: string): Promise<DigestReport>;
   listReports(limit?: number): Promise<DigestReport[]>;
   /** Resolves when deliveries started by this instance have finished (tests, graceful shutdown). */
@@ -96,13 +104,19 @@ function parseRecipient(rk: string): { kind: SubscriberKind; key: string } {
 /** Teams channel conversation ids carry ";messageid=…" when taken from a reply thread; the channel is the part before. */
 const channelBase = (id: string) => id.split(';')[0];
 
+/** What deliver() needs of a held lease (src/storage/lease.ts). */
+interface HeldLeaseLike {
+  signal: AbortSignal;
+  release(): Promise<void>;
+}
+
 export function createDigestService(deps: DigestServiceDeps): DigestService {
   const { tables, engine, notifier, clock, logger, render } = deps;
   const store = new DigestStore(tables.client('Digests'));
   const subs = new SubscriptionStore(tables.client('Subscriptions'));
   const leases = tables.client('Leases');
   const instanceId = deps.instanceId ?? `digests-${randomBytes(4).toString('hex')}`;
-  const runLeaseMs = deps.runLeaseMs ?? 60_000;
+  const runLeaseMs = deps.runLeaseMs ?? 10_000;
   const progressIntervalMs = deps.progressIntervalMs ?? 5000;
   const running = new Map<string, Promise<void>>();
   const stopping = new AbortController();
@@ -154,15 +168,25 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
     }
   }
 
-  async function deliver(start: DigestRecord): Promise<void> {
-    const leaseName = `digest-run:${start.id}`;
-    if (!(await acquireLease(leases, leaseName, instanceId, runLeaseMs, clock))) return; // another instance is on it
-    const renew = setInterval(() => void acquireLease(leases, leaseName, instanceId, runLeaseMs, clock).catch(() => undefined), runLeaseMs / 3);
-    renew.unref();
+  /** Where a recipient's chat moved to (it was gone and was created again): kept for the next digest. */
+  async function moved(rk: string, target: DeliveryTarget): Promise<void> {
+    const r = parseRecipient(rk);
+    if (await subs.isSubscribed(r.kind, r.key)) await subs.subscribe(r.kind, r.key, target, undefined, nowIso());
+    await deps.conversations?.remember?.(r.kind, r.key, target);
+  }
+
+  /** Runs the delivery of a digest this instance holds the lease on, to the end (or until stopped or the lease is lost). */
+  async function deliver(start: DigestRecord, held: HeldLeaseLike): Promise<void> {
+    const signal = AbortSignal.any([stopping.signal, held.signal]);
     let ticker: NodeJS.Timeout | undefined;
     try {
       let d = await mustGet(start.id);
       if (d.status !== 'sending' || !d.jobId) return;
+      if (d.retryRequestedAt) {
+        // Put the rows back under the lease, before the run, so the run cannot finish without them.
+        await engine.reopenFailed(d.jobId);
+        d = await transition(d.id, () => ({ patch: { retryRequestedAt: '' } }), (x) => x);
+      }
       if (!d.enqueuedAt) {
         await enqueueAll(d);
         d = await transition(d.id, () => ({ patch: { enqueuedAt: nowIso() } }), (x) => x);
@@ -182,29 +206,31 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       ticker.unref();
       await showProgress(d);
       await engine.run(d.jobId!, () => message, {
-        signal: stopping.signal,
+        signal,
         shouldSend: (rk) => {
           const r = parseRecipient(rk);
           return subs.isSubscribed(r.kind, r.key);
         },
-        onBlocked: async (rk) => {
+        // Blocked or unreachable people stay subscribed: nobody is unsubscribed without being told, and a person
+        // who unblocks the bot gets the next digest. The report shows them.
+        onBlocked: (rk) => logger.info({ digestId: d.id, recipient: rk }, 'recipient blocked the bot'),
+        onUnreachable: (rk) => logger.info({ digestId: d.id, recipient: rk }, 'recipient unreachable: chat gone and not re-created'),
+        onRefound: moved,
+        personOf: async (rk) => {
           const r = parseRecipient(rk);
-          await subs.unsubscribe(r.kind, r.key);
-          logger.info({ digestId: d.id, recipient: rk }, 'recipient blocked the bot; unsubscribed');
-        },
-        onGone: async (rk) => {
-          const r = parseRecipient(rk);
-          await subs.unsubscribe(r.kind, r.key);
-          logger.info({ digestId: d.id, recipient: rk }, 'conversation gone; unsubscribed');
+          if (r.kind !== 'user') return undefined;
+          const t = await deps.conversations?.lookup('user', r.key);
+          return t?.userId ? { userId: t.userId, tenantId: t.tenantId } : undefined;
         },
       });
       clearInterval(ticker);
+      if (signal.aborted) return;
       const p = await engine.progress(d.jobId!);
-      if (p.pending > 0) return; // another worker still holds rows; a later tick finishes the record
-      const counts = { total: p.total, sent: p.sent, failed: p.failed, blocked: p.blocked, gone: p.gone, tooLarge: p.tooLarge, skipped: p.skipped };
+      if (p.pending > 0) return; // rows still open (another worker's claims): a later tick finishes the record
+      const counts: DigestCounts = { total: p.total, sent: p.sent, failed: p.failed, blocked: p.blocked, unreachable: p.unreachable, tooLarge: p.tooLarge, skipped: p.skipped, refound: p.refound };
       const finished = await transition<DigestRecord | undefined>(
         d.id,
-        (x) => (x.status === 'sending' ? { patch: { status: 'sent', finishedAt: nowIso(), counts } } : { result: undefined }),
+        (x) => (x.status === 'sending' && !x.retryRequestedAt ? { patch: { status: 'sent', finishedAt: nowIso(), counts } } : { result: undefined }),
         (x) => x,
       );
       if (!finished) return;
@@ -212,17 +238,31 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       await showProgress(finished, p);
     } finally {
       if (ticker) clearInterval(ticker);
-      clearInterval(renew);
-      await releaseLease(leases, leaseName, instanceId).catch(() => undefined);
+      await held.release();
     }
   }
 
-  function launch(d: DigestRecord): void {
-    if (running.has(d.id) || stopping.signal.aborted) return;
-    const p = deliver(d)
+  /**
+   * Takes the digest's delivery lease and, if this instance got it, runs the delivery in the background.
+   * Resolves once the lease question is settled: true when this instance is now delivering it.
+   */
+  async function launch(d: DigestRecord): Promise<boolean> {
+    if (running.has(d.id) || stopping.signal.aborted) return false;
+    let held: HeldLeaseLike | undefined;
+    const claim = holdLease(leases, `digest-run:${d.id}`, instanceId, { ttlMs: runLeaseMs, clock, logger, releaseOn: stopping.signal })
+      .then((h) => (held = h))
+      .catch((e) => {
+        logger.warn({ digestId: d.id, err: (e as Error).name }, 'digest delivery lease not taken; the next tick tries again');
+        return undefined;
+      });
+    // Marked running while the lease is asked for, so two ticks on one instance never race each other.
+    const p = claim
+      .then((h) => (h ? deliver(d, h) : undefined))
       .catch((e) => logger.error({ digestId: d.id, err: (e as Error).message }, 'digest delivery failed; the next tick resumes it'))
       .finally(() => running.delete(d.id));
     running.set(d.id, p);
+    await claim;
+    return Boolean(held);
   }
 
   const jobIdFor = (id: string) => `digest-${id}`;
@@ -309,7 +349,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       );
       if (res.started) {
         logger.info({ digestId: id, by }, 'digest send started');
-        launch(res.digest);
+        await launch(res.digest);
       }
       return res;
     },
@@ -356,16 +396,37 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
             const s = await store.update(d, { status: 'sending', sentBy: d.scheduledBy, sendStartedAt: nowIso(), jobId: jobIdFor(d.id) });
             started.push(d.id);
             logger.info({ digestId: d.id }, 'scheduled digest started');
-            launch(s);
+            await launch(s);
           } catch (e) {
             if (!(e instanceof ConflictError)) throw e;
           }
         } else if (d.status === 'sending' && !running.has(d.id)) {
-          resumed.push(d.id);
-          launch(d);
+          // Only a delivery nobody holds is taken over (its sender stopped or crashed); logged only then.
+          if (await launch(d)) {
+            resumed.push(d.id);
+            logger.info({ digestId: d.id, instanceId }, 'digest delivery taken over');
+          }
         }
       }
       return { started, resumed };
+    },
+
+    async retryFailed(id, by) {
+      let retrying = 0;
+      const res = await transition<{ digest: DigestRecord; started: boolean }>(
+        id,
+        (d) => {
+          if (d.status !== 'sent' || !d.jobId) return { result: { digest: d, started: false } };
+          retrying = (d.counts?.failed ?? 0) + (d.counts?.unreachable ?? 0);
+          if (!retrying) return { result: { digest: d, started: false } };
+          return { patch: { status: 'sending', retryRequestedAt: nowIso(), retriedBy: by, finishedAt: '' } };
+        },
+        (digest) => ({ digest, started: true }),
+      );
+      if (!res.started) return { digest: res.digest, retrying: 0 };
+      logger.info({ digestId: id, by, retrying }, 'digest: retrying the recipients not delivered');
+      await launch(res.digest);
+      return { digest: res.digest, retrying };
     },
 
     async report(id) {

@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { ConflictError, UserInputError } from '../errors';
 import { getOrUndefined, isPreconditionFailed } from '../storage/tables';
-import type { DigestRecord } from './digest.types';
+import type { DigestCounts, DigestRecord } from './digest.types';
 
 const PK = 'digest';
 /** Table string properties hold 32K characters; the newsletter's markdown is split across body0..bodyN. */
@@ -52,6 +52,8 @@ interface Row {
   ingestedAt?: string;
   cancelledBy?: string;
   cancelledAt?: string;
+  retryRequestedAt?: string;
+  retriedBy?: string;
   jobId?: string;
   progressCardJson?: string;
   countsJson?: string;
@@ -104,7 +106,7 @@ export class DigestStore {
     const filter = select?.statuses?.length
       ? `PartitionKey eq '${PK}' and (${select.statuses.map((s) => `status eq '${s}'`).join(' or ')})`
       : `PartitionKey eq '${PK}'`;
-    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', ...ITEMS_PROPS, 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId', 'progressCardJson', 'countsJson'];
+    const props = ['RowKey', 'title', 'published', 'url', 'intro', 'itemsJson', ...ITEMS_PROPS, 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'retryRequestedAt', 'retriedBy', 'jobId', 'progressCardJson', 'countsJson'];
     const out: DigestRecord[] = [];
     for await (const e of this.table.listEntities<Row>({ queryOptions: { filter, select: props } })) out.push(fromRow(e.rowKey as string, e as Row, e.etag));
     return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -113,7 +115,7 @@ export class DigestStore {
 
 function toRow(d: Partial<DigestRecord>): Partial<Row> {
   const r: Partial<Row> = {};
-  const copy = ['title', 'published', 'url', 'intro', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'jobId'] as const;
+  const copy = ['title', 'published', 'url', 'intro', 'totalItems', 'format', 'status', 'createdBy', 'createdAt', 'scheduledFor', 'scheduledLocal', 'scheduledBy', 'sentBy', 'sendStartedAt', 'enqueuedAt', 'finishedAt', 'ingestedAt', 'cancelledBy', 'cancelledAt', 'retryRequestedAt', 'retriedBy', 'jobId'] as const;
   for (const k of copy) if (k in d) (r as Record<string, unknown>)[k] = d[k] ?? '';
   if (d.items) Object.assign(r, splitItems(JSON.stringify(d.items)));
   if ('progressCard' in d) r.progressCardJson = d.progressCard ? JSON.stringify(d.progressCard) : '';
@@ -145,9 +147,17 @@ function fromRow(id: string, r: Row, etag?: string): DigestRecord {
     ingestedAt: opt(r.ingestedAt),
     cancelledBy: opt(r.cancelledBy),
     cancelledAt: opt(r.cancelledAt),
+    retryRequestedAt: opt(r.retryRequestedAt),
+    retriedBy: opt(r.retriedBy),
     jobId: opt(r.jobId),
     progressCard: r.progressCardJson ? JSON.parse(r.progressCardJson) : undefined,
-    counts: r.countsJson ? JSON.parse(r.countsJson) : undefined,
+    counts: r.countsJson ? countsOf(JSON.parse(r.countsJson)) : undefined,
     etag: etag ?? (r as { etag?: string }).etag,
   };
+}
+
+/** Counts as stored; records written before `unreachable` existed called it `gone`. */
+function countsOf(raw: Partial<DigestCounts> & { gone?: number }): DigestCounts {
+  const { gone, ...rest } = raw;
+  return { total: 0, sent: 0, failed: 0, blocked: 0, tooLarge: 0, skipped: 0, ...rest, unreachable: rest.unreachable ?? gone ?? 0 };
 }

@@ -36,10 +36,16 @@ export interface DigestRecord {
   jobId?: string;
   /** The admin's card that shows progress, updated in place. */
   progressCard?: { target: DeliveryTarget; activityId: string };
+  /** Set by the admin's "Retry the ones not delivered": the next delivery run puts those rows back first. */
+  retryRequestedAt?: string;
+  retriedBy?: string;
   /** Final figures, kept when the delivery finishes. */
-  counts?: Pick<DeliveryProgress, 'total' | 'sent' | 'failed' | 'blocked' | 'gone' | 'tooLarge' | 'skipped'>;
+  counts?: DigestCounts;
   etag?: string;
 }
+
+/** The final figures of a delivery (`unreachable` was called `gone` in records written before it). */
+export type DigestCounts = Pick<DeliveryProgress, 'total' | 'sent' | 'failed' | 'blocked' | 'unreachable' | 'tooLarge' | 'skipped'> & { refound?: number };
 
 /**
  * Builds the messages the digest feature sends. Implemented in cards/ (cards/digest-renderer.ts) and

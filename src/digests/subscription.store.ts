@@ -21,6 +21,8 @@ export interface Subscription {
  */
 export interface RecipientDirectory {
   lookup(kind: SubscriberKind, key: string): Promise<DeliveryTarget | undefined>;
+  /** A person's chat was created again: store where they are now. */
+  remember?(kind: SubscriberKind, key: string, target: DeliveryTarget): Promise<void>;
 }
 
 interface Row {
@@ -29,6 +31,7 @@ interface Row {
   serviceUrl?: string;
   tenantId?: string;
   channelId?: string;
+  userId?: string;
   subscribedAt: string;
   subscribedBy?: string;
 }
@@ -58,6 +61,7 @@ export class SubscriptionStore {
         serviceUrl: target?.serviceUrl ?? existing?.serviceUrl,
         tenantId: target?.tenantId ?? existing?.tenantId,
         channelId: target?.channelId ?? existing?.channelId,
+        userId: target?.userId ?? existing?.userId,
         subscribedAt: existing?.subscribedAt ?? nowIso,
         subscribedBy: existing?.subscribedBy ?? by,
       },
@@ -122,7 +126,10 @@ function toSubscription(kind: SubscriberKind, r: Row): Subscription {
   return {
     kind,
     key: r.key,
-    target: r.conversationId && r.serviceUrl ? { conversationId: r.conversationId, serviceUrl: r.serviceUrl, tenantId: r.tenantId, channelId: r.channelId } : undefined,
+    target:
+      r.conversationId && r.serviceUrl
+        ? { conversationId: r.conversationId, serviceUrl: r.serviceUrl, tenantId: r.tenantId, channelId: r.channelId, ...(r.userId ? { userId: r.userId } : {}) }
+        : undefined,
     subscribedAt: r.subscribedAt,
     subscribedBy: r.subscribedBy,
   };

@@ -10,7 +10,7 @@ export interface IntervalJob {
  * Runs `run` every `periodMs`, never two at once. For the frequent polling ticks (reminders, SLA checks,
  * digest schedules) an interval is used rather than node-cron: node-cron 4 with timezone Europe/London fires
  * nothing during the hour the clocks go back (measured: no ticks from 00:51Z to 01:50Z on 25 Oct 2026), and a
- * polling tick works out what is due from the clock anyway. Wall-clock jobs (the nightly purge) stay on cron.
+ * polling tick works out what is due from the clock anyway (the nightly purge too: see leased-job.ts).
  * Every tick must be safe on several instances (leases inside `run`).
  */
 export function createIntervalJob(

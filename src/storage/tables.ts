@@ -24,6 +24,7 @@ export const TABLE_NAMES = [
   'Idempotency',
   'AnswerMessages',
   'Settings',
+  'RateShares',
 ] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 

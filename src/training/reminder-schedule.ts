@@ -39,6 +39,7 @@ export function reminderPlan(session: Pick<TrainingSession, 'startUtc' | 'mode'>
   }
   if (session.mode === 'online' && settings.onlineReminderMinutes > 0) {
     const m = settings.onlineReminderMinutes;
+    // The join-link reminder is still worth sending late, until the session starts (after that it is passed over).
     plans.push({ kind: `m${m}`, dueAt: start.minus({ minutes: m }).toUTC().toJSDate(), expiresAt: start.toJSDate(), label: minuteLabel(m), includeJoinLink: true });
   }
   const startMs = start.toMillis();

@@ -20,6 +20,8 @@ export interface JobPayload {
   includeJoinLink?: boolean;
   /** For reminders: the start the reminder was for; a reschedule makes the job obsolete. */
   startUtc?: string;
+  /** For reminders: when it fell due (a late one says how soon the session really starts). */
+  dueUtc?: string;
 }
 
 export interface JobRunnerDeps {
@@ -31,6 +33,8 @@ export interface JobRunnerDeps {
   render: TrainingRenderer;
   /** The stored 1:1 conversation of a person (undefined when the bot never met them). */
   targetOf(personId: string): Promise<DeliveryTarget | undefined>;
+  /** A person's chat was gone and was created again: store where they are now. */
+  remember?(personId: string, target: DeliveryTarget): Promise<void>;
 }
 
 export interface TrainingJobRunner {
@@ -39,8 +43,11 @@ export interface TrainingJobRunner {
    * and starts delivery in the background. Returns whether the job was new.
    */
   start(jobId: string, kind: TrainingJobKind, sessionId: string, payload: JobPayload): Promise<boolean>;
-  /** Enqueues (if not yet done) and delivers an open job; resolves when this worker has nothing left. */
-  run(jobId: string): Promise<void>;
+  /**
+   * Enqueues (if not yet done) and delivers an open job; resolves when this worker has nothing left. `resumed`:
+   * this instance did not start the job (it picks up after a crash, or helps): logged only if it sent something.
+   */
+  run(jobId: string, opts?: { resumed?: boolean }): Promise<void>;
   isRunning(jobId: string): boolean;
   whenIdle(): Promise<void>;
   stop(): void;
@@ -67,10 +74,23 @@ export function createTrainingJobRunner(deps: JobRunnerDeps): TrainingJobRunner 
     return out;
   }
 
+  /**
+   * A reminder's words when it goes out late (a crash, an outage): "in 1 hour" sent 20 minutes late says "in 40
+   * minutes", and once the session has started it says so. Day reminders keep their words (the day is still right).
+   */
+  function reminderLabel(payload: JobPayload, s: TrainingSession): string {
+    const label = payload.label ?? 'soon';
+    if (!payload.reminderKind?.startsWith('m') || !payload.dueUtc) return label;
+    const now = clock.now().getTime();
+    if (now - new Date(payload.dueUtc).getTime() < 5 * 60_000) return label;
+    const left = Math.ceil((new Date(s.startUtc).getTime() - now) / 60_000);
+    return left <= 0 ? 'has started: join now' : `in ${left} minute${left === 1 ? '' : 's'}`;
+  }
+
   function message(job: TrainingJob, payload: JobPayload, s: TrainingSession): OutgoingMessage {
     switch (job.kind) {
       case 'reminder':
-        return render.reminder(s, { kind: payload.reminderKind ?? '', label: payload.label ?? 'soon', includeJoinLink: Boolean(payload.includeJoinLink) });
+        return render.reminder(s, { kind: payload.reminderKind ?? '', label: reminderLabel(payload, s), includeJoinLink: Boolean(payload.includeJoinLink) });
       case 'cancelled':
         return render.cancelled(s, payload.reason ?? '');
       case 'changed':
@@ -82,16 +102,20 @@ export function createTrainingJobRunner(deps: JobRunnerDeps): TrainingJobRunner 
     }
   }
 
-  /** Checked right before each send: a reminder or trainer message never reaches a cancelled booking or session. */
+  /**
+   * Checked before each send: a reminder or trainer message never reaches a cancelled booking or session. A
+   * reminder held up (a crash, an outage) still goes out late, while the session has not ended: late is better
+   * than never for the join link. A rescheduled session's old reminders are not sent (it has new ones).
+   */
   async function stillWanted(job: TrainingJob, payload: JobPayload, personId: string): Promise<boolean> {
     if (job.kind === 'cancelled' || job.kind === 'changed') return true;
     const [s, b] = await Promise.all([sessions.get(job.sessionId), sessions.getBooking(job.sessionId, personId)]);
     if (!s || s.status !== 'scheduled' || b?.status !== 'booked') return false;
-    if (job.kind === 'reminder') return s.startUtc === payload.startUtc && new Date(s.startUtc).getTime() > clock.now().getTime();
+    if (job.kind === 'reminder') return s.startUtc === payload.startUtc && new Date(s.endUtc).getTime() > clock.now().getTime();
     return true;
   }
 
-  async function runOnce(jobId: string): Promise<void> {
+  async function runOnce(jobId: string, resumed: boolean): Promise<void> {
     const job = await jobs.get(jobId);
     if (!job || job.status !== 'open') return;
     const payload = JSON.parse(job.payload) as JobPayload;
@@ -105,7 +129,18 @@ export function createTrainingJobRunner(deps: JobRunnerDeps): TrainingJobRunner 
       await jobs.patch(jobId, { enqueued: true });
     }
     const built = message(job, payload, session);
-    await engine.run(jobId, () => built, { signal: stopping.signal, shouldSend: (personId) => stillWanted(job, payload, personId) });
+    const summary = await engine.run(jobId, () => built, {
+      signal: stopping.signal,
+      shouldSend: (personId) => stillWanted(job, payload, personId),
+      onRefound: deps.remember,
+      personOf: async (personId) => {
+        const t = await deps.targetOf(personId);
+        return t?.userId ? { userId: t.userId, tenantId: t.tenantId } : undefined;
+      },
+    });
+    const did = Object.values(summary.outcomes).reduce((a, b) => a + (b ?? 0), 0);
+    if (resumed && did) logger.info({ jobId, kind: job.kind, sessionId: job.sessionId, outcomes: summary.outcomes }, 'training job resumed');
+    if (summary.aborted) return;
     const p = await engine.progress(jobId);
     if (p.pending === 0) {
       await jobs.patch(jobId, { status: 'done', finishedAt: clock.now().toISOString(), sent: p.sent });
@@ -121,11 +156,13 @@ export function createTrainingJobRunner(deps: JobRunnerDeps): TrainingJobRunner 
       }
       return created;
     },
-    run(jobId) {
+    run(jobId, opts = {}) {
       const existing = running.get(jobId);
       if (existing) return existing;
       if (stopping.signal.aborted) return Promise.resolve();
-      const p = runOnce(jobId).finally(() => running.delete(jobId));
+      const p = runOnce(jobId, Boolean(opts.resumed))
+        .catch((e) => logger.error({ jobId, err: (e as Error).name }, 'training job failed; the next look resumes it'))
+        .finally(() => running.delete(jobId));
       running.set(jobId, p);
       return p;
     },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { acquireLease, releaseLease } from '../storage/lease';
+import { holdLease } from '../storage/lease';
 import { dueReminders, reminderJobId, reminderPlan, type ReminderSettings } from './reminder-schedule';
 import type { SessionStore } from './session.store';
 import type { TrainingJobRunner } from './training-job.runner';
@@ -15,7 +15,7 @@ export interface TickSummary {
   started: string[];
   /** Reminders recorded as not sent (due before the session was set, or overtaken by a later one). */
   passedOver: string[];
-  /** Unfinished jobs (a crash, a stopped instance) this tick resumed. */
+  /** Open jobs this instance was not running that this tick started working on (a crash, a stopped instance, or help). */
   resumed: string[];
 }
 
@@ -28,26 +28,33 @@ export interface ReminderTickerDeps {
   settings: ReminderSettings;
   leases: TableClient;
   instanceId?: string;
-  /** How long one tick may hold the coordinator lease before another instance may take over. */
+  /** The scan's lease: short, renewed by heartbeat while the scan runs, so a crashed scanner is replaced within seconds. */
   leaseMs?: number;
 }
 
 const LEASE = 'training-reminders';
 
 /**
- * The once-a-minute work: start every reminder that is due and resume unfinished fan-outs. The lease
- * keeps two instances from doing the same scan; exactly-once per person comes from the outbox rows
- * (job id = session + reminder kind + start), so even an overlap would not send twice.
+ * The regular look (every 15 s): start every reminder that is due, and work on unfinished fan-outs.
+ *
+ * - The scan for due reminders runs on one instance at a time (a short lease kept by heartbeat); exactly-once
+ *   per person comes from the outbox rows (job id = session + reminder kind + start), so even an overlap would
+ *   not send twice.
+ * - Every job found open is run here unless this instance already runs it, whoever started it: a job left by
+ *   a crashed instance is picked up at the next look, once its claims run out; two instances on one job share
+ *   its rows.
+ * - Jobs run side by side, never one after another, so a big reminder batch (or one stalled by a crash) does
+ *   not hold up another session's reminders.
  */
-export function createReminderTicker(deps: ReminderTickerDeps): { tick(): Promise<TickSummary>; stop(): void } {
+export function createReminderTicker(deps: ReminderTickerDeps): { tick(opts?: { wait?: boolean }): Promise<TickSummary>; stop(): void } {
   const { sessions, jobs, runner, clock, logger, settings } = deps;
   const owner = deps.instanceId ?? `training-${randomBytes(4).toString('hex')}`;
-  const leaseMs = deps.leaseMs ?? 5 * 60_000;
+  const leaseMs = deps.leaseMs ?? 10_000;
   const horizonMs = (Math.max(0, ...settings.reminderDays) + 1) * 86_400_000;
   let busy = false;
   let stopped = false;
 
-  async function scan(summary: TickSummary): Promise<void> {
+  async function scan(summary: TickSummary, launched: Promise<void>[]): Promise<void> {
     const now = clock.now();
     const upcoming = await sessions.listByStart(now.toISOString(), new Date(now.getTime() + horizonMs).toISOString(), 'scheduled');
     for (const s of upcoming) {
@@ -61,44 +68,47 @@ export function createReminderTicker(deps: ReminderTickerDeps): { tick(): Promis
           sessionId: s.id,
           status: isSend ? 'open' : 'skipped',
           enqueued: false,
-          payload: JSON.stringify({ audience: { kind: 'booked' }, reminderKind: p.kind, label: p.label, includeJoinLink: p.includeJoinLink, startUtc: s.startUtc }),
+          payload: JSON.stringify({ audience: { kind: 'booked' }, reminderKind: p.kind, label: p.label, includeJoinLink: p.includeJoinLink, startUtc: s.startUtc, dueUtc: p.dueAt.toISOString() }),
           createdAt: now.toISOString(),
         });
-        if (!created) continue; // started (or passed over) by an earlier tick: resumed below if unfinished
+        if (!created) continue; // started (or passed over) by an earlier look: picked up below if unfinished
         if (!isSend) {
           summary.passedOver.push(jobId);
           continue;
         }
         summary.started.push(jobId);
         logger.info({ jobId, sessionId: s.id, kind: p.kind }, 'training reminder due');
-        await runner.run(jobId);
+        launched.push(runner.run(jobId));
       }
     }
   }
 
   return {
-    async tick() {
+    /** One look. `wait` (the default) resolves when the jobs it started have finished; the scheduler does not wait. */
+    async tick(opts = {}) {
       const summary: TickSummary = { started: [], passedOver: [], resumed: [] };
-      if (stopped) return { ...summary, skipped: 'busy' };
-      if (busy) return { ...summary, skipped: 'busy' };
+      if (stopped || busy) return { ...summary, skipped: 'busy' };
       busy = true;
+      const launched: Promise<void>[] = [];
       try {
-        const lease = await acquireLease(deps.leases, LEASE, owner, leaseMs, clock);
-        if (!lease) return { ...summary, skipped: 'lease' };
-        try {
-          await scan(summary);
-          for (const job of await jobs.listOpen()) {
-            if (runner.isRunning(job.jobId) || summary.started.includes(job.jobId)) continue;
-            summary.resumed.push(job.jobId);
-            await runner.run(job.jobId);
+        const held = await holdLease(deps.leases, LEASE, owner, { ttlMs: leaseMs, clock, logger });
+        if (held) {
+          try {
+            await scan(summary, launched);
+          } finally {
+            await held.release();
           }
-        } finally {
-          await releaseLease(deps.leases, LEASE, owner).catch(() => undefined);
+        } else summary.skipped = 'lease';
+        for (const job of await jobs.listOpen()) {
+          if (runner.isRunning(job.jobId) || summary.started.includes(job.jobId)) continue;
+          summary.resumed.push(job.jobId);
+          launched.push(runner.run(job.jobId, { resumed: true }));
         }
-        return summary;
       } finally {
         busy = false;
       }
+      if (opts.wait !== false) await Promise.allSettled(launched);
+      return summary;
     },
     stop() {
       stopped = true;

@@ -21,8 +21,11 @@ export interface TrainingServiceDeps {
   clock: Clock;
   logger: Logger;
   engine: DeliveryEngine;
-  /** Finds a person's stored 1:1 conversation (the bot's conversation store). */
-  conversations: { target(kind: 'user', key: string): Promise<DeliveryTarget | undefined> };
+  /** Finds a person's stored 1:1 conversation (the bot's conversation store); `remember` stores a re-created one. */
+  conversations: {
+    target(kind: 'user', key: string): Promise<DeliveryTarget | undefined>;
+    remember?(kind: 'user', key: string, target: DeliveryTarget): Promise<void>;
+  };
   render: TrainingRenderer;
   settings: ReminderSettings;
   instanceId?: string;
@@ -60,8 +63,11 @@ export interface TrainingService {
   /** The trainer's own message to everyone booked; `requestId` makes it go once however often it is submitted. */
   sendMessage(sessionId: string, text: string, from: Person, requestId: string): Promise<{ jobId: string; recipients: number; created: boolean }>;
 
-  /** The scheduler tick: due reminders and unfinished notices, on one instance at a time (lease). */
-  tick(): Promise<TickSummary>;
+  /**
+   * The scheduler's look: due reminders (scanned on one instance at a time, under a lease) and unfinished notices
+   * (run by every instance that sees them). Resolves when the jobs it started have finished unless `wait: false`.
+   */
+  tick(opts?: { wait?: boolean }): Promise<TickSummary>;
   whenIdle(): Promise<void>;
   stop(): void;
   readonly runner: TrainingJobRunner;
@@ -94,6 +100,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
     logger,
     render: deps.render,
     targetOf: (id) => deps.conversations.target('user', id),
+    remember: deps.conversations.remember ? (id, t) => deps.conversations.remember!('user', id, t) : undefined,
   });
   const ticker = createReminderTicker({ sessions, jobs, runner, clock, logger, settings: deps.settings, leases: tables.client('Leases'), instanceId: deps.instanceId });
   const nowIso = () => clock.now().toISOString();
@@ -456,7 +463,7 @@ export function createTrainingService(deps: TrainingServiceDeps): TrainingServic
       return { jobId, recipients: s.bookedCount, created };
     },
 
-    tick: () => ticker.tick(),
+    tick: (opts) => ticker.tick(opts),
     whenIdle: () => runner.whenIdle(),
     stop() {
       ticker.stop();

@@ -8,8 +8,10 @@ const { freePort } = require('../../scripts/azurite.js') as { freePort(): Promis
 const root = path.join(__dirname, '..', '..');
 
 /**
- * `npm start` as a person runs it (scripts/start.js): build, Azurite on disk, the bot with the bundled guidance,
- * the Agents Playground, one line saying where to open the chat; SIGINT stops everything and exits 0.
+ * `npm start` as a person (or a service manager) runs it: npm, then scripts/start.js: build, Azurite on disk, the
+ * bot with the bundled guidance, the Agents Playground, one line saying where to open the chat. SIGTERM to the npm
+ * process stops everything, as Ctrl-C does, and exits 0 (it used to reach only npm's shell, leaving the bot with
+ * authentication off, Azurite and the Playground running).
  */
 describe('npm start', () => {
   let proc: ChildProcess;
@@ -22,12 +24,12 @@ describe('npm start', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('brings up a healthy bot and the chat, then stops cleanly on Ctrl-C', async () => {
+  it('brings up a healthy bot and the chat, then stops everything on SIGTERM to npm, exit code 0', async () => {
     ports.bot = await freePort();
     ports.azurite = await freePort();
     ports.playground = await freePort();
     const started = Date.now();
-    proc = spawn(process.execPath, ['scripts/start.js'], {
+    proc = spawn('npm', ['start'], {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -58,11 +60,13 @@ describe('npm start', () => {
     process.stdout.write(`npm start healthy after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-    proc.kill('SIGINT');
+    proc.kill('SIGTERM'); // to npm only, not to its process group
     expect(await exited).toBe(0);
+    expect(out).toContain('[start] SIGTERM: stopping');
     expect(out).toContain('[start] stopped.');
     await expect(fetch(`http://127.0.0.1:${ports.bot}/healthz`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${ports.azurite}/`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${ports.playground}/`)).rejects.toThrow();
     // Azurite kept its data on disk, so subscriptions and escalations survive a restart.
     expect(fs.readdirSync(dataDir).length).toBeGreaterThan(0);
   }, 120_000);

@@ -21,6 +21,10 @@ export interface TestBot {
   connector: CaptureConnector;
   config: Config;
   url: string;
+  /**
+   * POSTs one activity; resolves after the HTTP response and after the bookkeeping it queued (answer log, stored
+   * conversation) is written, so a test can read storage at once. The response itself never waits for it.
+   */
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   /** A 1:1 message from `user`; resolves after the bot's turn has completed. */
   say(user: TestUser, text: string, extra?: Record<string, unknown>): Promise<{ status: number; body: any }>;
@@ -58,6 +62,7 @@ export async function startTestBot(
       body: JSON.stringify(activity),
     });
     const text = await res.text();
+    await bot.deps.bookkeeping.idle();
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;

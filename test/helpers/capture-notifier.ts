@@ -14,11 +14,24 @@ export class CaptureNotifier implements Notifier {
   readonly sends: CapturedSend[] = [];
   readonly attempts: { conversationId: string; at: number; status: number }[] = [];
   readonly updates: { target: DeliveryTarget; activityId: string; message: OutgoingMessage }[] = [];
+  /** Chats created again (createPersonalConversation), by user id. */
+  readonly created: DeliveryTarget[] = [];
   private seq = 0;
 
   constructor(
     private readonly script: (target: DeliveryTarget, attempt: number) => DeliveryError | 'hang' | undefined = () => undefined,
+    /** Decides a createPersonalConversation: a new conversation id, or a DeliveryError. Default: `new-<userId>`. */
+    private readonly createScript: (target: DeliveryTarget) => string | DeliveryError = (t) => `new-${t.userId}`,
   ) {}
+
+  async createPersonalConversation(target: DeliveryTarget): Promise<DeliveryTarget> {
+    await Promise.resolve();
+    const verdict = this.createScript(target);
+    if (verdict instanceof DeliveryError) throw verdict;
+    const made = { ...target, conversationId: verdict };
+    this.created.push(made);
+    return made;
+  }
 
   async send(target: DeliveryTarget, message: OutgoingMessage): Promise<SendOutcome> {
     await Promise.resolve();

@@ -18,6 +18,17 @@ export interface ScriptedFailure {
   status: number;
   headers?: Record<string, string>;
   times?: number;
+  /** The connector's error code in the body (`ConversationNotFound`, `ConversationBlockedByUser`…). */
+  code?: string;
+}
+
+/** A 1:1 chat created by the bot (POST /v3/conversations), with what it asked for. */
+export interface CreatedConversation {
+  userId: string;
+  tenantId?: string;
+  id: string;
+  at: number;
+  body: Record<string, any>;
 }
 
 /**
@@ -26,14 +37,22 @@ export interface ScriptedFailure {
  */
 export class CaptureConnector {
   readonly activities: CapturedActivity[] = [];
+  /** Every request to a conversation's activities, answered or failed: what the connector saw. */
+  readonly requests: { method: string; conversationId: string; status: number; at: number }[] = [];
+  /** Chats the bot created again (createConversation), in order. */
+  readonly created: CreatedConversation[] = [];
+  /** Conversations that no longer exist: every request to them answers 404 ConversationNotFound. */
+  readonly gone = new Set<string>();
+  /** Users for whom creating a chat fails (403: they no longer have the app). */
+  readonly cannotCreate = new Set<string>();
+  /** When false, creating any chat answers 403 (the app is not installed for anyone asked about). */
+  allowCreate = true;
   /** Roster answers: conversation (team or channel) id → member id (Teams user id) → member (TeamsChannelAccount). */
   readonly members = new Map<string, Map<string, Record<string, unknown>>>();
-  /** 1:1 chats the bot asked Teams to create (`POST /v3/conversations`), with what it asked. */
-  readonly created: { id: string; body: Record<string, any> }[] = [];
-  /** When false, `POST /v3/conversations` answers 403 (the app is not installed for that person). */
-  allowCreate = true;
-  /** Every request, as "METHOD /path" (decoded), to count what the bot asked of the connector. */
-  readonly requests: string[] = [];
+  /** Every request of any kind, as "METHOD /path" (decoded), to count what the bot asked of the connector. */
+  readonly paths: string[] = [];
+  /** Called for every activity recorded (a benchmark waits on it instead of polling). */
+  onActivity?: (a: CapturedActivity) => void;
   private server?: http.Server;
   private failures: ScriptedFailure[] = [];
   private seq = 0;
@@ -54,11 +73,14 @@ export class CaptureConnector {
     this.failures.push({ times: 1, ...f });
   }
 
-  /** Forgets captured activities and any scripted failures not yet used. */
+  /** Forgets captured activities, created chats and any scripted failures not yet used. */
   clear(): void {
     this.activities.length = 0;
     this.requests.length = 0;
+    this.paths.length = 0;
     this.created.length = 0;
+    this.gone.clear();
+    this.cannotCreate.clear();
     this.failures = [];
   }
 
@@ -68,6 +90,11 @@ export class CaptureConnector {
     m.set(member.id, member);
     if (typeof member.aadObjectId === 'string') m.set(member.aadObjectId, member);
     this.members.set(conversationId, m);
+  }
+
+  /** Requests (answered or failed) that reached one conversation. */
+  requestsTo(conversationId: string): { method: string; conversationId: string; status: number; at: number }[] {
+    return this.requests.filter((r) => r.conversationId === conversationId);
   }
 
   /** Messages (not typing) sent to one conversation, in order. */
@@ -88,7 +115,7 @@ export class CaptureConnector {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      this.requests.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
+      this.paths.push(`${req.method} ${decodeURIComponent(req.url ?? '')}`);
       const roster = /\/v3\/conversations\/([^/]+)\/members\/([^/?]+)/.exec(req.url ?? '');
       if (req.method === 'GET' && roster) {
         const member = this.members.get(decodeURIComponent(roster[1]))?.get(decodeURIComponent(roster[2]));
@@ -96,24 +123,7 @@ export class CaptureConnector {
         res.end(member ? JSON.stringify(member) : '{"error":{"code":"MemberNotFoundInConversation"}}');
         return;
       }
-      if (req.method === 'POST' && /\/v3\/conversations\/?(\?.*)?$/.test(req.url ?? '')) {
-        if (!this.allowCreate) {
-          res.writeHead(403, { 'content-type': 'application/json' });
-          res.end('{"error":{"code":"BotNotInConversationRoster"}}');
-          return;
-        }
-        let body: Record<string, any> = {};
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        } catch {
-          /* recorded as empty */
-        }
-        const id = `a:created-${++this.seq}`;
-        this.created.push({ id, body });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id }));
-        return;
-      }
+      if (req.method === 'POST' && /\/v3\/conversations\/?(?:\?.*)?$/.test(req.url ?? '')) return this.create(chunks, res);
       // Any path prefix before /v3/ (a serviceUrl may carry one, e.g. the Playground's /_connector).
       const m = /\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/.exec(req.url ?? '');
       if (!m || (req.method !== 'POST' && req.method !== 'PUT')) {
@@ -123,12 +133,18 @@ export class CaptureConnector {
       }
       const conversationId = decodeURIComponent(m[1]);
       const activityId = m[2] ? decodeURIComponent(m[2]) : undefined;
-      const failure = this.failures.find((f) => !f.conversationId || f.conversationId === conversationId);
+      const failure = this.gone.has(conversationId) ? undefined : this.failures.find((f) => !f.conversationId || f.conversationId === conversationId);
+      this.requests.push({ method: req.method, conversationId, status: this.gone.has(conversationId) ? 404 : failure ? failure.status : 200, at: Date.now() });
+      if (this.gone.has(conversationId)) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}');
+        return;
+      }
       if (failure) {
         failure.times = (failure.times ?? 1) - 1;
         if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
         res.writeHead(failure.status, { 'content-type': 'application/json', ...(failure.headers ?? {}) });
-        res.end('{"error":{"code":"Scripted"}}');
+        res.end(JSON.stringify({ error: { code: failure.code ?? 'Scripted' } }));
         return;
       }
       let body: Record<string, any> = {};
@@ -138,9 +154,36 @@ export class CaptureConnector {
         /* recorded as empty */
       }
       const id = req.method === 'PUT' ? activityId! : `act-${++this.seq}`;
-      this.activities.push({ method: req.method as 'POST' | 'PUT', conversationId, activityId, id, body, at: Date.now() });
+      const captured: CapturedActivity = { method: req.method as 'POST' | 'PUT', conversationId, activityId, id, body, at: Date.now() };
+      this.activities.push(captured);
+      this.onActivity?.(captured);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id }));
     });
+  }
+
+  /** createConversation: a 1:1 chat with the one member, a new id each time (as after a person deleted the chat). */
+  private create(chunks: Buffer[], res: http.ServerResponse): void {
+    let body: { members?: { id?: string }[]; tenantId?: string; isGroup?: boolean; [k: string]: unknown } = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      /* answered 400 below */
+    }
+    const userId = body.members?.[0]?.id;
+    if (!userId || body.isGroup || body.members?.length !== 1) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"BadSyntax"}}');
+      return;
+    }
+    if (this.cannotCreate.has(userId) || !this.allowCreate) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"BotNotInConversationRoster"}}');
+      return;
+    }
+    const id = `a:recreated-${++this.seq}-${userId}`;
+    this.created.push({ userId, tenantId: body.tenantId, id, at: Date.now(), body });
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id }));
   }
 }

@@ -52,7 +52,7 @@ async function previewWithError(ctx: TurnContext, deps: BotDeps, svc: DigestServ
   await replaceSubmittedCard(ctx, buildDigestPreviewCard(d, { subscriberCount: await subscriberCount(svc), errors, message }));
 }
 
-/** Send now / Schedule / Cancel / Refresh-Details on the preview, status and report cards (admins only). */
+/** Send now / Schedule / Cancel / Refresh-Details / Retry on the preview, status and report cards (admins only). */
 export async function submitPreviewAction(ctx: TurnContext, deps: BotDeps, svc: DigestService, data: Record<string, unknown>): Promise<void> {
   const verb = String(data.verb);
   if (!(await requireAdmin(ctx, deps, verb))) return;
@@ -79,6 +79,13 @@ export async function submitPreviewAction(ctx: TurnContext, deps: BotDeps, svc: 
         const d = await svc.cancel(parsed.digestId, by);
         deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, digestId: d.id }, 'digest cancelled');
         return await showInPlace(ctx, svc, d.id);
+      }
+      case 'digestRetry': {
+        const { digest, retrying } = await svc.retryFailed(parsed.digestId, by);
+        deps.logger.info({ activityId: ctx.activity.id, user: ctx.activity.from?.aadObjectId, digestId: digest.id, retrying }, 'digest retry');
+        await showInPlace(ctx, svc, digest.id);
+        if (!retrying) await ctx.sendActivity('There is nothing to retry on that digest: everyone not reached has been tried again, or it is still sending.');
+        return;
       }
       case 'digestReport': {
         const d = await svc.get(parsed.digestId);

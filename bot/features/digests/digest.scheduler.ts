@@ -2,7 +2,11 @@ import type { DigestService } from '../../../src/digests/digest.service';
 import type { Logger } from '../../../src/logger';
 import { createIntervalJob } from '../../../src/scheduler/interval-job';
 
-export const DIGEST_TICK_MS = 30_000;
+/**
+ * Every instance looks every 5 s: a scheduled digest starts within 5 s of its time, and a delivery whose
+ * instance died (its lease of 10 s not renewed) is taken over within about 15 s.
+ */
+export const DIGEST_TICK_MS = 5000;
 
 export interface DigestScheduler {
   /** One pass now (tests call this with a ManualClock behind the service). */
@@ -12,9 +16,10 @@ export interface DigestScheduler {
 }
 
 /**
- * Runs the digest service's tick every 30 s on every instance: due scheduled digests start, interrupted
- * deliveries resume. The tick needs no lease of its own: a scheduled digest is started by an ETag-conditional
- * status change (one instance wins) and each delivery runs under a per-digest lease.
+ * Runs the digest service's tick every 5 s on every instance: due scheduled digests start, interrupted
+ * deliveries are taken over. The tick needs no lease of its own: a scheduled digest is started by an
+ * ETag-conditional status change (one instance wins) and each delivery runs under a per-digest lease kept
+ * by heartbeat.
  *
  * A plain interval, not node-cron: node-cron 4 fires nothing for the whole repeated hour when the clocks go
  * back whenever the process or the task runs in Europe/London (measured: no tick 01:00–02:00Z on 25 October

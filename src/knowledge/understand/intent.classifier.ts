@@ -36,6 +36,26 @@ const COMMAND_WORDS: Record<string, Intent> = {
   'my escalations': 'my-escalations',
 };
 
+/**
+ * A short message that names one of the person's own lists ("check on my escalation please", "show my
+ * training") is that command, whatever else it says: the product's command names, matched on stems.
+ */
+const OWN_LISTS: [string[], Intent][] = [
+  [['my', 'escal'], 'my-escalations'],
+  [['my', 'train'], 'my-training'],
+  [['my', 'book'], 'my-training'],
+  [['my', 'subscript'], 'my-subscriptions'],
+];
+const OWN_LIST_MAX_TOKENS = 6;
+
+function ownList(view: MessageView): Intent | undefined {
+  if (view.tokens.length > OWN_LIST_MAX_TOKENS) return undefined;
+  for (const [phrase, intent] of OWN_LISTS) {
+    for (let i = 0; i + phrase.length <= view.stems.length; i++) if (phrase.every((p, k) => view.stems[i + k] === p)) return intent;
+  }
+  return undefined;
+}
+
 export interface IntentDecision {
   intent?: Intent;
   score: number;
@@ -56,7 +76,7 @@ export function intentView(text: string, maxTokens: number): MessageView {
 
 export function classifyIntentView(a: IntentArtefact, full: MessageView): IntentDecision {
   const bare = full.tokens.join(' ');
-  const exact = COMMAND_WORDS[bare];
+  const exact = COMMAND_WORDS[bare] ?? ownList(full);
   if (exact) return { intent: exact, score: 1 };
   const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
   if (view.tokens.length === 0) return { score: 0 };

@@ -66,6 +66,7 @@ describe('every staff route refuses someone without the role, over HTTP', () => 
       digestSend: [{ digestId }, ADMIN],
       digestSchedule: [{ digestId, scheduleDate: '2026-12-01', scheduleTime: '09:00' }, ADMIN],
       digestCancel: [{ digestId }, ADMIN],
+      digestRetry: [{ digestId }, ADMIN],
       digestReport: [{ digestId }, ADMIN],
       surveyReportCsv: [{}, /survey report is for CSCP admins/],
       escalationAck: [{ escalationId }, TEAM],
@@ -172,7 +173,7 @@ describe('every staff route refuses someone without the role, over HTTP', () => 
   });
 
   it.each([
-    'digestNew', 'digestCreate', 'digestSend', 'digestSchedule', 'digestCancel', 'digestReport', 'surveyReportCsv',
+    'digestNew', 'digestCreate', 'digestSend', 'digestSchedule', 'digestCancel', 'digestRetry', 'digestReport', 'surveyReportCsv',
     'escalationAck', 'escalationAssign', 'escalationNote', 'escalationResolve', 'escalationReopen',
     'trainingNew', 'trainingSave', 'trainingEdit', 'trainingCancelSession', 'trainingAttendees', 'trainingAttendeesCsv', 'trainingRemind', 'trainingList', 'trainingCourses', 'trainingCourseSave',
   ])('button (Action.Submit): %s', async (verb) => {

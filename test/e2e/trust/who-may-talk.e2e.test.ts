@@ -107,7 +107,7 @@ describe('tenant allow-list over HTTP', () => {
       expect(sent).toHaveLength(1);
       expect(sent[0].body.text).toMatch(OUTSIDE);
       expect(await tableCounts(t)).toEqual(before);
-      expect(t.connector.requests).toContain(`GET /v3/conversations/${channel}/members/${external.id}`);
+      expect(t.connector.paths).toContain(`GET /v3/conversations/${channel}/members/${external.id}`);
     });
 
     it('refuses a guest, and an Action.Execute from an external member gets the line as its answer', async () => {

@@ -212,7 +212,7 @@ describe('a private escalation channel', () => {
       expect(JSON.stringify(res.body)).not.toContain(record.issue);
     }
     expect((await svc.get(record.id))!.record.status).toBe('new');
-    expect(t.connector.requests).toContain(`GET /v3/conversations/${PRIVATE}/members/${teamOnly.id}`);
+    expect(t.connector.paths).toContain(`GET /v3/conversations/${PRIVATE}/members/${teamOnly.id}`);
 
     const ok = await act(member, 'escalationAck', { escalationId: record.id });
     expect(ok.body.type).toBe('application/vnd.microsoft.card.adaptive');

@@ -28,7 +28,10 @@ function digest(over: Partial<DigestRecord> = {}): DigestRecord {
     ...over,
   };
 }
-const progress: DeliveryProgress = { jobId: 'j', total: 3400, sent: 1200, pending: 2190, failed: 4, blocked: 6, gone: 0, tooLarge: 0, skipped: 0, ratePerSecond: 48.5, etaSeconds: 45, done: false };
+const progress: DeliveryProgress = {
+  jobId: 'j', total: 3400, sent: 1200, pending: 2190, retrying: 0, failed: 4, blocked: 6, unreachable: 0, tooLarge: 0, skipped: 0, refound: 0, reasons: [], ratePerSecond: 48.5, etaSeconds: 45, done: false,
+};
+const finished = (over: Partial<DeliveryProgress>): DeliveryProgress => ({ ...progress, failed: 0, blocked: 0, pending: 0, etaSeconds: 0, done: true, ...over });
 
 const actions = (card: unknown) => JSON.stringify(card);
 
@@ -94,7 +97,7 @@ describe('digest cards', () => {
       buildDigestStatusCard(digest({ status: 'sending', jobId: 'j' }), progress),
       buildDigestStatusCard(digest({ status: 'sent', finishedAt: '2026-10-25T09:02:00Z' }), { ...progress, sent: 3390, pending: 0, done: true, etaSeconds: 0 }),
       buildDigestStatusCard(digest({ status: 'cancelled' })),
-      buildDigestReportListCard([{ digest: digest({ status: 'sent', counts: { total: 3400, sent: 3390, failed: 4, blocked: 6, gone: 0, tooLarge: 0, skipped: 0 } }) }]),
+      buildDigestReportListCard([{ digest: digest({ status: 'sent', counts: { total: 3400, sent: 3390, failed: 4, blocked: 6, unreachable: 0, tooLarge: 0, skipped: 0 } }) }]),
       buildDigestReportListCard([]),
       buildSubscriptionCard({ kind: 'user', subscribed: true }),
       buildSubscriptionCard({ kind: 'channel', subscribed: false, changed: false }),
@@ -105,5 +108,41 @@ describe('digest cards', () => {
     expect(actions(cards[2])).toContain('Delivery report');
     expect(actions(cards[6])).toContain('"verb":"unsubscribe"');
     expect(actions(cards[7])).toContain('"verb":"subscribe"');
+  });
+
+  it('the report says in words and colour what its numbers say: all green only when everyone got it', () => {
+    const columns = (card: any) => card.body.find((b: any) => b.type === 'ColumnSet').columns.map((c: any) => [c.style, c.width]);
+    const headline = (card: any) => card.body[1];
+
+    const all = buildDigestStatusCard(digest({ status: 'sent' }), finished({ total: 3, sent: 3 }));
+    expect(headline(all)).toMatchObject({ text: 'Delivery report: sent to all 3', color: 'Good' });
+    expect(columns(all)).toEqual([['good', '100']]);
+    expect(actions(all)).not.toContain('digestRetry');
+
+    // The case from the issue: one subscriber, whose chat had gone. Not green, not "sent", and it can be retried.
+    const none = buildDigestStatusCard(digest({ status: 'sent' }), finished({ total: 1, sent: 0, unreachable: 1, reasons: [{ code: 'http_404_ConversationNotFound', count: 1 }] }));
+    expect(validateCard(none)).toEqual([]);
+    expect(headline(none)).toMatchObject({ text: 'Delivery report: 0 of 1 sent, 1 not delivered', color: 'Attention' });
+    expect(columns(none)).toEqual([['attention', '100']]);
+    expect(actions(none)).toContain('1 × chat gone, and it could not be created again (404 ConversationNotFound)');
+    expect(actions(none)).toContain('Unreachable (chat gone, not re-created)');
+    expect(actions(none)).toMatch(/"title":"Retry the 1 not delivered","data":\{"verb":"digestRetry","digestId":"dg-20261020-abc123"\}/);
+    expect(parseDigestPreviewSubmit({ verb: 'digestRetry', digestId: 'dg-1' })).toEqual({ verb: 'digestRetry', digestId: 'dg-1' });
+
+    const mixed = buildDigestStatusCard(digest({ status: 'sent' }), finished({ total: 10, sent: 6, failed: 1, blocked: 1, skipped: 2, refound: 1, reasons: [{ code: 'http_400', count: 1 }] }));
+    expect(validateCard(mixed)).toEqual([]);
+    expect(headline(mixed)).toMatchObject({ text: 'Delivery report: 6 of 10 sent, 2 not delivered', color: 'Warning' });
+    expect(columns(mixed)).toEqual([['good', '60'], ['attention', '20'], ['default', '20']]);
+    expect(actions(mixed)).toContain('Of those, to a re-created chat');
+    expect(actions(mixed)).toContain('Blocked the bot (still subscribed)');
+    expect(actions(mixed)).toContain('Retry the 1 not delivered');
+
+    // While sending, the pending part is its own (blue) segment and nothing is called a report yet.
+    const sending = buildDigestStatusCard(digest({ status: 'sending', jobId: 'j' }), { ...progress, failed: 0, blocked: 0, pending: 2200, retrying: 10 });
+    expect(validateCard(sending)).toEqual([]);
+    expect(headline(sending)).toMatchObject({ text: 'Sending…' });
+    expect(columns(sending).map((c: string[]) => c[0])).toEqual(['good', 'emphasis']);
+    expect(actions(sending)).toContain('2,200 (10 waiting to retry)');
+    expect(actions(sending)).not.toContain('digestRetry');
   });
 });

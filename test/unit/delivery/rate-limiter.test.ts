@@ -45,12 +45,49 @@ describe('GlobalRateLimiter', () => {
     const before = timers.t;
     limiter.penalise(2000);
     limiter.penalise(2000); // several in-flight 429s at once count as one signal
-    expect(limiter.currentRate).toBe(45);
+    expect(limiter.currentRate).toBe(22.5); // a 429 after one request: at most half the pace at once (× 0.9)
     await limiter.acquire();
     expect(timers.t - before).toBeGreaterThanOrEqual(2000);
     timers.t += 6000;
     await limiter.acquire();
-    expect(limiter.currentRate).toBeGreaterThan(45);
+    expect(limiter.currentRate).toBeGreaterThan(22.5);
+  });
+
+  it('after a 429 paces just under what the server let through, then probes above it slowly', async () => {
+    const timers = virtualTimers();
+    const limiter = new GlobalRateLimiter({ ratePerSecond: 50, timers });
+    // The server allows 10 a second: ten requests in the first 200 ms, then a 429.
+    for (let i = 0; i < 11; i++) await limiter.acquire();
+    limiter.penalise(2000);
+    expect(limiter.currentRate).toBeCloseTo(22.5); // 11 seen, but never below half the pace at once
+    timers.t += 1500;
+    for (let i = 0; i < 10; i++) await limiter.acquire();
+    timers.t += 100;
+    limiter.penalise(2000); // the second 429: about 10 in the last second (halving at most: 11.25 seen)
+    expect(limiter.currentRate).toBeCloseTo(11.25 * 0.9);
+    const after = limiter.currentRate;
+    const rates: number[] = [];
+    for (let s = 0; s < 30; s++) {
+      timers.t += 1000;
+      await limiter.acquire();
+      rates.push(limiter.currentRate);
+    }
+    expect(Math.max(...rates.slice(0, 4))).toBeLessThanOrEqual(11.25 * 0.95 + 1e-9); // back to just under it within seconds
+    expect(rates[3]).toBeGreaterThan(after);
+    expect(rates[29]).toBeLessThan(16); // then only slowly above it (+1% of the ceiling every 3 s)
+  });
+
+  it('when its share of the budget grows after a 429 (another instance went idle), it climbs to the new share', async () => {
+    const timers = virtualTimers();
+    const limiter = new GlobalRateLimiter({ ratePerSecond: 25, timers });
+    for (let i = 0; i < 25; i++) await limiter.acquire();
+    limiter.penalise(1000); // seen at a share of 25
+    limiter.setCeiling(47.5); // the other instance finished its fan-out
+    for (let s = 0; s < 30; s++) {
+      timers.t += 1000;
+      await limiter.acquire();
+    }
+    expect(limiter.currentRate).toBeGreaterThan(40);
   });
 });
 

@@ -1,38 +1,39 @@
 import { digestRenderer } from '../../../cards/digest-renderer';
+import { createAdapter } from '../../../bot/adapter';
+import { createProactiveSender } from '../../../bot/proactive-sender';
 import { systemClock } from '../../../src/clock';
+import { testConfig } from '../../../src/config';
 import { createDeliveryEngine } from '../../../src/delivery/delivery.engine';
 import { createDigestService } from '../../../src/digests/digest.service';
 import { createLogger } from '../../../src/logger';
 import type { Tables } from '../../../src/storage/tables';
 import { CaptureConnector } from '../../helpers/connector';
-import { HttpConnectorNotifier } from '../../helpers/http-connector-notifier';
 import { testTables } from '../../helpers/storage';
 
-/** The digest flow over real HTTP against the capture connector (the Bot Connector's REST shape). */
+/** The digest flow through the production sender (botbuilder's connector client) over HTTP to the capture connector. */
 describe('digest delivery over HTTP', () => {
   let tables: Tables;
   let connector: CaptureConnector;
-  const notifier = new HttpConnectorNotifier(5000);
+  const logger = createLogger('silent');
+  const sender = createProactiveSender(createAdapter(testConfig(), logger), '', { timeoutMs: 5000 });
   beforeAll(async () => {
     tables = await testTables();
     connector = await new CaptureConnector().start();
   });
   afterAll(async () => {
-    notifier.close();
     await connector.stop();
     await tables.dropAll();
   });
 
-  it('three users and a channel get exactly one card each; unsubscribed gets none; 429 Retry-After honoured; 403 blocked', async () => {
-    const logger = createLogger('silent');
-    const engine = createDeliveryEngine({ tables, notifier, clock: systemClock, logger, ratePerSecond: 20 });
-    const digests = createDigestService({ tables, engine, notifier, clock: systemClock, logger, render: digestRenderer, progressIntervalMs: 200 });
+  it('three users and a channel get exactly one card each; unsubscribed gets none; 429 Retry-After honoured; 403 blocked (still subscribed)', async () => {
+    const engine = createDeliveryEngine({ tables, notifier: sender, clock: systemClock, logger, ratePerSecond: 20 });
+    const digests = createDigestService({ tables, engine, notifier: engine.notifier, clock: systemClock, logger, render: digestRenderer, progressIntervalMs: 200 });
     const t = (id: string) => ({ conversationId: id, serviceUrl: connector.url, channelId: 'msteams', tenantId: 'tenant' });
     for (const u of ['a', 'b', 'c', 'd', 'blocker']) await digests.subscribe({ kind: 'user', key: `aad-${u}`, target: t(`a:conv-${u}`) });
     await digests.subscribe({ kind: 'channel', key: '19:team@thread.tacv2', target: t('19:team@thread.tacv2') });
     await digests.unsubscribe({ kind: 'user', key: 'aad-d' });
     connector.fail({ conversationId: 'a:conv-b', status: 429, headers: { 'retry-after': '1' } });
-    connector.fail({ conversationId: 'a:conv-blocker', status: 403 });
+    connector.fail({ conversationId: 'a:conv-blocker', status: 403, code: 'ConversationBlockedByUser' });
 
     const d = await digests.create({ content: '## One\n\nFirst story. Details.\n\n## Two\n\nSecond story.', title: 'Winter newsletter', url: 'https://www.coventry.gov.uk/cscp', createdBy: 'admin' });
     const started = Date.now();
@@ -47,9 +48,13 @@ describe('digest delivery over HTTP', () => {
     }
     expect(connector.messagesTo('a:conv-d')).toHaveLength(0);
     expect(connector.messagesTo('a:conv-blocker')).toHaveLength(0);
-    expect(await digests.isSubscribed('user', 'aad-blocker')).toBe(false);
-    // b was throttled once: its card came at least Retry-After later
-    expect(connector.messagesTo('a:conv-b')[0].at - started).toBeGreaterThanOrEqual(1000);
+    expect(await digests.isSubscribed('user', 'aad-blocker')).toBe(true);
+    // b was throttled once: one 429, then (Retry-After: 1 s later) the card; no request to anyone inside that second
+    const [first429, accepted] = connector.requestsTo('a:conv-b');
+    expect([first429.status, accepted.status]).toEqual([429, 200]);
+    expect(accepted.at - first429.at).toBeGreaterThanOrEqual(950);
+    expect(connector.requests.filter((r) => r.at > first429.at + 5 && r.at < first429.at + 950)).toEqual([]);
+    expect(started).toBeLessThan(first429.at);
     const updates = connector.activities.filter((x) => x.method === 'PUT' && x.conversationId === 'a:admin');
     expect(updates.length).toBeGreaterThan(0);
     expect(JSON.stringify(updates[updates.length - 1].body)).toContain('Delivery report');

@@ -20,14 +20,15 @@ describe('digest service on Azurite', () => {
   });
   afterEach(async () => tables.dropAll());
 
-  function service(notifier: Notifier, clock: ManualClock, extra: { rate?: number; instanceId?: string; onPublished?: (d: DigestRecord) => void } = {}): DigestService {
-    const engine = createDeliveryEngine({ tables, notifier, clock, logger, ratePerSecond: extra.rate ?? 1000, pollMs: 50 });
+  function service(notifier: Notifier, clock: ManualClock, extra: { rate?: number; instanceId?: string; onPublished?: (d: DigestRecord) => void; logger?: typeof logger } = {}): DigestService {
+    const log = extra.logger ?? logger;
+    const engine = createDeliveryEngine({ tables, notifier, clock, logger: log, ratePerSecond: extra.rate ?? 1000, pollMs: 50 });
     return createDigestService({
       tables,
       engine,
       notifier,
       clock,
-      logger,
+      logger: log,
       render: digestRenderer,
       instanceId: extra.instanceId,
       progressIntervalMs: 100,
@@ -102,22 +103,25 @@ describe('digest service on Azurite', () => {
     await expect(s.cancel(d.id, 'admin')).rejects.toThrow(UserInputError);
   });
 
-  it('a 403 marks the person blocked and unsubscribes them; an unsubscribe before the send skips the row', async () => {
+  it('a 403 marks the person blocked (still subscribed: nobody is unsubscribed without being told); an unsubscribe before the send skips the row', async () => {
     const clock = new ManualClock('2026-10-20T10:00:00Z');
     let s!: DigestService;
+    let unsubscribed: Promise<unknown> | undefined;
     const n = new CaptureNotifier((t) => {
-      if (t.conversationId === 'conv-u1') void s.unsubscribe({ kind: 'user', key: 'u3' }); // lands while u3 waits its turn
+      // Lands as the digest starts going out, before u8's row is taken up (rows are taken ~2 s of work at a time).
+      unsubscribed ??= s.unsubscribe({ kind: 'user', key: 'u8' });
       return t.conversationId === 'conv-u2' ? new DeliveryError(403, 'blocked') : undefined;
     });
-    s = service(n, clock, { rate: 4 });
-    await subscribeUsers(s, ['u1', 'u2', 'u3']);
+    s = service(n, clock, { rate: 2 });
+    const users = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8'];
+    await subscribeUsers(s, users);
     const d = await s.create({ content: NEWSLETTER, createdBy: 'admin' });
     await s.sendNow(d.id, 'admin');
     await s.whenIdle();
-    expect(n.sends.map((x) => x.target.conversationId)).toEqual(['conv-u1']);
-    expect(await s.isSubscribed('user', 'u2')).toBe(false);
+    expect(n.sends.map((x) => x.target.conversationId).sort()).toEqual(['conv-u1', 'conv-u3', 'conv-u4', 'conv-u5', 'conv-u6', 'conv-u7']);
+    expect(await s.isSubscribed('user', 'u2')).toBe(true);
     const p = (await s.report(d.id)).progress!;
-    expect(p).toMatchObject({ sent: 1, blocked: 1, skipped: 1, pending: 0 });
+    expect(p).toMatchObject({ sent: 6, blocked: 1, skipped: 1, pending: 0 });
   });
 
   it('schedules across the October clock change at the right London time, once across two instances', async () => {
@@ -202,11 +206,26 @@ describe('digest service on Azurite', () => {
 
     const n2 = new CaptureNotifier();
     const s2 = service(n2, clock, { instanceId: 'two' });
-    clock.advance(61_000); // the dead instance's delivery lease and row claims have expired
+    clock.advance(13_000); // the dead instance's delivery lease (10 s) and row claims (12 s) have run out
     expect((await s2.tick()).resumed).toEqual([d.id]);
     await s2.whenIdle();
     const all = [...n1.sends, ...n2.sends].map((x) => x.target.conversationId);
     expect(all.sort()).toEqual(users.map((u) => `conv-${u}`).sort());
     expect((await s2.get(d.id))?.status).toBe('sent');
+  });
+
+  it('a tick on another instance while the delivery runs takes nothing over and says nothing about it', async () => {
+    const clock = new ManualClock('2026-10-20T10:00:00Z');
+    const lines: string[] = [];
+    const sink = { write: (l: string) => void lines.push(l) };
+    const a = service(new CaptureNotifier(), clock, { instanceId: 'sender', rate: 20 });
+    const b = service(new CaptureNotifier(), clock, { instanceId: 'watcher', logger: createLogger('info', sink) });
+    await subscribeUsers(a, Array.from({ length: 30 }, (_, i) => `t${i}`));
+    const d = await a.create({ content: NEWSLETTER, createdBy: 'admin' });
+    await a.sendNow(d.id, 'admin');
+    for (let i = 0; i < 3; i++) expect((await b.tick()).resumed).toEqual([]);
+    expect(lines.filter((l) => /taken over|resumed/.test(l))).toEqual([]);
+    await a.whenIdle();
+    expect((await a.get(d.id))?.status).toBe('sent');
   });
 });

@@ -176,4 +176,43 @@ describe('reminder ticks on Azurite', () => {
     expect(titlesFor(b.notifier, person(402).id)).toEqual(['Reminder: training tomorrow']);
     expect(titlesFor(b.notifier, person(403).id).length + titlesFor(hanging, person(403).id).length).toBe(1);
   });
+
+  it('a 1-hour reminder held up by a crash until after the start still goes out, saying so; not to a booking cancelled meanwhile', async () => {
+    const clock = new ManualClock('2026-08-01T12:00:00Z');
+    const joinUrl = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_late%40thread.v2/0';
+    const hanging = new CaptureNotifier((t) => (t.conversationId.endsWith(person(502).id) ? 'hang' : undefined));
+    const a = rig(tables, clock, hanging, 'dies-at-due');
+    const session = await bookThree(a, sessionInput({ capacity: 3, date: '2026-08-12', mode: 'online', venue: undefined, joinUrl }), 500);
+    clock.set('2026-08-12T08:00:00Z'); // 09:00 BST: one hour before the 10:00 BST start
+    void a.service.tick();
+    await new Promise((r) => setTimeout(r, 500));
+    a.service.stop(); // the instance dies with person 502's send in flight
+    expect(titlesFor(hanging, person(501).id)).toEqual(['Reminder: training in 1 hour']);
+
+    await a.service.cancelBooking(session.id, person(503).id);
+    clock.set('2026-08-12T09:05:00Z'); // the session started 5 minutes ago
+    const b = rig(tables, clock, new CaptureNotifier(), 'takes-over');
+    const t = await b.service.tick();
+    expect(t.resumed).toEqual([`reminder:${session.id}:m60:2026-08-12T09:00:00.000Z`]);
+    expect(titlesFor(b.notifier, person(502).id)).toEqual(['Reminder: training has started: join now']);
+    expect(JSON.stringify(b.notifier.sends[0].message)).toContain(joinUrl);
+    expect(titlesFor(b.notifier, person(503).id)).toEqual([]); // cancelled meanwhile
+    expect(titlesFor(b.notifier, person(501).id)).toEqual([]); // already had it
+  });
+
+  it('reminders for different sessions go out side by side: one stuck batch does not hold up another', async () => {
+    const clock = new ManualClock('2026-09-01T12:00:00Z');
+    const stuck = person(601).id;
+    const notifier = new CaptureNotifier((t) => (t.conversationId.endsWith(stuck) ? 'hang' : undefined));
+    const r = rig(tables, clock, notifier, 'side-by-side');
+    await bookThree(r, sessionInput({ capacity: 3, date: '2026-09-10' }), 600);
+    await bookThree(r, sessionInput({ capacity: 3, date: '2026-09-10', startTime: '13:00', endTime: '15:00' }), 610);
+    clock.set('2026-09-09T08:00:00Z'); // both sessions' day-before reminders are due now
+    const tick = await r.service.tick({ wait: false });
+    expect(tick.started).toHaveLength(2);
+    const deadline = Date.now() + 5000;
+    while (titlesFor(notifier, person(613).id).length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+    for (const p of [611, 612, 613]) expect(titlesFor(notifier, person(p).id)).toEqual(['Reminder: training tomorrow']);
+    r.service.stop();
+  });
 });

@@ -1,11 +1,11 @@
-import { createDigestScheduler } from '../../../../../bot/features/digests/digest.scheduler';
+import { createDigestScheduler, DIGEST_TICK_MS } from '../../../../../bot/features/digests/digest.scheduler';
 import type { DigestService } from '../../../../../src/digests/digest.service';
 import { createLogger } from '../../../../../src/logger';
 
-describe('digest scheduler (every 30 s)', () => {
+describe('digest scheduler (every 5 s)', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('ticks at once on start, then every 30 s straight through the October clock change; survives a failing tick; stops', async () => {
+  it('ticks at once on start, then every 5 s straight through the October clock change; survives a failing tick; stops', async () => {
     // 00:59:50Z on 25 October 2026: London's 01:00–02:00 happens twice. node-cron skipped this hour.
     jest.useFakeTimers({ now: new Date('2026-10-25T00:59:50Z') });
     const ticks: number[] = [];
@@ -25,13 +25,14 @@ describe('digest scheduler (every 30 s)', () => {
     scheduler.start(); // idempotent: still one timer
     await jest.advanceTimersByTimeAsync(100);
     expect(ticks).toHaveLength(1); // the start-up pass (it failed; the schedule goes on)
+    expect(DIGEST_TICK_MS).toBe(5000);
     await jest.advanceTimersByTimeAsync(2 * 3600_000);
-    expect(ticks).toHaveLength(1 + 240);
+    expect(ticks).toHaveLength(1 + 1440);
     const gaps = ticks.slice(1).map((t, i) => t - ticks[i]);
-    expect(Math.max(...gaps)).toBe(30_000);
+    expect(Math.max(...gaps)).toBe(5000);
     await scheduler.stop();
     await jest.advanceTimersByTimeAsync(5 * 60_000);
-    expect(ticks).toHaveLength(241);
+    expect(ticks).toHaveLength(1441);
   });
 
   it('never runs two passes at once when one is slow', async () => {
