@@ -1,4 +1,5 @@
 import type { AnswerResult, AnswerSource } from '../src/knowledge/knowledge.types';
+import { compactTitle } from '../src/knowledge/answer/compose';
 import type { OutgoingMessage } from '../src/delivery/notifier';
 import { adaptiveCard, cardAttachment, text, type CardElement } from './card';
 
@@ -17,18 +18,6 @@ export function formatPublished(published: string): string {
   const m = /^(\d{4})-(\d{2})/.exec(published);
   const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
   return m && month ? `${month} ${m[1]}` : published;
-}
-
-/**
- * A document's title short enough to leave room for its section in an 80-character pop-up title: the
- * partnership's and the old board's names become the initials practitioners know them by.
- */
-export function compactTitle(title: string): string {
-  return title
-    .replace(/Coventry Safeguarding Children['’]s Partnership|Coventry Safeguarding Children Partnership/g, 'CSCP')
-    .replace(/Coventry Safeguarding Children Board/g, 'Coventry LSCB')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** The schema.org Message entity Teams reads for numbered citation pop-ups and the "AI generated" label. */

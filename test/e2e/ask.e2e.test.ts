@@ -43,7 +43,7 @@ describe('guidance Q&A over HTTP', () => {
     expect(json).toContain('has no web link of its own');
     expect(json).not.toContain('Open the source');
     // The answer names its subject: each quoted passage is introduced by its document.
-    expect(reply.text).toMatch(/^From the Coventry Safeguarding Children's Partnership Annual Report 2024-2025/);
+    expect(reply.text).toMatch(/^From the CSCP Annual Report 2024-2025 — /);
   });
 
   it('a newsletter links to its own page; contact details from a dated source are flagged before they are given', async () => {

@@ -40,6 +40,24 @@ describe('a person in the Agents Playground', () => {
     await pg.screenshot('03-answer-with-sources');
   });
 
+  it('hovers a citation marker and sees the pop-up: the passage and, beneath it, the document and section', async () => {
+    await pg.sendAndWait('who are the delegated safeguarding partners?', /From the CSCP multi-agency arrangements — Delegated Safeguarding Partners/, 20_000);
+    await pg.screenshot('03b-answer-names-its-source');
+    const marker = pg.page.locator('a.fai-Citation').last();
+    await marker.hover();
+    const preview = pg.page.locator('.fai-PreviewContent').last();
+    await preview.waitFor({ timeout: 5_000 });
+    // The Playground draws the abstract (the passage) as the pop-up's link and the name (document — section) beneath it.
+    expect(await preview.innerText()).toMatch(/CSCP (?:multi-agency arrangements|Annual Report 2024-2025) — /);
+    await pg.screenshot('03c-citation-pop-up');
+    await pg.page.mouse.move(5, 5);
+  });
+
+  it('asks a follow-up and gets it answered about the same group', async () => {
+    await pg.sendAndWait('and how often do they meet?', /meet on a monthly basis/, 20_000);
+    await pg.screenshot('03d-follow-up');
+  });
+
   it('describes a child in danger and sees 999 first', async () => {
     // The welcome and help cards also mention 999, so wait for the answer's own opening line.
     await pg.sendAndWait('a girl in my class has just told me she took a load of pills an hour ago', /^If a child is in immediate danger, call 999/);

@@ -104,8 +104,9 @@ function clip(s: string, max: number): string {
 }
 
 /** The sentences of one passage that answer, in document order. */
-function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[]): string {
-  const units = unitsOf(chunk);
+function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[], seen: Set<string> = new Set()): string {
+  // Sentences an earlier passage of the answer already quoted (another document saying the same) are left out.
+  const units = unitsOf(chunk).filter((u) => !seen.has(normLine(u.text)));
   if (!units.length) return '';
   const idf = (tid: number) => index.idf(tid);
   const term = (tid: number) => names[tid];
@@ -150,14 +151,28 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   for (const { i } of rest) take(i);
   if (chosen.size === 1 && bestIdx + 1 < units.length && units[bestIdx + 1].line === best.line) take(bestIdx + 1);
 
+  // A line that opens a list is shown with its list, or not at all (unless it is what the question matched);
+  // a list cut short for room says so.
+  for (const i of [...chosen]) {
+    const u = units[i];
+    if (!u.opensList || i === bestIdx) continue;
+    if (!(units[i + 1]?.isItem && chosen.has(i + 1))) chosen.delete(i);
+  }
   const lines: string[] = [];
   let prevLine = -1;
-  for (const i of [...chosen].sort((a, b) => a - b)) {
+  let cutList = false;
+  for (const [k, i] of [...chosen].sort((a, b) => a - b).entries()) {
+    const next = [...chosen].sort((a, b) => a - b)[k + 1];
+    if (units[i].isItem && units[i + 1]?.isItem && next !== i + 1) cutList = true;
     const u = units[i];
     const text = u.isItem ? `• ${clip(u.text, shown(i))}` : clip(u.text, shown(i));
     if (!lines.length || u.isItem || units[i].line !== prevLine || lines[lines.length - 1].startsWith('• ')) lines.push(text);
     else lines[lines.length - 1] += ` ${text}`;
     prevLine = u.line;
+    if (cutList) {
+      lines.push('• … (more in the passage)');
+      cutList = false;
+    }
   }
   return lines.join('\n');
 }
@@ -169,12 +184,25 @@ export function quotePassage(chunk: Chunk, q: Query, asked: Set<FactType>, index
   return extract(chunk, q, asked, budget, index, names);
 }
 
-/** How a passage is introduced: its document and section ("From the CSCP practitioner newsletter (spring 2025), Effective support…"). */
+/**
+ * A document's title short enough to leave room for its section (in an answer's labels, and in an 80-character
+ * citation pop-up title): the partnership's and the old board's names become the initials practitioners use.
+ */
+export function compactTitle(title: string): string {
+  return title
+    .replace(/Coventry Safeguarding Children['’]s Partnership|Coventry Safeguarding Children Partnership/g, 'CSCP')
+    .replace(/Coventry Safeguarding Children Board/g, 'Coventry LSCB')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** How a passage is introduced: its document and section ("From the CSCP practitioner newsletter (spring 2025) — Effective support…"). */
 export function passageLabel(chunk: Chunk, outdated: boolean): string {
   const leaf = chunk.headingPath[chunk.headingPath.length - 1];
   const section = leaf && leaf.length <= 70 && leaf.toLowerCase() !== chunk.title.toLowerCase() ? ` — ${leaf.replace(/[:.]$/, '')}` : '';
   const year = chunk.published.slice(0, 4);
-  return outdated ? `From the ${chunk.title}${section}, published ${year} — may be out of date` : `From the ${chunk.title}${section}`;
+  const title = compactTitle(chunk.title);
+  return outdated ? `From the ${title}${section}, published ${year} — may be out of date` : `From the ${title}${section}`;
 }
 
 export interface ComposeOptions {
@@ -204,13 +232,15 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   const budget = opts.budget ?? ANSWER_BUDGET;
   const parts: string[] = [];
   const cited: RankedPassage[] = [];
+  const seen = new Set<string>();
   let used = 0;
   for (const r of picked) {
     // When a second passage will be quoted, the first leaves it room.
     const room = cited.length === 0 ? (picked.length > 1 ? budget - 200 : budget) : Math.min(budget - used, 320);
     if (room < 120) break;
-    const body = extract(r.chunk, q, asked, room, index, names);
+    const body = extract(r.chunk, q, asked, room, index, names, seen);
     if (!body) continue;
+    for (const line of body.split('\n')) seen.add(normLine(line.replace(/^• /, '')));
     // Contact details from a dated source never lead an answer: say first that no current one is given.
     if (cited.length === 0 && opts.isOutdated(r.chunk)) {
       const held = factTypesHeld(body);
@@ -222,6 +252,8 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   }
   return { text: parts.join('\n\n'), cited };
 }
+
+const normLine = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /** Citation details for a passage. */
 export function toSource(chunk: Chunk, n: number, score: number, outdated: boolean): AnswerSource {

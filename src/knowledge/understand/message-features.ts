@@ -144,6 +144,9 @@ export function featuresOf(stems: string[], tokens: string[], opts: FeatureOptio
   return f;
 }
 
+/** Beyond this many sentences a message is read in groups of sentences (see partsOfView). */
+const MAX_SENTENCES = 150;
+
 /** A part of a message read on its own; `run` marks a run of sentences (read without character n-grams). */
 export interface MessagePart {
   stems: string[];
@@ -161,6 +164,9 @@ export function partsOfView(view: MessageView, wholeMax = 120, maxTokens = 80): 
   const out: MessagePart[] = [];
   if (view.tokens.length <= wholeMax) out.push({ stems: view.stems, tokens: view.tokens });
   const sents = sentences(view.text).map((s) => tokenize(s)).filter((t) => t.length);
+  // A message far longer than any person types (a pasted document) is read sentence by sentence, each once
+  // (no runs): all of it is read, at a bounded cost per word, and a sentence of danger is never diluted.
+  if (sents.length > MAX_SENTENCES) return sents.map((t) => t.slice(0, maxTokens)).map((tokens) => ({ tokens, stems: tokens.map(stemToken) }));
   if (sents.length <= 1 && out.length) return out;
   const stemmed = sents.map((t) => t.slice(0, maxTokens).map(stemToken));
   for (let i = 0; i < sents.length; i++) {

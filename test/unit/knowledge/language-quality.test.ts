@@ -1,0 +1,58 @@
+/**
+ * The language layer on the held-back split of the message corpus (messages from writers the models never saw),
+ * scored the way the shared evaluation scores `npm run ask -- --json --batch`. Deterministic: the committed
+ * models, the bundled guidance, a fixed date; no timing.
+ *
+ * Each measure has the issue's target and a floor. Where the target is met, the floor is the target, so the
+ * suite fails if quality falls below it; where it is not met yet, the floor is the level reached (a regression
+ * guard), and the README says which targets are still open. Floors only ever go up.
+ */
+import * as path from 'node:path';
+import { defaultCorpusDir, loadCorpus } from '../../../src/knowledge/understand/corpus';
+import { evaluateCorpus, formatFigures, type SplitFigures } from '../../../src/knowledge/understand/corpus-eval';
+import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
+
+type Measure = { name: string; value: (f: SplitFigures) => number; target: number; floor: number; lowerIsBetter?: boolean };
+
+const share = (a: number, b: number) => (b ? a / b : 0);
+const MEASURES: Measure[] = [
+  { name: 'urgent messages led with 999', value: (f) => share(f.urgent.led999, f.urgent.n), target: 1, floor: 0.985 },
+  { name: 'non-urgent messages flagged urgent', value: (f) => share(f.nonUrgent.flagged, f.nonUrgent.n), target: 0.02, floor: 0.02, lowerIsBetter: true },
+  { name: 'commands routed', value: (f) => share(f.commands.routed, f.commands.n), target: 0.98, floor: 0.82 },
+  { name: 'questions routed to a command', value: (f) => f.questionsRoutedToCommand, target: 0, floor: 4, lowerIsBetter: true },
+  { name: 'out-of-scope questions declined', value: (f) => share(f.outOfScope.declined, f.outOfScope.n), target: 0.9, floor: 0.9 },
+  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.25, lowerIsBetter: true },
+  { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.13, lowerIsBetter: true },
+  { name: 'right passage first', value: (f) => share(f.answerable.h1, f.answerable.n), target: 0.85, floor: 0.79 },
+  { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.92 },
+  { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.6 },
+  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.6 },
+];
+
+describe('language quality on the held-back split', () => {
+  let held: SplitFigures;
+  beforeAll(async () => {
+    const engine = await bundledGuidanceEngine();
+    const corpus = loadCorpus(defaultCorpusDir(path.join(__dirname, '..', '..', '..')));
+    const figs = evaluateCorpus(
+      corpus.messages.filter((m) => m.split === 'heldback'),
+      { ask: (message, context) => engine.converse(message, context as never) },
+    );
+    held = figs.heldback;
+    // The figures, for whoever reads the test output.
+    process.stdout.write(`${formatFigures(figs)}\n`);
+  }, 120_000);
+
+  it.each(MEASURES.map((m) => [m.name, m] as const))('%s', (_name, m) => {
+    const v = m.value(held);
+    if (m.lowerIsBetter) expect(v).toBeLessThanOrEqual(m.floor);
+    else expect(v).toBeGreaterThanOrEqual(m.floor);
+  });
+
+  it('floors are never below the issue targets they claim to meet', () => {
+    for (const m of MEASURES) {
+      const met = m.lowerIsBetter ? m.value(held) <= m.target : m.value(held) >= m.target;
+      if (met) expect(m.floor).toBe(m.target);
+    }
+  });
+});
