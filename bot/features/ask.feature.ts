@@ -4,6 +4,7 @@ import { parseAskSubmit } from '../../cards/digest.submit';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { commandIntent } from '../../src/knowledge/understand/route';
+import { within } from '../../src/time-limits';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import { createLeasedJob } from '../../src/scheduler/leased-job';
 import type { BotDeps, FeatureFactory } from '../deps';
@@ -51,21 +52,6 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
 /** How long the previous turn's context may take to read before the question is answered on its own. */
 const CONTEXT_READ_MS = 500;
 
-function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      },
-    );
-  });
-}
 
 async function recordFeedback(ctx: TurnContext, deps: BotDeps, answerId: string | undefined, rating: 'up' | 'down', comment?: string): Promise<boolean> {
   const svc = deps.features.ask as AskServices;

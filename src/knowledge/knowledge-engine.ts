@@ -1,5 +1,6 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { deadline, within } from '../time-limits';
 import { composeAnswer, isOutdated, passageLabel, quotePassage, toSource } from './answer/compose';
 import type { AnswerGenerator } from './answer/answer-generator';
 import { escapeForEcho, guardInput } from './input-guard';
@@ -255,44 +256,12 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
 
   const askExtractive = (raw: string, context?: ConversationContext) => converse(raw, context).result;
 
-  /** Resolves with the value, or undefined after `ms` (a slow model never holds an answer up for longer). */
-  const within = <T>(p: Promise<T>, ms: number): Promise<T | undefined> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), ms);
-      p.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        () => {
-          clearTimeout(timer);
-          resolve(undefined);
-        },
-      );
-    });
-
   /**
    * The turn with the optional model layers. Urgent replies and commands never wait on a model: the 999 lines
    * go out at once. Otherwise the question as searched (a follow-up with its context) is embedded and fused
    * with the lexical ranking; with a chat model, the model writes the answer from the passages, and when the
    * lexical evidence only reached "the closest I found", the model judges whether the passages answer.
    */
-  /** Rejects after `ms`. */
-  const deadline = <T>(p: Promise<T>, ms: number): Promise<T> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`model timed out after ${ms} ms`)), ms);
-      p.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
-    });
-
   async function converseAsync(raw: string, context?: ConversationContext, options: TurnOptions = {}): Promise<{ result: AnswerResult; context?: ConversationContext }> {
     const timeout = opts.modelTimeoutMs ?? 8000;
     let turn = converse(raw, context, options);
@@ -308,7 +277,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     const sources = turn.outcome === 'closest' ? extractive.sources.slice(0, 3) : extractive.sources;
     let text: string | undefined;
     try {
-      text = await deadline(gen.generate({ question: turn.searched ?? questionPart(guardInput(raw).text), sources }), timeout);
+      text = await deadline(gen.generate({ question: turn.searched ?? questionPart(guardInput(raw).text), sources }), timeout, 'model answer');
     } catch {
       return turn; // the model failed or was too slow: the extractive turn stands
     }
