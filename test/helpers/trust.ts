@@ -102,3 +102,90 @@ export const channelMessages = (t: TestBot, channel = '19:shared-place@thread.ta
   t.connector.activities.filter((a) => a.conversationId.split(';')[0] === channel && a.body.type === 'message');
 
 export const textOf = (a: { body: Record<string, any> }): string => JSON.stringify(a.body);
+
+/**
+ * POSTs an activity the way every attack in these suites is sent: it must be answered with 200, cost under
+ * MAX_REQUEST_CPU_MS of CPU, and leave no card (sent to the connector or in the invoke response) over
+ * MAX_CARD_BYTES.
+ */
+export async function postChecked(t: TestBot, activity: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: any; cpuMs: number }> {
+  const res = await postTimed(t, activity, headers);
+  expect(res.status).toBe(200);
+  expect(res.cpuMs).toBeLessThan(MAX_REQUEST_CPU_MS);
+  expect(largestCard(t, [res.body])).toBeLessThan(MAX_CARD_BYTES);
+  return res;
+}
+
+/** A 1:1 activity from `user` in tenant-1 (what `t.say` and `t.submit` send). */
+export function personalActivity(t: TestBot, user: TestUser, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: t.connector.url,
+    timestamp: new Date().toISOString(),
+    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+    recipient: { id: '28:bot', name: 'CSCP' },
+    conversation: { id: t.personalConversationId(user), conversationType: 'personal', tenantId: 'tenant-1' },
+    channelData: { tenant: { id: 'tenant-1' } },
+    locale: 'en-GB',
+    ...extra,
+  };
+}
+
+export type Row = Record<string, unknown>;
+export type Snapshot = Record<string, Map<string, Row>>;
+
+/**
+ * Every row of every product table (but the heartbeat tables), without ETags, timestamps and a conversation
+ * reference's `lastSeen` (refreshed by any activity, as a heartbeat is), after queued writes have landed:
+ * stricter than `tableCounts`, as a changed row shows as well as a new one.
+ */
+export async function snapshot(t: TestBot, names: readonly TableName[] = TABLE_NAMES.filter((n) => !HEARTBEATS.includes(n))): Promise<Snapshot> {
+  await t.bot.deps.bookkeeping.idle();
+  const out: Snapshot = {};
+  for (const n of names) {
+    const rows = new Map<string, Row>();
+    for (const { etag: _e, timestamp: _t, ...r } of await rowsOf(t, n)) {
+      if (n === 'Conversations') delete r.lastSeen;
+      rows.set(`${r.partitionKey}|${r.rowKey}`, r);
+    }
+    out[n] = rows;
+  }
+  return out;
+}
+
+export interface TableChanges {
+  added: Row[];
+  removed: Row[];
+  changed: { before: Row; after: Row }[];
+}
+
+const stable = (row: Row): string => JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k]]));
+
+/** What changed between two snapshots, by table; tables with no change are left out (nothing stored: `{}`). */
+export function changesBetween(before: Snapshot, after: Snapshot): Record<string, TableChanges> {
+  const out: Record<string, TableChanges> = {};
+  for (const name of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[name] ?? new Map<string, Row>();
+    const b = after[name] ?? new Map<string, Row>();
+    const c: TableChanges = { added: [], removed: [], changed: [] };
+    for (const [k, row] of b) {
+      const old = a.get(k);
+      if (!old) c.added.push(row);
+      else if (stable(old) !== stable(row)) c.changed.push({ before: old, after: row });
+    }
+    for (const [k, row] of a) if (!b.has(k)) c.removed.push(row);
+    if (c.added.length || c.removed.length || c.changed.length) out[name] = c;
+  }
+  return out;
+}
+
+/** How many rows each table gained, lost and had changed: `{ AnswerLog: { added: 1 } }`. */
+export function changeCounts(changes: Record<string, TableChanges>): Record<string, Partial<Record<keyof TableChanges, number>>> {
+  return Object.fromEntries(
+    Object.entries(changes).map(([name, c]) => [
+      name,
+      Object.fromEntries((['added', 'removed', 'changed'] as const).filter((k) => c[k].length).map((k) => [k, c[k].length])),
+    ]),
+  );
+}

@@ -9,7 +9,7 @@ import type { EscalationsFeature } from '../../../bot/features/escalations.featu
 import { groundModelAnswer, phoneNumbersIn } from '../../../bot/knowledge/teams-ai-generator';
 import { makeUser, startTestBot, type TestBot } from '../../helpers/bot-harness';
 import { validateCard } from '../../helpers/card-validator';
-import { postTimed, sharedActivity, tableCounts } from '../../helpers/trust';
+import { changeCounts, changesBetween, personalActivity, postChecked, sharedActivity, snapshot, type Row } from '../../helpers/trust';
 import { validForm } from '../../unit/escalations/escalation-fixtures';
 
 /**
@@ -29,16 +29,35 @@ describe('escaping over HTTP', () => {
   const dsl = makeUser('Dana Lead');
   let t: TestBot;
   const CHANNEL = '19:escalations@thread.tacv2';
+  /** An Action.Execute on the team card in the escalations channel. */
+  const teamAction = (u: typeof sam, verb: string, escalationId: string) =>
+    sharedActivity(t, u, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data: { verb, escalationId } } } }, { channel: CHANNEL });
   beforeAll(async () => {
     t = await startTestBot({ ADMIN_IDS: admin.aadObjectId, ESCALATION_TEAM_IDS: `${sam.aadObjectId},${kim.aadObjectId}` });
-    await t.post(sharedActivity(t, admin, { type: 'message', text: 'escalations here' }, { channel: CHANNEL }));
+    await postChecked(t, sharedActivity(t, admin, { type: 'message', text: 'escalations here' }, { channel: CHANNEL }));
+    // Everyone's 1:1 reference is stored now, so "nothing stored" below is not upset by a first message.
+    for (const u of [admin, dsl]) await postChecked(t, personalActivity(t, u, { type: 'message', text: 'help' }));
   });
   afterAll(async () => t.stop());
   beforeEach(() => t.connector.clear());
 
   it('the escalations report shows the other agency as text, not a link', async () => {
-    await (t.bot.deps.features.escalations as EscalationsFeature).service.submit({ input: validForm({ otherAgency: LINK_ATTACK }), submitter: { aadObjectId: dsl.aadObjectId, name: dsl.name } });
-    await t.say(admin, 'escalations report');
+    // The injected label arrives as a form over HTTP: saved as typed (it is escaped where it is shown).
+    const before = await snapshot(t);
+    await postChecked(t, personalActivity(t, dsl, { type: 'message', value: { verb: 'escalationSubmit', ...validForm({ otherAgency: LINK_ATTACK }) } }));
+    const changes = changesBetween(before, await snapshot(t));
+    expect(Object.keys(changes).sort()).toEqual(['Counters', 'EscalationHistory', 'Escalations']);
+    const counts = changeCounts(changes);
+    expect(counts.Escalations).toEqual({ added: 2 }); // the record and its submission marker
+    expect(counts.EscalationHistory).toEqual({ added: 1 });
+    expect((counts.Counters.added ?? 0) + (counts.Counters.changed ?? 0)).toBe(1); // the year's reference counter
+    const record = changes.Escalations.added.find((r) => r.otherAgency !== undefined)!;
+    expect(record).toMatchObject({ otherAgency: LINK_ATTACK, status: 'new', submitterAadId: dsl.aadObjectId });
+
+    t.connector.clear();
+    const reportBefore = await snapshot(t);
+    await postChecked(t, personalActivity(t, admin, { type: 'message', text: 'escalations report' }));
+    expect(changesBetween(reportBefore, await snapshot(t))).toEqual({});
     const card = t.connector.messagesTo(t.personalConversationId(admin))[0].body.attachments[0].content;
     expect(validateCard(card)).toEqual([]);
     const texts = JSON.stringify(card).match(/"text":"((?:[^"\\]|\\.)*)"/g) ?? [];
@@ -50,9 +69,18 @@ describe('escaping over HTTP', () => {
   it('a display name in a “someone acted first” message is text, not a link', async () => {
     const svc = (t.bot.deps.features.escalations as EscalationsFeature).service;
     const { record } = await svc.submit({ input: validForm(), submitter: { aadObjectId: dsl.aadObjectId, name: dsl.name } });
-    const act = (u: typeof sam) => t.post(sharedActivity(t, u, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'escalationAck', data: { verb: 'escalationAck', escalationId: record.id } } } }, { channel: CHANNEL }));
-    await act(sam);
-    const late = await act(kim);
+    // Sam (whose display name is a markdown link) acknowledges: the record keeps the name as Teams sent it.
+    const before = await snapshot(t);
+    await postChecked(t, teamAction(sam, 'escalationAck', record.id));
+    const changes = changesBetween(before, await snapshot(t));
+    expect(changeCounts(changes)).toEqual({ Escalations: { changed: 1 }, EscalationHistory: { added: 1 } });
+    expect(changes.Escalations.changed[0].after).toMatchObject({ status: 'acknowledged' });
+    expect(JSON.stringify(changes.EscalationHistory.added[0])).toContain(JSON.stringify(sam.name).slice(1, -1));
+
+    // Kim, a moment late, is told who acted first; nothing changes.
+    const lateBefore = await snapshot(t);
+    const late = await postChecked(t, teamAction(kim, 'escalationAck', record.id));
+    expect(changesBetween(lateBefore, await snapshot(t))).toEqual({});
     const said = JSON.stringify(late.body);
     expect(said).toContain('acknowledged');
     expect(said).toContain('evil');
@@ -61,11 +89,10 @@ describe('escaping over HTTP', () => {
   });
 
   it('refuses “Jane Smith 2015” as a case reference: the form comes back, nothing stored', async () => {
-    const before = await tableCounts(t, ['Escalations', 'Counters']);
-    const res = await postTimed(t, { id: randomUUID(), type: 'message', channelId: 'msteams', serviceUrl: t.connector.url, from: { id: dsl.id, aadObjectId: dsl.aadObjectId }, recipient: { id: '28:bot' }, conversation: { id: t.personalConversationId(dsl), conversationType: 'personal', tenantId: 'tenant-1' }, value: { verb: 'escalationSubmit', ...validForm({ caseReference: 'Jane Smith 2015' }) } });
-    expect(res.status).toBe(200);
+    const before = await snapshot(t);
+    await postChecked(t, personalActivity(t, dsl, { type: 'message', value: { verb: 'escalationSubmit', ...validForm({ caseReference: 'Jane Smith 2015' }) } }));
     expect(JSON.stringify(t.connector.activities)).toContain('never a child’s name');
-    expect(await tableCounts(t, ['Escalations', 'Counters'])).toEqual(before);
+    expect(changesBetween(before, await snapshot(t))).toEqual({});
   });
 });
 
@@ -114,6 +141,92 @@ describe('the generative-mode check', () => {
   });
 });
 
+describe('the generative-mode check over HTTP', () => {
+  const QUESTION = 'What mechanisms support the independent scrutineer in the role?';
+  /** What the model says next, and every request it was sent. */
+  let reply = '';
+  const calls: string[] = [];
+  let model: http.Server;
+  let t: TestBot;
+
+  beforeAll(async () => {
+    model = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: `chatcmpl-${randomUUID()}`,
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: 'gpt-test',
+            choices: [{ index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => model.listen(0, '127.0.0.1', () => r()));
+    t = await startTestBot({ OPENAI_API_KEY: 'sk-test', OPENAI_MODEL: 'gpt-test', OPENAI_BASE_URL: `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1` });
+  });
+  afterAll(async () => {
+    await t.stop();
+    model.closeAllConnections();
+    await new Promise<void>((r) => model.close(() => r()));
+  });
+  beforeEach(() => {
+    t.connector.clear();
+    calls.length = 0;
+  });
+
+  /**
+   * A new person asks QUESTION while the model answers `modelReply`: the request is checked (CPU, card sizes);
+   * what is stored is exactly their conversation reference, one answer-log row and the three rows that map the
+   * answer message and the follow-up context. Returns the reply text and the answer-log row.
+   */
+  async function ask(modelReply: string): Promise<{ text: string; logged: Row }> {
+    reply = modelReply;
+    const user = makeUser();
+    const before = await snapshot(t);
+    await postChecked(t, personalActivity(t, user, { type: 'message', text: QUESTION }));
+    expect(calls).toEqual(['POST /v1/chat/completions']);
+    const sent = t.connector.messagesTo(t.personalConversationId(user));
+    expect(sent).toHaveLength(1);
+    const changes = changesBetween(before, await snapshot(t));
+    expect(changeCounts(changes)).toEqual({ Conversations: { added: 1 }, AnswerLog: { added: 1 }, AnswerMessages: { added: 3 } });
+    expect(changes.Conversations.added[0]).toMatchObject({ aadObjectId: user.aadObjectId });
+    const logged = changes.AnswerLog.added[0];
+    expect(logged).toMatchObject({ question: QUESTION, urgent: false });
+    return { text: String(sent[0].body.text), logged };
+  }
+
+  it('uses a grounded model reply (so the refusals below are the check at work)', async () => {
+    const grounded = 'Multi-agency audits and reviews support the scrutineer [1].';
+    const { text, logged } = await ask(grounded);
+    expect(text).toContain('Multi-agency audits and reviews support the scrutineer');
+    expect(logged.answer).toContain('Multi-agency audits and reviews support the scrutineer');
+  });
+
+  it.each([
+    ['a bracketed area code', 'Call (024) 7683 3003 for advice [1].', '7683 3003'],
+    ['+44 (0) form', 'Ring +44 (0)24 7683 3003 today [1].', '7683 3003'],
+    ['a freephone number', 'Childline is on 0800 1111 for children [1].', '0800 1111'],
+    ['a six-digit helpline', 'Samaritans answer on 116 123 at any time [1].', '116 123'],
+    ['an upper-case link', 'Read HTTPS://EVIL.EXAMPLE/guide for more [1].', 'EVIL.EXAMPLE'],
+    ['a protocol-relative link', 'Read //evil.example/guide for more [1].', 'evil.example'],
+    ['a bare domain with a path', 'Read evil.co.uk/guide for the detail [1].', 'evil.co.uk'],
+    ['a markdown link', 'Read [the guide](https://evil.example/guide) first [1].', 'evil.example'],
+    ['an invented email', 'Email help@evil.example for advice [1].', 'help@evil'],
+    ['an uncited sentence beside a cited one', 'Audits support the scrutineer. Always phone the police first when you disagree with a decision. It ends with the CSCP [1].', 'phone the police first'],
+  ])('a model reply with %s is not shown or stored; the extractive answer goes instead', async (_n, modelReply, needle) => {
+    const { text, logged } = await ask(modelReply);
+    expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
+    expect(String(logged.answer).toLowerCase()).not.toContain(needle.toLowerCase());
+    expect(text).toMatch(/\[1\]/);
+  });
+});
+
 describe('error logs carry no message text', () => {
   const lines: string[] = [];
   const sink = new Writable({
@@ -157,10 +270,20 @@ describe('error logs carry no message text', () => {
     try {
       lines.length = 0;
       const user = makeUser();
-      await t.say(user, `my pupil ${secret} asked me what mechanisms support the independent scrutineer?`);
+      const before = await snapshot(t);
+      await postChecked(t, personalActivity(t, user, { type: 'message', text: `my pupil ${secret} asked me what mechanisms support the independent scrutineer?` }));
       expect(t.connector.messagesTo(t.personalConversationId(user))).toHaveLength(1);
       expect(lines.some((l) => l.includes('model answer failed'))).toBe(true);
       expect(lines.filter((l) => l.includes(secret))).toEqual([]);
+      // Stored: their conversation reference, the answer (its question masked), the rows that map the answer
+      // message to it, and the follow-up context (left out of the check below: its stems are not masked yet,
+      // the known gap in retention.e2e.test.ts).
+      const changes = changesBetween(before, await snapshot(t));
+      expect(changeCounts(changes)).toEqual({ Conversations: { added: 1 }, AnswerLog: { added: 1 }, AnswerMessages: { added: 3 } });
+      expect(changes.AnswerLog.added[0].question).toBe('my pupil [name] asked me what mechanisms support the independent scrutineer?');
+      const maps = changes.AnswerMessages.added.filter((r) => r.partitionKey !== 'ctx');
+      expect(maps.map((r) => r.partitionKey)).toEqual(['latest', 'm']);
+      expect(JSON.stringify([changes.Conversations.added, changes.AnswerLog.added, maps])).not.toMatch(new RegExp(secret, 'i'));
     } finally {
       await t.stop();
       model.closeAllConnections();

@@ -10,7 +10,7 @@ import type { PrivacyFeature } from '../../../bot/features/privacy.feature';
 import type { TrainingFeature } from '../../../bot/features/training.feature';
 import type { SurveyService } from '../../../src/surveys/survey.service';
 import { makeUser, startTestBot, type TestBot } from '../../helpers/bot-harness';
-import { rowsOf, sharedActivity, tableCounts } from '../../helpers/trust';
+import { changeCounts, changesBetween, personalActivity, postChecked, rowsOf, sharedActivity, snapshot } from '../../helpers/trust';
 import { validForm } from '../../unit/escalations/escalation-fixtures';
 
 /**
@@ -50,30 +50,75 @@ describe('retention and erasure over HTTP', () => {
   let t: TestBot;
   const escalations = () => (t.bot.deps.features.escalations as EscalationsFeature).service;
   const privacy = () => t.bot.deps.features.privacy as PrivacyFeature;
+  /** A 1:1 message from `user`, sent as every request in this suite is: checked for CPU and card sizes. */
+  const say = (user: typeof dsl, text: string) => postChecked(t, personalActivity(t, user, { type: 'message', text }));
 
   beforeAll(async () => {
     t = await startTestBot(
       { ADMIN_IDS: admin.aadObjectId, ESCALATION_TEAM_IDS: sam.aadObjectId, ANSWER_LOG_RETENTION_DAYS: '1', ESCALATION_RETENTION_DAYS: '30', SURVEY_LOG_RETENTION_DAYS: '30' },
       { clock, noSchedulers: true },
     );
-    for (const u of [admin, sam, dsl, waiting]) await t.say(u, 'help');
+    for (const u of [admin, sam, dsl, waiting]) await say(u, 'help');
   });
   afterAll(async () => t.stop());
 
   it('stores questions and feedback comments masked; the answers report shows them masked', async () => {
     const secret = `Zebulon${randomUUID().slice(0, 4)}`;
-    await t.say(dsl, `my pupil ${secret} Smith (DOB 01/02/2015, 07700 900456) says her uncle hurts her, what is the escalation policy?`);
-    const rows = await rowsOf(t, 'AnswerLog');
-    const row = rows.find((r) => String(r.question).includes('uncle'))!;
-    expect(row.question).toBe('my pupil [name] ([date], [phone]) says her uncle hurts her, what is the escalation policy?');
-    expect(JSON.stringify(rows)).not.toContain(secret);
-    await (t.bot.deps.features.ask as { answerLog: { recordFeedback(a: string, u: string, r: 'down', c: string): Promise<void> } }).answerLog.recordFeedback(`${row.partitionKey}_${row.rowKey}`, dsl.aadObjectId, 'down', `not about ${secret}, call me on 07700 900456`);
-    expect(JSON.stringify(await rowsOf(t, 'Feedback'))).not.toMatch(new RegExp(`${secret}|07700`));
+    const personal = new RegExp(`${secret}|Smith|07700|900456|01/02/2015`, 'i');
+    // The question, with a name, a date of birth and a phone number: stored is one answer-log row, masked,
+    // and the rows that map the answer message to it (the follow-up context row: see the known gap below).
     t.connector.clear();
-    await t.say(admin, 'answers report');
+    const before = await snapshot(t);
+    await say(dsl, `my pupil ${secret} Smith (DOB 01/02/2015, 07700 900456) says her uncle hurts her, what is the escalation policy?`);
+    const asked = changesBetween(before, await snapshot(t));
+    expect(changeCounts(asked)).toEqual({ AnswerLog: { added: 1 }, AnswerMessages: { added: 3 } });
+    const row = asked.AnswerLog.added[0];
+    expect(row.question).toBe('my pupil [name] ([date], [phone]) says her uncle hurts her, what is the escalation policy?');
+    const answerId = `${row.partitionKey}_${row.rowKey}`;
+    const maps = asked.AnswerMessages.added.filter((r) => r.partitionKey !== 'ctx');
+    expect(maps.map((r) => [r.partitionKey, r.answerId])).toEqual([['latest', answerId], ['m', answerId]]);
+    expect(JSON.stringify([row, ...maps])).not.toMatch(personal);
+
+    // Feedback on that answer over HTTP (👎 with a comment that names the child and a phone number): stored
+    // is one feedback row with the comment masked, and the answer's thumbs-down count.
+    const answer = t.connector.messagesTo(t.personalConversationId(dsl)).at(-1)!;
+    const rateBefore = await snapshot(t);
+    await postChecked(
+      t,
+      personalActivity(t, dsl, {
+        type: 'invoke',
+        name: 'message/submitAction',
+        replyToId: answer.id,
+        value: { actionName: 'feedback', actionValue: { reaction: 'dislike', feedback: JSON.stringify({ feedbackText: `not about ${secret}, call me on 07700 900456` }) } },
+      }),
+    );
+    const rated = changesBetween(rateBefore, await snapshot(t));
+    expect(changeCounts(rated)).toEqual({ Feedback: { added: 1 }, AnswerLog: { changed: 1 } });
+    expect(rated.Feedback.added[0]).toMatchObject({ partitionKey: answerId, rating: 'down', comment: 'not about [name], call me on [phone]' });
+    expect(rated.AnswerLog.changed[0].after).toMatchObject({ partitionKey: row.partitionKey, rowKey: row.rowKey, up: 0, down: 1 });
+    expect(JSON.stringify(rated)).not.toMatch(personal);
+
+    // The answers report shows them masked, and stores nothing.
+    t.connector.clear();
+    const reportBefore = await snapshot(t);
+    await say(admin, 'answers report');
+    expect(changesBetween(reportBefore, await snapshot(t))).toEqual({});
     const report = t.connector.messagesTo(t.personalConversationId(admin))[0].body.text as string;
     expect(report).toContain('my pupil name');
-    expect(report).not.toContain(secret);
+    expect(report).not.toMatch(personal);
+  });
+
+  // KNOWN GAP (issue 12, item 16): the follow-up context row (AnswerMessages, partition "ctx") keeps the
+  // question's content-word stems unmasked — a child's name, date of birth and phone number among them — for
+  // as long as the answer log. Marked `failing` so the suite stays green while it is open; once the stems are
+  // taken from the masked question this test fails, and `.failing` must go.
+  it.failing('KNOWN GAP: stores the follow-up context of a question masked too', async () => {
+    const asker = makeUser('Fay Followup');
+    const before = await snapshot(t);
+    await say(asker, 'my pupil Zebulon Smith (DOB 01/02/2015, 07700 900456) says her uncle hurts her, what is the escalation policy?');
+    // No context row at all would close the gap too.
+    const followUp = changesBetween(before, await snapshot(t)).AnswerMessages?.added.find((r) => r.partitionKey === 'ctx');
+    expect(JSON.stringify(followUp ?? {})).not.toMatch(/zebulon|smith|07700|900456|2015/i);
   });
 
   it('purges what is past its retention, keeps the rest and open escalations, on one instance only', async () => {
@@ -91,7 +136,12 @@ describe('retention and erasure over HTTP', () => {
     await svc.act({ id: recent.record.id, action: { kind: 'acknowledge' }, actor: { aadObjectId: sam.aadObjectId, name: sam.name } });
     await svc.act({ id: recent.record.id, action: { kind: 'resolve', outcome: 'Reviewed' }, actor: { aadObjectId: sam.aadObjectId, name: sam.name } });
     await surveys.logShare({ submissionId: randomUUID(), agencyType: 'health', families: '2', method: 'email' });
-    await t.say(dsl, 'what is the escalation policy?');
+    const askedBefore = await snapshot(t);
+    await say(dsl, 'what is the escalation policy?');
+    // Stored: its answer-log row; the conversation's answer maps and follow-up context are replaced.
+    const asked = changesBetween(askedBefore, await snapshot(t));
+    expect(changeCounts(asked)).toEqual({ AnswerLog: { added: 1 }, AnswerMessages: { added: 1, changed: 2 } });
+    expect(asked.AnswerLog.added[0]).toMatchObject({ question: 'what is the escalation policy?', createdAt: clock.now().toISOString() });
 
     // A second instance on the same storage: only one of them runs the pass.
     const second = await startBot(t.config, { logger: createLogger('silent'), clock, noSchedulers: true });
@@ -124,7 +174,7 @@ describe('retention and erasure over HTTP', () => {
     let escalationId = '';
 
     beforeAll(async () => {
-      await t.say(person, 'subscribe');
+      await say(person, 'subscribe');
       const training = (t.bot.deps.features.training as TrainingFeature).service;
       const { session } = await training.createSession(
         { courseId: 'working-together-to-safeguard-children', date: '2026-06-01', startTime: '10:00', endTime: '12:00', mode: 'in-person', venue: 'Council House', capacity: 1 } as never,
@@ -140,20 +190,24 @@ describe('retention and erasure over HTTP', () => {
         submitterTarget: await t.bot.deps.conversations.target('user', person.aadObjectId),
       });
       escalationId = record.id;
-      await t.say(admin, `roles grant trainer ${person.aadObjectId}`);
+      await say(admin, `roles grant trainer ${person.aadObjectId}`);
     });
 
     it('a non-admin cannot erase anyone', async () => {
-      const before = await tableCounts(t, ['Conversations', 'Subscriptions', 'Sessions', 'Escalations', 'Settings']);
+      // A command ends the topic (their follow-up context goes): one first, so the refused command has none to end.
+      await say(dsl, 'help');
       t.connector.clear();
-      await t.say(dsl, `erase ${person.aadObjectId}`);
+      const before = await snapshot(t);
+      await say(dsl, `erase ${person.aadObjectId}`);
       expect(t.connector.messagesTo(t.personalConversationId(dsl))[0].body.text).toMatch(/only CSCP admins can erase/);
-      expect(await tableCounts(t, ['Conversations', 'Subscriptions', 'Sessions', 'Escalations', 'Settings'])).toEqual(before);
+      expect(changesBetween(before, await snapshot(t))).toEqual({});
     });
 
     it('an admin’s `erase` removes their data, cancels their place for the next in line, and reports it, in the admin’s 1:1 chat', async () => {
       t.connector.clear();
-      await t.post(sharedActivity(t, admin, { type: 'message', text: `<at>CSCP</at> erase ${person.aadObjectId}` }));
+      const before = await snapshot(t);
+      await postChecked(t, sharedActivity(t, admin, { type: 'message', text: `<at>CSCP</at> erase ${person.aadObjectId}` }));
+      const erased = changesBetween(before, await snapshot(t));
       const report = t.connector.messagesTo(t.personalConversationId(admin))[0].body.text as string;
       expect(report).toContain(`Erased ${person.aadObjectId}`);
       expect(report).toMatch(/conversation reference: 1/);
@@ -161,6 +215,28 @@ describe('retention and erasure over HTTP', () => {
       expect(report).toMatch(/future training places cancelled: 1; booking records removed: 1/);
       expect(report).toMatch(/escalations they raised, kept without their name, id or contact details: 1/);
       expect(report).toMatch(/role grants: 1/);
+
+      // Exactly what changed in storage: the person's rows gone or anonymised, the next in line promoted (and
+      // told), and the admin's channel reference (this is the first message there).
+      expect(changeCounts(erased)).toEqual({
+        Conversations: { added: 1, removed: 1 },
+        Subscriptions: { removed: 1 },
+        Settings: { removed: 1 },
+        Bookings: { removed: 1, changed: 1 },
+        Sessions: { removed: 1, changed: 2 },
+        Escalations: { removed: 1, changed: 1 },
+        EscalationHistory: { changed: 1 },
+        Jobs: { added: 1 },
+        Outbox: { added: 1 },
+      });
+      for (const c of Object.values(erased)) for (const r of c.removed) expect(JSON.stringify(r)).toContain(person.aadObjectId);
+      expect(erased.Conversations.added[0]).toMatchObject({ kind: 'channel', key: '19:shared-place@thread.tacv2' });
+      expect(erased.Settings.removed[0]).toMatchObject({ partitionKey: 'role-trainer', rowKey: person.aadObjectId });
+      expect(erased.Bookings.changed[0].after).toMatchObject({ partitionKey: waiting.aadObjectId, rowKey: sessionId, status: 'booked' });
+      expect(erased.Outbox.added[0]).toMatchObject({ recipientKey: waiting.aadObjectId, status: 'sent' });
+      expect(erased.Escalations.changed[0].after).toMatchObject({ id: escalationId, submitterAadId: 'erased', submitterName: '(erased on request)', contactDetails: '(erased on request)' });
+      expect(erased.EscalationHistory.changed[0].after).toMatchObject({ escalationId, actorAadId: 'erased', actorName: '(erased on request)' });
+      expect(JSON.stringify([...Object.values(erased).flatMap((c) => [...c.added, ...c.changed.map((x) => x.after)])])).not.toMatch(new RegExp(`${person.aadObjectId}|Erin|07700`));
 
       expect(await t.bot.deps.conversations.get('user', person.aadObjectId)).toBeUndefined();
       const everything = JSON.stringify(await Promise.all((['Conversations', 'Subscriptions', 'Sessions', 'Bookings', 'Escalations', 'EscalationHistory', 'Settings', 'Feedback'] as const).map((n) => rowsOf(t, n))));
@@ -177,7 +253,7 @@ describe('retention and erasure over HTTP', () => {
 
     it('the CLI does the same for someone else and prints the report', async () => {
       const other = makeUser('Carl Cli');
-      await t.say(other, 'subscribe');
+      await say(other, 'subscribe');
       const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/erase.cli.ts', other.aadObjectId, '--json'], {
         cwd: root,
         env: { PATH: process.env.PATH, AZURE_STORAGE_CONNECTION_STRING: t.config.storage.connectionString, TABLE_PREFIX: t.config.storage.tablePrefix, LOG_LEVEL: 'silent' },
