@@ -10,7 +10,6 @@ import { trainIntent, trainUrgent } from '../knowledge/understand/train';
 import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
 import { Ranker } from '../knowledge/understand/ranker';
 import { buildLexicalIndex } from '../knowledge/search/lexical-index';
-import type { ExpansionTables } from '../knowledge/search/query';
 import { loadFolderChunks } from '../knowledge/local-corpus';
 import { loadConfigOrExit } from '../config';
 import { parseArgs } from './cli-engine';
@@ -41,8 +40,7 @@ async function main(): Promise<number> {
   const config = loadConfigOrExit(process.env);
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
   const index = buildLexicalIndex(chunks);
-  const expansions: ExpansionTables = {};
-  const ranker = trainRanker(train, index, expansions, corpus.hash);
+  const ranker = trainRanker(train, index, corpus.hash);
   saveArtefact('ranker', ranker.artefact, out);
   saveArtefact('questions', { corpusHash: corpus.hash, questions: ranker.questions }, out);
   const r = ranker.report;
@@ -51,7 +49,7 @@ async function main(): Promise<number> {
     `ranker   ${r.questions} questions (${r.oof.answerable} answerable); out-of-fold right passage first ${(100 * r.oof.hit1).toFixed(1)}%, top three ${(100 * r.oof.hit3).toFixed(1)}%, in candidates ${(100 * r.goldInCandidates).toFixed(1)}%\n` +
       `answer   thresholds answer ${r.thresholds.answer}, closest ${r.thresholds.closest}; out-of-fold: out-of-scope declined ${(100 * at.oosDeclined).toFixed(1)}%, answerable refused ${(100 * at.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * at.confidentWrong).toFixed(1)}%\n`,
   );
-  const follow = trainFollowUp(train, new Ranker(index, expansions), corpus.hash);
+  const follow = trainFollowUp(train, new Ranker(index), corpus.hash);
   saveArtefact('follow-up', follow.artefact, out);
   const fu = follow.report;
   process.stdout.write(

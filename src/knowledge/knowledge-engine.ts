@@ -102,7 +102,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
   const models = opts.models ?? languageModels();
   const index = buildLexicalIndex(chunks);
   const neighbours = new QuestionNeighbours(models.questions.questions, chunks, (g) => index.passagesWithWords(g));
-  const ranker = new Ranker(index, {}, neighbours, models.ranker);
+  const ranker = new Ranker(index, neighbours, models.ranker);
 
   function base(partial: Partial<AnswerResult>): AnswerResult {
     return { answer: '', notFound: false, urgent: false, sources: [], followUps: [], notices: [], mode: 'none', ...partial };

@@ -1,15 +1,14 @@
 /**
  * A question as the index sees it: its content words (stemmed; stop words and question filler dropped),
  * each with the ways a passage may say the same thing — the acronym or its expansion, a typing slip
- * corrected, another form of the word, a WordNet synonym, a term the guidance uses where practitioners use
- * this one (learned from the corpus) — each weighing less than the person's own word.
+ * corrected, another form of the word — each weighing less than the person's own word.
  */
 import { QUESTION_WORDS, STOP_WORDS, stem, stemUncached } from './analyzer';
 import { AMBIGUOUS_ACRONYMS } from './glossary';
 import type { LexicalIndex } from './lexical-index';
 import { stripMarkup, tokenize } from '../understand/text';
 
-export type ExpansionSource = 'own' | 'acronym' | 'typo' | 'family' | 'synonym' | 'association';
+export type ExpansionSource = 'own' | 'acronym' | 'typo' | 'family';
 
 export interface Expansion {
   /** Term ids that must all appear (an acronym's expansion is several words). */
@@ -37,20 +36,11 @@ export interface Query {
   tokens: string[];
 }
 
-/** Term tables learned at training time (see train): WordNet synonyms and corpus associations. */
-export interface ExpansionTables {
-  /** stem → [guidance stem, weight] */
-  synonyms?: Record<string, [string, number][]>;
-  associations?: Record<string, [string, number][]>;
-}
-
 export const EXPANSION_WEIGHTS: Record<ExpansionSource, number> = {
   own: 1,
   acronym: 0.9,
   typo: 0.9,
   family: 0.8,
-  synonym: 0.5,
-  association: 0.45,
 };
 
 const TYPO_MIN_LENGTH = 6;
@@ -153,15 +143,15 @@ export const MAX_QUERY_TERMS = 40;
  * `context` is the previous question of the conversation, for a follow-up ("and who chairs it?"): its words
  * join the query at `contextWeight`, after the question's own.
  */
-export function buildQuery(question: string, index: LexicalIndex, helper: VocabularyHelper, tables: ExpansionTables = {}, context?: string, contextWeight = 0.5): Query {
-  const own = buildTerms(question, index, helper, tables, 1);
+export function buildQuery(question: string, index: LexicalIndex, helper: VocabularyHelper, context?: string, contextWeight = 0.5): Query {
+  const own = buildTerms(question, index, helper, 1);
   if (!context) return own;
-  const ctx = buildTerms(context, index, helper, tables, contextWeight);
+  const ctx = buildTerms(context, index, helper, contextWeight);
   const seen = new Set(own.terms.map((t) => t.stem));
   return { ...own, terms: [...own.terms, ...ctx.terms.filter((t) => !seen.has(t.stem))].slice(0, MAX_QUERY_TERMS) };
 }
 
-function buildTerms(question: string, index: LexicalIndex, helper: VocabularyHelper, tables: ExpansionTables, weight: number): Query {
+function buildTerms(question: string, index: LexicalIndex, helper: VocabularyHelper, weight: number): Query {
   const text = stripMarkup(question);
   const toks = tokenize(text);
   // Acronyms that are also ordinary words ("send", "cp") count as acronyms only when typed in capitals.
@@ -196,8 +186,6 @@ function buildTerms(question: string, index: LexicalIndex, helper: VocabularyHel
       if (fixed) push(fixed, 'typo');
     }
     if (tid === undefined || index.df(tid) <= 3) for (const f of helper.family(s)) push(f, 'family');
-    for (const [t, wgt] of tables.synonyms?.[s] ?? []) push(t, 'synonym', wgt);
-    for (const [t, wgt] of tables.associations?.[s] ?? []) push(t, 'association', wgt);
     terms.push({ surface: w, stem: s, tid, expansions, weight });
   }
   // An acronym's expansion written out in full also finds the acronym the guidance may use instead.

@@ -5,7 +5,6 @@
  * the threshold is set on out-of-fold training scores so that no question is taken for a command.
  */
 import type { Intent } from '../knowledge.types';
-import { loadArtefact } from './artefacts';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
@@ -85,12 +84,4 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
   if (k === 0 || p[k] < a.threshold) return { score: p[k] };
   return { intent: a.model.classes[k] as Intent, score: p[k] };
-}
-
-let artefact: IntentArtefact | undefined;
-
-/** Recognises a command written in natural words; undefined means "treat it as a question". */
-export function detectIntent(raw: string): Intent | undefined {
-  artefact ??= loadArtefact<IntentArtefact>('intent');
-  return classifyIntentView(artefact, viewOf(raw)).intent;
 }

@@ -135,15 +135,3 @@ export function predict(model: LinearModelJson, x: Features): number[] {
   }
   return softmax(z);
 }
-
-/** The features that pushed a binary decision most (for reports and debugging, never for logs of text). */
-export function explain(model: LinearModelJson, x: Features, cls: number, top = 6): { feature: string; weight: number }[] {
-  const out: { feature: string; weight: number }[] = [];
-  for (const [f, v] of x) {
-    const w = model.weights[f];
-    if (!w) continue;
-    const other = w.reduce((a, b, k) => (k === cls ? a : Math.max(a, b)), -Infinity);
-    out.push({ feature: f, weight: (w[cls] - (Number.isFinite(other) ? other : 0)) * v });
-  }
-  return out.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, top);
-}

@@ -10,7 +10,7 @@
  */
 import type { Chunk } from '../knowledge.types';
 import type { LexicalIndex } from '../search/lexical-index';
-import { buildQuery, VocabularyHelper, type ExpansionTables, type Query } from '../search/query';
+import { buildQuery, VocabularyHelper, type Query } from '../search/query';
 import { factTypesAsked, factTypesHeld, holds, type FactType } from './fact-types';
 import { splitSentences } from '../chunker';
 import { stemToken, tokenize } from './text';
@@ -71,7 +71,6 @@ export class Ranker {
 
   constructor(
     readonly index: LexicalIndex,
-    readonly tables: ExpansionTables = {},
     readonly neighbours?: QuestionNeighbours,
     readonly artefact?: RankerArtefact,
   ) {
@@ -92,7 +91,7 @@ export class Ranker {
   }
 
   query(question: string, context?: string): Query {
-    return buildQuery(question, this.index, this.helper, this.tables, context);
+    return buildQuery(question, this.index, this.helper, context);
   }
 
   /** Stage 1: BM25 with expansions, plus passages of similar earlier questions (and of the previous answer). */

@@ -10,7 +10,6 @@ import { QuestionNeighbours, contentStems, type StoredQuestion } from './neighbo
 import { Ranker, type Candidate, type RankerArtefact, type Ranking } from './ranker';
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
 import type { LexicalIndex } from '../search/lexical-index';
-import type { ExpansionTables } from '../search/query';
 import { writerFolds } from './train';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -62,10 +61,10 @@ export interface RankerData {
 }
 
 /** Every training question ranked (neighbour evidence from other writers only), with out-of-fold reranking. */
-export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex, tables: ExpansionTables): RankerData & { questions: StoredQuestion[] } {
+export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): RankerData & { questions: StoredQuestion[] } {
   const questions = storedQuestions(train);
   const neighbours = new QuestionNeighbours(questions, index.chunks);
-  const ranker = new Ranker(index, tables, neighbours);
+  const ranker = new Ranker(index, neighbours);
   const texts = index.chunks.map((c: Chunk) => norm(c.text));
   const items: Item[] = [];
   const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
@@ -120,10 +119,9 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex, t
 export function trainRanker(
   train: CorpusMessage[],
   index: LexicalIndex,
-  tables: ExpansionTables,
   corpusHash: string,
 ): { artefact: RankerArtefact; questions: StoredQuestion[]; report: RankerTrainReport } {
-  const { ranker, items, oof: oofP, fitReranker, questions, dropKnn } = prepareRankerData(train, index, tables);
+  const { ranker, items, oof: oofP, fitReranker, questions, dropKnn } = prepareRankerData(train, index);
   const answerable = items.filter((i) => i.answerable);
   let hit1 = 0;
   let hit3 = 0;

@@ -10,21 +10,6 @@ import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } fr
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
 
-export const FOLDS = 5;
-
-/** Deterministic fold of each item (stable under the corpus's order). */
-export function foldsOf<T>(items: T[], k = FOLDS, seed = 11): number[] {
-  const rand = prng(seed);
-  const order = items.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const fold = new Array<number>(items.length);
-  order.forEach((idx, n) => (fold[idx] = n % k));
-  return fold;
-}
-
 /**
  * Folds by writer: each corpus batch is held out in turn, so out-of-fold scores are scores on wording from a
  * writer the model never saw — as held-back messages and real users are.

@@ -6,7 +6,6 @@
  * counting, so danger late in a long message is not diluted. The threshold is chosen on out-of-fold
  * scores (each corpus writer held out in turn) to miss none; a false alarm costs a line.
  */
-import { loadArtefact } from './artefacts';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, messageCues, partFeatures, partsOfView, viewOf, type FeatureOptions, type MessagePart, type MessageView } from './message-features';
 
@@ -85,12 +84,4 @@ export function checkUrgentView(a: UrgentArtefact, view: MessageView): UrgentChe
   const p = predict(a.risk.model, features[best[0].part]);
   const k = p.indexOf(Math.max(...p));
   return { urgent: true, score, risk: a.risk.model.classes[k] };
-}
-
-let artefact: UrgentArtefact | undefined;
-
-/** Decides whether a message describes a child at immediate risk (see the module comment). */
-export function detectUrgent(raw: string): UrgentCheck {
-  artefact ??= loadArtefact<UrgentArtefact>('urgent');
-  return checkUrgentView(artefact, viewOf(raw));
 }
