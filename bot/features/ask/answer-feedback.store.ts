@@ -1,6 +1,7 @@
 import type { Clock } from '../../../src/clock';
 import type { ConversationContext } from '../../../src/knowledge/understand/follow-up';
 import { contentStems } from '../../../src/knowledge/understand/neighbours';
+import { maskPersonalDetails } from '../../../src/privacy/mask';
 import type { Tables } from '../../../src/storage/tables';
 import { getOrUndefined, safeKey } from '../../../src/storage/tables';
 
@@ -14,7 +15,8 @@ export const FOLLOW_UP_MINUTES = 30;
  *   activity id is mapped to its answer-log id (partition "m");
  * - a client that sends feedback without replyToId (the Agents Playground) is mapped to the conversation's
  *   latest answer (partition "latest");
- * - the conversation's last question, as its content-word stems only (never the words as typed), and the
+ * - the conversation's last question, as its content-word stems of the masked question only (never the words as typed,
+ *   never a name, date or phone number), and the
  *   passages its answer quoted, for follow-up questions within FOLLOW_UP_MINUTES (partition "ctx").
  */
 export function createAnswerMessageMap(tables: Tables, clock: Clock) {
@@ -42,7 +44,8 @@ export function createAnswerMessageMap(tables: Tables, clock: Clock) {
       return { question: row.stems, chunkIds: JSON.parse(row.chunkIds) as string[], at: row.at };
     },
     async saveContext(conversationId: string, context: ConversationContext): Promise<void> {
-      const stems = contentStems(context.question).join(' ');
+      // Masked first: a child's name, date of birth or phone number never reaches storage, even as stems.
+      const stems = contentStems(maskPersonalDetails(context.question.slice(0, 2000))).join(' ');
       await table.upsertEntity(
         { partitionKey: 'ctx', rowKey: safeKey(conversationId), stems, chunkIds: JSON.stringify(context.chunkIds.slice(0, 5)), at: context.at, createdAt: clock.now().toISOString() },
         'Replace',

@@ -276,14 +276,12 @@ describe('error logs carry no message text', () => {
       expect(lines.some((l) => l.includes('model answer failed'))).toBe(true);
       expect(lines.filter((l) => l.includes(secret))).toEqual([]);
       // Stored: their conversation reference, the answer (its question masked), the rows that map the answer
-      // message to it, and the follow-up context (left out of the check below: its stems are not masked yet,
-      // the known gap in retention.e2e.test.ts).
+      // message to it, and the follow-up context (stems of the masked question).
       const changes = changesBetween(before, await snapshot(t));
       expect(changeCounts(changes)).toEqual({ Conversations: { added: 1 }, AnswerLog: { added: 1 }, AnswerMessages: { added: 3 } });
       expect(changes.AnswerLog.added[0].question).toBe('my pupil [name] asked me what mechanisms support the independent scrutineer?');
-      const maps = changes.AnswerMessages.added.filter((r) => r.partitionKey !== 'ctx');
-      expect(maps.map((r) => r.partitionKey)).toEqual(['latest', 'm']);
-      expect(JSON.stringify([changes.Conversations.added, changes.AnswerLog.added, maps])).not.toMatch(new RegExp(secret, 'i'));
+      expect(changes.AnswerMessages.added.map((r) => r.partitionKey).sort()).toEqual(['ctx', 'latest', 'm']);
+      expect(JSON.stringify(changes)).not.toMatch(new RegExp(secret, 'i'));
     } finally {
       await t.stop();
       model.closeAllConnections();

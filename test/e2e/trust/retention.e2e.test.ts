@@ -66,7 +66,7 @@ describe('retention and erasure over HTTP', () => {
     const secret = `Zebulon${randomUUID().slice(0, 4)}`;
     const personal = new RegExp(`${secret}|Smith|07700|900456|01/02/2015`, 'i');
     // The question, with a name, a date of birth and a phone number: stored is one answer-log row, masked,
-    // and the rows that map the answer message to it (the follow-up context row: see the known gap below).
+    // the rows that map the answer message to it, and the follow-up context (stems of the masked question).
     t.connector.clear();
     const before = await snapshot(t);
     await say(dsl, `my pupil ${secret} Smith (DOB 01/02/2015, 07700 900456) says her uncle hurts her, what is the escalation policy?`);
@@ -77,7 +77,7 @@ describe('retention and erasure over HTTP', () => {
     const answerId = `${row.partitionKey}_${row.rowKey}`;
     const maps = asked.AnswerMessages.added.filter((r) => r.partitionKey !== 'ctx');
     expect(maps.map((r) => [r.partitionKey, r.answerId])).toEqual([['latest', answerId], ['m', answerId]]);
-    expect(JSON.stringify([row, ...maps])).not.toMatch(personal);
+    expect(JSON.stringify(asked)).not.toMatch(personal);
 
     // Feedback on that answer over HTTP (👎 with a comment that names the child and a phone number): stored
     // is one feedback row with the comment masked, and the answer's thumbs-down count.
@@ -108,17 +108,16 @@ describe('retention and erasure over HTTP', () => {
     expect(report).not.toMatch(personal);
   });
 
-  // KNOWN GAP (issue 12, item 16): the follow-up context row (AnswerMessages, partition "ctx") keeps the
-  // question's content-word stems unmasked — a child's name, date of birth and phone number among them — for
-  // as long as the answer log. Marked `failing` so the suite stays green while it is open; once the stems are
-  // taken from the masked question this test fails, and `.failing` must go.
-  it.failing('KNOWN GAP: stores the follow-up context of a question masked too', async () => {
+  // Issue 12, item 16: the follow-up context row (AnswerMessages, partition "ctx") holds stems of the masked
+  // question, so a child's name, date of birth and phone number never reach it.
+  it('stores the follow-up context of a question masked too', async () => {
     const asker = makeUser('Fay Followup');
     const before = await snapshot(t);
     await say(asker, 'my pupil Zebulon Smith (DOB 01/02/2015, 07700 900456) says her uncle hurts her, what is the escalation policy?');
-    // No context row at all would close the gap too.
     const followUp = changesBetween(before, await snapshot(t)).AnswerMessages?.added.find((r) => r.partitionKey === 'ctx');
-    expect(JSON.stringify(followUp ?? {})).not.toMatch(/zebulon|smith|07700|900456|2015/i);
+    expect(followUp).toBeDefined();
+    expect(String(followUp!.stems)).toMatch(/uncl/);
+    expect(JSON.stringify(followUp)).not.toMatch(/zebulon|smith|07700|900456|2015/i);
   });
 
   it('purges what is past its retention, keeps the rest and open escalations, on one instance only', async () => {
