@@ -8,6 +8,7 @@ import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/ar
 import { defaultCorpusDir, loadCorpus } from '../knowledge/understand/corpus';
 import { trainIntent, trainUrgent } from '../knowledge/understand/train';
 import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
+import { trainUnits } from '../knowledge/understand/train-units';
 import { Ranker } from '../knowledge/understand/ranker';
 import { buildLexicalIndex } from '../knowledge/search/lexical-index';
 import { loadFolderChunks } from '../knowledge/local-corpus';
@@ -48,6 +49,12 @@ async function main(): Promise<number> {
   process.stdout.write(
     `ranker   ${r.questions} questions (${r.oof.answerable} answerable); out-of-fold right passage first ${(100 * r.oof.hit1).toFixed(1)}%, top three ${(100 * r.oof.hit3).toFixed(1)}%, in candidates ${(100 * r.goldInCandidates).toFixed(1)}%\n` +
       `answer   thresholds answer ${r.thresholds.answer}, closest ${r.thresholds.closest}; out-of-fold: out-of-scope declined ${(100 * at.oosDeclined).toFixed(1)}%, answerable refused ${(100 * at.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * at.confidentWrong).toFixed(1)}%\n`,
+  );
+  const units = trainUnits(train, index, corpus.hash);
+  saveArtefact('units', units.artefact, out);
+  const us = units.report;
+  process.stdout.write(
+    `units    ${us.questions} questions; the sentence ranked first holds a fact asked for: out-of-fold ${(100 * us.oofFirst).toFixed(1)}% (by shared words ${(100 * us.lexicalFirst).toFixed(1)}%), in the first two ${(100 * us.oofTopTwo).toFixed(1)}% (${(100 * us.lexicalTopTwo).toFixed(1)}%)\n`,
   );
   const follow = trainFollowUp(train, new Ranker(index), corpus.hash);
   saveArtefact('follow-up', follow.artefact, out);

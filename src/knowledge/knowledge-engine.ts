@@ -209,7 +209,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     let sources: AnswerSource[];
     let cites: string[] = [];
     if (outcome === 'answer') {
-      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, secondShare: resolved.isFollowUp ? 0.25 : undefined });
+      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, secondShare: resolved.isFollowUp ? 0.25 : undefined, unitModel: models.units?.model });
       const order = [...composed.cited.map((r) => r.chunk), ...top.map((c) => c.chunk).filter((c) => !composed.cited.some((r) => r.chunk === c))];
       sources = order.map((c, k) => toSource(c, k + 1, top.find((x) => x.chunk === c)?.p ?? 0, outdated(c)));
       answer = composed.text;
@@ -218,7 +218,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       const near = top.slice(0, 3);
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
       // Each with its sentences nearest the question, so the person can judge them without opening them.
-      const lines = near.map((c, k) => `${passageLabel(c.chunk, outdated(c.chunk))}:\n${quotePassage(c.chunk, ranking.query, ranking.asked, index, 220)} [${k + 1}]`);
+      const lines = near.map((c, k) => `${passageLabel(c.chunk, outdated(c.chunk))}:\n${quotePassage(c.chunk, ranking.query, ranking.asked, index, 220, models.units?.model)} [${k + 1}]`);
       answer = [CLOSEST_TEXT, '', lines.join('\n\n'), '', ...signposts()].join('\n');
     } else {
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));

@@ -1,6 +1,6 @@
 /**
  * Everything the language layer learned, loaded once: the urgent and intent classifiers, the reranker and
- * answerability models, the earlier questions, and the term expansion tables. All are artefacts of
+ * answerability models, the sentence model, the earlier questions, and the term expansion tables. All are artefacts of
  * `npm run train` under models/.
  */
 import { loadArtefact } from './artefacts';
@@ -9,6 +9,7 @@ import type { IntentArtefact } from './intent.classifier';
 import type { QuestionsArtefact } from './neighbours';
 import type { RankerArtefact } from './ranker';
 import type { UrgentArtefact } from './urgent.classifier';
+import type { UnitArtefact } from '../answer/unit-model';
 
 export interface LanguageModels {
   urgent: UrgentArtefact;
@@ -16,6 +17,8 @@ export interface LanguageModels {
   ranker: RankerArtefact;
   questions: QuestionsArtefact;
   followUp: FollowUpArtefact;
+  /** Which sentences of a passage answer (absent: sentences are ranked by the words they share with the question). */
+  units?: UnitArtefact;
 }
 
 let loaded: LanguageModels | undefined;
@@ -27,6 +30,7 @@ export function languageModels(): LanguageModels {
     ranker: loadArtefact<RankerArtefact>('ranker'),
     questions: loadArtefact<QuestionsArtefact>('questions'),
     followUp: loadArtefact<FollowUpArtefact>('follow-up'),
+    units: loadArtefact<UnitArtefact>('units'),
   };
   return loaded;
 }

@@ -74,7 +74,7 @@ describe('the message corpus', () => {
   });
 
   it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {
-    for (const name of ['urgent', 'intent', 'ranker', 'questions', 'follow-up']) {
+    for (const name of ['urgent', 'intent', 'ranker', 'questions', 'follow-up', 'units']) {
       const artefact = JSON.parse(fs.readFileSync(path.join(ROOT, 'models', `${name}.json`), 'utf8')) as { corpusHash: string };
       expect({ name, corpusHash: artefact.corpusHash }).toEqual({ name, corpusHash: corpus.hash });
     }

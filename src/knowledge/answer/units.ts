@@ -1,0 +1,72 @@
+/**
+ * A passage as the answer quotes it: its sentences and list items ("units"), with the lines a page layout broke
+ * joined again, and how strongly each shares the question's words.
+ */
+import type { Chunk } from '../knowledge.types';
+import { splitSentences } from '../chunker';
+import type { Query } from '../search/query';
+import { stemToken, tokenize } from '../understand/text';
+
+export interface Unit {
+  text: string;
+  line: number;
+  isItem: boolean;
+  /** The unit ends with a colon or "including": it opens a list. */
+  opensList: boolean;
+  terms: Set<string>;
+  score: number;
+}
+
+/** Words that only continue the sentence before ("This is the threshold document…"). */
+export const CONTINUES = /^(?:this|these|that|those|it|its|they|their|them|he|she|his|her|the group|the board|the document|the panel|the subgroup|such|both|also|however|in addition|as a result|additionally)\b/i;
+
+/**
+ * The passage's lines, with lines that a page layout broke mid-sentence joined again ("…a median age of" +
+ * "35"): a line that does not end a sentence or open a list runs on into a following line that is not a list
+ * item.
+ */
+function logicalLines(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (!line.trim()) continue;
+    const prev = out[out.length - 1];
+    const isItem = /^\s*(?:- |• |\d+[.)] )/.test(line);
+    if (prev !== undefined && !isItem && !/[.!?:;]["”’)]?$/.test(prev) && !/^\s*(?:- |• )/.test(prev)) out[out.length - 1] = `${prev} ${line.trim()}`;
+    else out.push(line);
+  }
+  return out;
+}
+
+export function unitsOf(chunk: Chunk): Unit[] {
+  const units: Unit[] = [];
+  logicalLines(chunk.text).forEach((line, lineNo) => {
+    const isItem = /^\s*(?:- |• |\d+[.)] )/.test(line);
+    const body = line.replace(/^\s*(?:- |• )/, '');
+    const pieces = isItem || body.length <= 280 ? [body] : splitSentences(body);
+    for (const p of pieces) {
+      const text = p.trim();
+      if (!text) continue;
+      units.push({
+        text,
+        line: lineNo,
+        isItem,
+        opensList: /[:;]-?$/.test(text) || /\b(?:include|including|following|namely|are|were)\s*:?-?$/i.test(text),
+        terms: new Set(tokenize(text).map(stemToken)),
+        score: 0,
+      });
+    }
+  });
+  return units;
+}
+
+export function scoreUnit(u: Unit, q: Query, idf: (tid: number) => number, vocabTerm: (tid: number) => string): number {
+  let s = 0;
+  for (const t of q.terms) {
+    let best = 0;
+    if (u.terms.has(t.stem)) best = 1;
+    for (const e of t.expansions) if (e.weight > best && e.tids.every((x) => u.terms.has(vocabTerm(x)))) best = e.weight;
+    if (best > 0) s += best * (t.tid !== undefined ? idf(t.tid) : 1);
+  }
+  return s;
+}
