@@ -89,7 +89,14 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
     while (j > 0 && units[j].isItem) j--;
     return j;
   };
-  if (best.isItem) take(listOf(bestIdx));
+  if (best.isItem) {
+    // Even past the budget: the best item means nothing without it.
+    const o = listOf(bestIdx);
+    if (o !== bestIdx && !units[o].isItem && !chosen.has(o)) {
+      chosen.add(o);
+      used += shown(o) + 1;
+    }
+  }
   const opener = [...chosen].map((i) => units[i]).find((u) => u.opensList);
   if (opener || best.isItem || asked.has('list')) {
     const start = best.isItem ? listOf(bestIdx) : units.indexOf(opener ?? best);
@@ -108,7 +115,16 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   for (const i of [...chosen]) {
     const u = units[i];
     if (!u.opensList || i === bestIdx) continue;
-    if (!(units[i + 1]?.isItem && chosen.has(i + 1))) chosen.delete(i);
+    let has = false;
+    for (let j = i + 1; j < units.length && units[j].isItem && !has; j++) has = chosen.has(j);
+    if (!has) chosen.delete(i);
+  }
+  // And a list item is shown under the line that opens its list, or not at all: "• the local authority" alone
+  // does not say what it is one of.
+  for (const i of [...chosen]) {
+    if (!units[i].isItem || i === bestIdx) continue;
+    const o = listOf(i);
+    if (o !== i && !units[o].isItem && units[o].opensList && !chosen.has(o)) chosen.delete(i);
   }
   const lines: string[] = [];
   let prevLine = -1;

@@ -82,3 +82,36 @@ export function expectedIntent(m: CorpusMessage): string | undefined {
   if (m.kind === 'greeting') return 'help';
   return undefined;
 }
+
+/** The words of a message as a set (lower case, letters, digits and apostrophes), for near-duplicate checks. */
+function wordSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []);
+}
+
+/** The messages a person types in one corpus line (both turns of a follow-up). */
+const typed = (m: CorpusMessage): string[] => (m.kind === 'followup' ? (m.turns ?? []).map((t) => t.message) : [m.message]);
+
+/**
+ * Ids of the `of` messages that nearly repeat one of `among`: the same text, or at least `share` of the two
+ * messages' distinct words in common (Jaccard). Used to report held-back figures without the messages a
+ * train writer happened to word the same way ("help", "who are the delegated safeguarding partners?").
+ */
+export function nearDuplicates(of: CorpusMessage[], among: CorpusMessage[], share = 0.7): Set<string> {
+  const seen = among.flatMap(typed).map((t) => ({ text: t.trim().toLowerCase(), words: wordSet(t) }));
+  const out = new Set<string>();
+  for (const m of of) {
+    const dup = typed(m).some((t) => {
+      const text = t.trim().toLowerCase();
+      const words = wordSet(t);
+      return seen.some((s) => {
+        if (s.text === text) return true;
+        if (!words.size || !s.words.size) return false;
+        let both = 0;
+        for (const w of words) if (s.words.has(w)) both++;
+        return both / (words.size + s.words.size - both) >= share;
+      });
+    });
+    if (dup) out.add(m.id);
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { CLOSEST_TEXT, NOT_FOUND_TEXT } from '../../../src/knowledge/knowledge-engine';
 import { compactTitle } from '../../../src/knowledge/answer/compose';
+import { unitsOf } from '../../../src/knowledge/answer/units';
+import type { Chunk } from '../../../src/knowledge/knowledge.types';
 import { defaultCorpusDir, loadCorpus, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
 
@@ -27,7 +29,7 @@ describe('a confident answer', () => {
     let answered = 0;
     for (const m of sample('answerable', 60)) {
       const r = engine.askExtractive(m.message);
-      if (r.notFound || r.urgent) continue;
+      if (r.notFound || r.urgent || r.intent) continue; // a question routed to a command is counted in language-quality
       answered++;
       expect(r.answer.length).toBeLessThan(1400);
       const markers = [...r.answer.matchAll(/\[(\d)\]/g)].map((x) => Number(x[1]));
@@ -38,6 +40,37 @@ describe('a confident answer', () => {
       expect(r.sources.length).toBeLessThanOrEqual(5);
     }
     expect(answered).toBeGreaterThan(20);
+  });
+
+  it('quotes a list item only under the line that opens its list', () => {
+    // The arrangements' passage holds three lists; the one asked for is given whole under its own opener.
+    const r = engine.askExtractive('who r the lead safeguarding partners');
+    expect(r.answer).toContain(
+      'The three Lead Safeguarding Partners are:\n• Coventry City Council Chief Executive\n• Coventry and Rugby Integrated Care Board Chief Executive\n• West Midlands Police Chief Constable',
+    );
+    expect(r.answer).not.toMatch(/^• the local authority$/m);
+    // Across answers to unseen questions: every item quoted from a list that has an opening line comes with that line.
+    let items = 0;
+    for (const m of sample('answerable', 150)) {
+      const r = engine.askExtractive(m.message);
+      if (r.notFound || r.urgent || r.intent) continue;
+      // Each quoted passage is a block of its own, ending with its [n] marker.
+      for (const block of r.answer.split('\n\n')) {
+        const n = Number(/\[(\d)\]\s*$/.exec(block)?.[1] ?? 0);
+        if (!n) continue;
+        const lines = block.replace(/\s*\[\d\]\s*$/, '').split('\n');
+        const units = unitsOf({ text: r.sources[n - 1].text } as Chunk);
+        units.forEach((u, i) => {
+          if (!u.isItem || !lines.some((l) => l === `• ${u.text}` || (l.endsWith('…') && l.length > 12 && u.text.startsWith(l.slice(2, -1))))) return;
+          let o = i;
+          while (o > 0 && units[o].isItem) o--;
+          if (o === i || units[o].isItem || !units[o].opensList) return;
+          items++;
+          expect({ id: m.id, item: u.text.slice(0, 40), opener: block.includes(units[o].text.slice(0, 30)) }).toEqual({ id: m.id, item: u.text.slice(0, 40), opener: true });
+        });
+      }
+    }
+    expect(items).toBeGreaterThan(10);
   });
 
   it('puts a dated source’s warning before its text, and never lets it lead when a current source is quoted', () => {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCorpus, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
+import { loadCorpus, nearDuplicates, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
 import { GUIDANCE_DIR } from '../../helpers/guidance-engine';
 
@@ -71,6 +71,30 @@ describe('the message corpus', () => {
     expect(all.filter((m) => m.kind === 'followup').length).toBeGreaterThanOrEqual(60);
     const trainWriters = new Set(all.filter((m) => m.split === 'train').map((m) => m.writer));
     for (const m of held) expect(trainWriters.has(m.writer)).toBe(false);
+  });
+
+  it('the batches written last (wt–wz, xa, xb) repeat nothing across the split: no exact or 70 %-of-words near duplicate', () => {
+    const all = loadCorpus(DIR).messages;
+    const late = (m: CorpusMessage) => /^(w[t-z]|x[a-z])$/.test(m.writer);
+    const train = all.filter((m) => m.split === 'train');
+    const held = all.filter((m) => m.split === 'heldback');
+    expect(all.filter(late).length).toBeGreaterThan(1000);
+    expect([...nearDuplicates(held.filter(late), train)]).toEqual([]);
+    expect([...nearDuplicates(train.filter(late), held)]).toEqual([]);
+  });
+
+  it('finds near duplicates by exact text or shared words, in either turn of a follow-up', () => {
+    const m = (id: string, message: string, extra: Partial<CorpusMessage> = {}): CorpusMessage =>
+      ({ id, split: 'heldback', writer: 'x', persona: 'DSL', style: 'plain', kind: 'answerable', message, ...extra }) as CorpusMessage;
+    const among = [m('t1', 'who are the three lead safeguarding partners for coventry?'), m('t2', 'Help')];
+    const of = [
+      m('a', 'Who are the lead safeguarding partners for Coventry'), // 7 of 8 words shared
+      m('b', 'help'), // the same text
+      m('c', 'who chairs the partnership board?'),
+      m('d', '', { kind: 'followup', turns: [{ message: 'what is stag?', gold: [] }, { message: 'HELP', gold: [] }] }),
+    ];
+    expect([...nearDuplicates(of, among)].sort()).toEqual(['a', 'b', 'd']);
+    expect([...nearDuplicates(of, among, 0.95)].sort()).toEqual(['b', 'd']);
   });
 
   it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {
