@@ -186,3 +186,8 @@ export const FOLLOW_UP_LEXICON: Record<string, string[]> = {
   continues: ['and', 'but', 'so', 'ok', 'okay', 'also', 'then', 'what about', 'how about', 'and what', 'and how', 'and who', 'and when', 'and where', 'is that', 'are they', 'does that', 'do they', 'what else', 'anything else', 'after that', 'next', 'still'],
   points: ['it', 'its', 'they', 'them', 'their', 'that', 'this', 'those', 'these', 'there', 'he', 'she', 'him', 'her', 'his', 'one', 'ones', 'same', 'such', 'above', 'former', 'latter'],
 };
+
+/** Words of a question that asks what comes next ("what happens after that?"): a reranker feature with the passages after the previous answer's. */
+export const SEQUENCE_LEXICON: Record<string, string[]> = {
+  next: ['after', 'after that', 'afterwards', 'next', 'then', 'what happens', 'follow', 'followed', 'following', 'outcome', 'result', 'once', 'later', 'subsequently', 'step', 'steps'],
+};

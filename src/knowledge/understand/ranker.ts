@@ -17,6 +17,10 @@ import { stemToken, tokenize } from './text';
 import { predict, type Features, type LinearModelJson } from './linear-model';
 import type { NeighbourEvidence, QuestionNeighbours } from './neighbours';
 import { contentStems } from './neighbours';
+import { PhraseMatcher } from './message-features';
+import { SEQUENCE_LEXICON } from './lexicons';
+
+const SEQUENCE = new PhraseMatcher(SEQUENCE_LEXICON);
 
 export type Outcome = 'answer' | 'closest' | 'none';
 
@@ -148,10 +152,11 @@ export class Ranker {
     return best;
   }
 
-  /** Passages near the previous answer's (same document, within two passages), for follow-up questions. */
-  contextOf(chunkIds: string[]): { same: Set<number>; near: Set<number>; docs: Set<string> } {
+  /** Passages near the previous answer's (same document, within two passages; `after`: the two after it), for follow-up questions. */
+  contextOf(chunkIds: string[]): { same: Set<number>; near: Set<number>; after: Set<number>; docs: Set<string> } {
     const same = new Set<number>();
     const near = new Set<number>();
+    const after = new Set<number>();
     const docs = new Set<string>();
     for (const id of chunkIds) {
       const d = this.index.chunks.findIndex((c) => c.id === id);
@@ -162,8 +167,10 @@ export class Ranker {
       const list = this.index.byDoc.get(c.docId) ?? [];
       const at = list.indexOf(d);
       for (let j = Math.max(0, at - 2); j <= at + 2 && j < list.length; j++) if (list[j] !== d) near.add(list[j]);
+      for (let j = at + 1; j <= at + 2 && j < list.length; j++) after.add(list[j]);
     }
-    return { same, near, docs };
+    for (const d of same) after.delete(d);
+    return { same, near, after, docs };
   }
 
   /** Stage 2 features of one candidate. */
@@ -176,6 +183,7 @@ export class Ranker {
     topStage1: number,
     evidence?: NeighbourEvidence,
     ctx?: ReturnType<Ranker['contextOf']>,
+    asksNext = false,
   ): Features {
     const ix = this.index;
     const f: Features = new Map();
@@ -235,6 +243,11 @@ export class Ranker {
       else if (ctx.near.has(d)) f.set('ctx:near', 1);
       else if (ctx.docs.has(c.docId)) f.set('ctx:doc', 1);
       else f.set('ctx:other', 1);
+      if (ctx.after.has(d)) {
+        f.set('ctx:after', 1);
+        if (asksNext) f.set('ctx:after&next', 1);
+      }
+      if (asksNext && ctx.same.has(d)) f.set('ctx:same&next', 1);
     }
     return f;
   }
@@ -249,7 +262,9 @@ export class Ranker {
     const asked = factTypesAsked(question);
     const evidence = this.neighbours?.evidence(contentStems(question), excludeWriter);
     const ctx = context?.length ? this.contextOf(context) : undefined;
-    const extra = new Set<number>(ctx?.same);
+    // The passages just after the previous answer's are candidates too ("what happens after that?").
+    const extra = new Set<number>([...(ctx?.same ?? []), ...(ctx?.after ?? [])]);
+    const asksNext = ctx ? SEQUENCE.count(tokenize(question).map(stemToken)).has('next') : false;
     for (const id of include ?? []) {
       const d = this.index.chunks.findIndex((c) => c.id === id);
       if (d >= 0) extra.add(d);
@@ -260,7 +275,7 @@ export class Ranker {
     const sorted = [...s1.entries()].sort((a, b) => b[1] - a[1]);
     const topStage1 = sorted[0]?.[1] ?? 0;
     const candidates: Candidate[] = sorted.map(([d, score], rank) => {
-      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx);
+      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx, asksNext);
       return { d, chunk: this.index.chunks[d], stage1: score, features, p: 0 };
     });
     const model = this.artefact?.reranker;

@@ -1,0 +1,54 @@
+/**
+ * A follow-up is ranked against the previous answer's passages: the two passages after them join the candidates,
+ * marked for the reranker, and a question that asks what comes next is marked too.
+ */
+import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { predict } from '../../../src/knowledge/understand/linear-model';
+import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
+
+let engine: KnowledgeEngine;
+beforeAll(async () => {
+  engine = await bundledGuidanceEngine();
+});
+
+/** A passage of the arrangements followed by two more of the same document. */
+function contextAndNext(): { ctx: string; next: string[] } {
+  const { index } = engine;
+  const list = index.byDoc.get(index.chunks.find((c) => /arrangements/i.test(c.title))!.docId)!;
+  const at = Math.floor(list.length / 2);
+  return { ctx: index.chunks[list[at]].id, next: [index.chunks[list[at + 1]].id, index.chunks[list[at + 2]].id] };
+}
+
+describe('follow-up ranking', () => {
+  it('puts the two passages after the previous answer among the candidates, whatever words they share', () => {
+    const { ctx, next } = contextAndNext();
+    const r = engine.ranker.rank('zzz qqq?', undefined, undefined, [ctx]);
+    const byId = new Map(r.candidates.map((c) => [c.chunk.id, c]));
+    for (const id of next) {
+      expect(byId.get(id)?.features.get('ctx:after')).toBe(1);
+      expect(byId.get(id)?.features.has('ctx:after&next')).toBe(false);
+    }
+    expect(byId.get(ctx)?.features.get('ctx:same')).toBe(1);
+    expect(byId.get(ctx)?.features.has('ctx:after')).toBe(false);
+  });
+
+  it('marks a question that asks what comes next, and only with context', () => {
+    const { ctx, next } = contextAndNext();
+    for (const q of ['ok and what happens after that?', 'what is the next step', 'then what?']) {
+      const r = engine.ranker.rank(q, undefined, undefined, [ctx]);
+      const c = r.candidates.find((x) => x.chunk.id === next[0]);
+      expect({ q, next: c?.features.get('ctx:after&next') }).toEqual({ q, next: 1 });
+    }
+    const alone = engine.ranker.rank('what happens after that?');
+    for (const c of alone.candidates) expect([...c.features.keys()].filter((k) => k.startsWith('ctx:'))).toEqual([]);
+  });
+
+  it('the committed reranker has learned weights for the new features', () => {
+    const r = engine.ranker.rank('and what happens after that?', undefined, undefined, [contextAndNext().ctx]);
+    const after = r.candidates.find((c) => c.features.get('ctx:after&next'));
+    const without = new Map([...after!.features].filter(([k]) => k !== 'ctx:after' && k !== 'ctx:after&next'));
+    // The same candidate without the two features scores lower: the model uses them, in the direction the data gave.
+    const model = engine.ranker.artefact!.reranker;
+    expect(predict(model, after!.features)[1]).toBeGreaterThan(predict(model, without)[1]);
+  });
+});
