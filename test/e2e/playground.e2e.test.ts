@@ -58,6 +58,13 @@ describe('a person in the Agents Playground', () => {
     await pg.screenshot('03d-follow-up');
   });
 
+  it('asks for a list in texting style and gets the list asked for whole, under its own opening line', async () => {
+    await pg.sendAndWait('who r the lead safeguarding partners', /The three Lead Safeguarding Partners are:/, 20_000);
+    const text = await pg.page.locator('body').innerText();
+    expect(text).toMatch(/Coventry City Council Chief Executive[\s\S]*Coventry and Rugby Integrated Care Board Chief Executive[\s\S]*West Midlands Police Chief Constable/);
+    await pg.screenshot('03e-answer-list');
+  });
+
   it('describes a child in danger and sees 999 first', async () => {
     // The welcome and help cards also mention 999, so wait for the answer's own opening line.
     await pg.sendAndWait('a girl in my class has just told me she took a load of pills an hour ago', /^If a child is in immediate danger, call 999/);
