@@ -202,8 +202,14 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
       }
       const message = render.digest(d);
       const card = d;
-      ticker = setInterval(() => void showProgress(card), progressIntervalMs);
+      // One progress update at a time; the one in flight when sending ends lands before the final report, so
+      // the admin's card never goes back from "Delivery report" to "sending".
+      let tick: Promise<void> | undefined;
+      ticker = setInterval(() => {
+        if (!tick) tick = showProgress(card).finally(() => (tick = undefined));
+      }, progressIntervalMs);
       ticker.unref();
+      const ticking = () => tick;
       await showProgress(d);
       await engine.run(d.jobId!, () => message, {
         signal,
@@ -224,6 +230,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
         },
       });
       clearInterval(ticker);
+      await ticking();
       if (signal.aborted) return;
       const p = await engine.progress(d.jobId!);
       if (p.pending > 0) return; // rows still open (another worker's claims): a later tick finishes the record

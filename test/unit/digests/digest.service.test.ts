@@ -70,6 +70,27 @@ describe('digest service on Azurite', () => {
     expect(await s.subscriptions.count('channel')).toBe(1);
   });
 
+  it('the progress card ends on the delivery report even when progress updates are slow', async () => {
+    // A progress update that takes longer than the interval (a slow connector) used to land after the final
+    // report, leaving the admin's card on "sending".
+    class SlowUpdates extends CaptureNotifier {
+      override async update(...args: Parameters<CaptureNotifier['update']>): Promise<void> {
+        if (!JSON.stringify(args[2]).includes('Delivery report')) await new Promise((r) => setTimeout(r, 350));
+        return super.update(...args);
+      }
+    }
+    const n = new SlowUpdates();
+    const s = service(n, new ManualClock('2026-10-20T10:00:00Z'), { rate: 20 });
+    await subscribeUsers(s, Array.from({ length: 16 }, (_, i) => `u${i}`));
+    const d = await s.create({ content: NEWSLETTER, createdBy: 'admin' });
+    await s.sendNow(d.id, 'admin', { progressCard: { target: target('admin-chat'), activityId: 'preview-1' } });
+    await s.whenIdle();
+    await new Promise((r) => setTimeout(r, 800)); // any update still in flight lands
+    expect(n.sends).toHaveLength(16);
+    expect(n.updates.length).toBeGreaterThan(2);
+    expect(JSON.stringify(n.updates[n.updates.length - 1].message)).toContain('Delivery report');
+  });
+
   it('sends one card per subscriber (users and a channel), double Send makes one job, ingests once before sending, then reports', async () => {
     const clock = new ManualClock('2026-10-20T10:00:00Z');
     const n = new CaptureNotifier();
