@@ -180,6 +180,8 @@ export interface ComposeOptions {
   unitModel?: LinearModelJson;
   /** A passage after the first is quoted when its probability is at least this share of the first's (default 0.5). */
   secondShare?: number;
+  /** Passages the previous answer quoted (a follow-up): when the best is one of them, the best new one is quoted too. */
+  shown?: string[];
 }
 
 /**
@@ -191,11 +193,18 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   const names: string[] = [];
   for (const [t, id] of index.vocab) names[id] = t;
   const top = ranked[0];
-  const picked: RankedPassage[] = [top];
+  let picked: RankedPassage[] = [top];
   for (const r of ranked.slice(1, 3)) {
     if (r.p < (opts.secondShare ?? 0.5) * top.p || r.p < 0.1) continue;
     if (picked.some((x) => x.chunk.docId === r.chunk.docId && x.chunk.headingPath.join('›') === r.chunk.headingPath.join('›'))) continue;
     picked.push(r);
+  }
+  // A follow-up whose best passage is the one just quoted also gets the best passage it has not seen, before
+  // any other it has.
+  const shown = opts.shown ?? [];
+  if (shown.includes(top.chunk.id)) {
+    const fresh = ranked.slice(1, 5).find((r) => !shown.includes(r.chunk.id) && r.p >= 0.1);
+    if (fresh) picked = [top, fresh, ...picked.slice(1).filter((x) => x !== fresh && !shown.includes(x.chunk.id))].slice(0, 3);
   }
   // Current before dated: a dated source never leads when a current one among the picked speaks to it.
   picked.sort((a, b) => Number(opts.isOutdated(a.chunk)) - Number(opts.isOutdated(b.chunk)));

@@ -4,7 +4,9 @@
  */
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { predict } from '../../../src/knowledge/understand/linear-model';
+import { defaultCorpusDir, loadCorpus } from '../../../src/knowledge/understand/corpus';
 import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
+import * as path from 'node:path';
 
 let engine: KnowledgeEngine;
 beforeAll(async () => {
@@ -50,5 +52,26 @@ describe('follow-up ranking', () => {
     // The same candidate without the two features scores lower: the model uses them, in the direction the data gave.
     const model = engine.ranker.artefact!.reranker;
     expect(predict(model, after!.features)[1]).toBeGreaterThan(predict(model, without)[1]);
+  });
+
+  it('a follow-up whose best passage is the one just quoted is not just the previous answer again while another passage may answer', () => {
+    const exchanges = loadCorpus(defaultCorpusDir(path.join(__dirname, '..', '..', '..'))).messages.filter((m) => m.kind === 'followup' && m.leans !== false);
+    const cited = (r: { answer: string; sources: { chunkId: string }[] }) => [...new Set([...r.answer.matchAll(/\[(\d)\]/g)].map((x) => r.sources[Number(x[1]) - 1].chunkId))];
+    let repeated = 0;
+    for (const m of exchanges.slice(0, 120)) {
+      const first = engine.converse(m.turns![0].message);
+      const second = engine.converse(m.turns![1].message, first.context as never);
+      const before = cited(first.result);
+      const now = cited(second.result);
+      if (second.result.notFound || !now.length || !before.includes(now[0])) continue;
+      repeated++;
+      // Not just the previous answer again when another passage has some chance of answering: a passage not yet
+      // shown is quoted too, or other sentences of the one shown.
+      if (!second.result.sources.some((s) => !before.includes(s.chunkId) && s.score >= 0.1)) continue;
+      const body = (a: string) => a.replace(/\s*\[\d\]/g, '').split('\n').filter((l) => !l.startsWith('From the '));
+      const fresh = now.some((id) => !before.includes(id)) || body(second.result.answer).some((l) => !body(first.result.answer).includes(l));
+      expect({ id: m.id, fresh }).toEqual({ id: m.id, fresh: true });
+    }
+    expect(repeated).toBeGreaterThan(5);
   });
 });
