@@ -209,7 +209,6 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
         if (!tick) tick = showProgress(card).finally(() => (tick = undefined));
       }, progressIntervalMs);
       ticker.unref();
-      const ticking = () => tick;
       await showProgress(d);
       await engine.run(d.jobId!, () => message, {
         signal,
@@ -230,7 +229,7 @@ export function createDigestService(deps: DigestServiceDeps): DigestService {
         },
       });
       clearInterval(ticker);
-      await ticking();
+      await tick;
       if (signal.aborted) return;
       const p = await engine.progress(d.jobId!);
       if (p.pending > 0) return; // rows still open (another worker's claims): a later tick finishes the record

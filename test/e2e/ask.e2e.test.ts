@@ -104,18 +104,12 @@ describe('guidance Q&A over HTTP', () => {
 
   it('records Teams feedback-loop thumbs against the answer', async () => {
     const { user, id } = await ask('Who chairs the executive group?');
-    const res = await t.post({
-      type: 'invoke',
-      name: 'message/submitAction',
-      id: randomUUID(),
-      channelId: 'msteams',
-      serviceUrl: t.connector.url,
-      from: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
-      recipient: { id: '28:bot' },
-      conversation: { id: t.personalConversationId(user), conversationType: 'personal' },
-      replyToId: id,
-      value: { actionName: 'feedback', actionValue: { reaction: 'dislike', feedback: JSON.stringify({ feedbackText: 'too vague' }) } },
-    });
+    const res = await t.invoke(
+      user,
+      'message/submitAction',
+      { actionName: 'feedback', actionValue: { reaction: 'dislike', feedback: JSON.stringify({ feedbackText: 'too vague' }) } },
+      { replyToId: id },
+    );
     expect(res.status).toBe(200);
     const svc = t.bot.deps.features.ask as any;
     const answerId = await svc.messages.answerIdFor(id);
@@ -127,17 +121,12 @@ describe('guidance Q&A over HTTP', () => {
   it('maps feedback that names no message (the Agents Playground sends none) to the conversation’s latest answer', async () => {
     const { user } = await ask('Who chairs the executive group?');
     const feedback = (conversationId: string) =>
-      t.post({
-        type: 'invoke',
-        name: 'message/submitAction',
-        id: randomUUID(),
-        channelId: 'msteams',
-        serviceUrl: t.connector.url,
-        from: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
-        recipient: { id: '28:bot' },
-        conversation: { id: conversationId, conversationType: 'personal' },
-        value: { actionName: 'feedback', actionValue: { reaction: 'like', feedback: JSON.stringify({ feedbackText: 'spot on' }) } },
-      });
+      t.invoke(
+        user,
+        'message/submitAction',
+        { actionName: 'feedback', actionValue: { reaction: 'like', feedback: JSON.stringify({ feedbackText: 'spot on' }) } },
+        { conversation: { id: conversationId, conversationType: 'personal', tenantId: 'tenant-1' } },
+      );
     expect((await feedback(t.personalConversationId(user))).status).toBe(200);
     const svc = t.bot.deps.features.ask as any;
     const answerId = await svc.messages.latestAnswerIn(t.personalConversationId(user));

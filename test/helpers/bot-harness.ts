@@ -30,6 +30,10 @@ export interface TestBot {
   say(user: TestUser, text: string, extra?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   /** An Action.Submit from a card. */
   submit(user: TestUser, value: Record<string, unknown>, replyToId?: string): Promise<{ status: number; body: any }>;
+  /** A 1:1 activity from `user` in tenant-1, as `say`, `submit` and `invoke` send it, with `extra` over it. */
+  activity(user: TestUser, extra?: Record<string, unknown>): Record<string, unknown>;
+  /** An invoke activity (feedback, card actions) from the person's 1:1 chat; `extra` overrides fields (another conversation, replyToId). */
+  invoke(user: TestUser, name: string, value: Record<string, unknown>, extra?: Record<string, unknown>): Promise<{ status: number; body: any }>;
   personalConversationId(user: TestUser): string;
   stop(): Promise<void>;
 }
@@ -92,6 +96,8 @@ export async function startTestBot(
     post,
     say: (user, text, extra = {}) => post({ ...base(user), type: 'message', text, ...extra }),
     submit: (user, value, replyToId) => post({ ...base(user), type: 'message', value, ...(replyToId ? { replyToId } : {}) }),
+    activity: (user, extra = {}) => ({ ...base(user), ...extra }),
+    invoke: (user, name, value, extra = {}) => post({ ...base(user), type: 'invoke', name, value, ...extra }),
     personalConversationId,
     async stop() {
       await bot.stop();

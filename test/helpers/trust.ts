@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TABLE_NAMES, type TableName } from '../../src/storage/tables';
@@ -80,21 +79,14 @@ export function sharedActivity(
 ): Record<string, unknown> {
   const channel = opts.channel ?? '19:shared-place@thread.tacv2';
   const tenantId = opts.tenantId ?? 'tenant-1';
-  return {
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl: t.connector.url,
-    timestamp: new Date().toISOString(),
-    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-    recipient: { id: '28:bot', name: 'CSCP' },
+  return t.activity(user, {
     conversation: { id: `${channel};messageid=1700000000001`, conversationType: opts.place ?? 'channel', tenantId },
     channelData: {
       tenant: { id: tenantId },
       ...(opts.place === 'groupChat' ? {} : { team: { id: opts.team ?? '19:team-x@thread.tacv2' }, channel: { id: channel, ...(opts.channelType ? { type: opts.channelType } : {}) } }),
     },
-    locale: 'en-GB',
     ...extra,
-  };
+  });
 }
 
 /** The messages the bot sent into a channel (its base id, without ;messageid=). */
@@ -118,18 +110,7 @@ export async function postChecked(t: TestBot, activity: Record<string, unknown>,
 
 /** A 1:1 activity from `user` in tenant-1 (what `t.say` and `t.submit` send). */
 export function personalActivity(t: TestBot, user: TestUser, extra: Record<string, unknown>): Record<string, unknown> {
-  return {
-    id: randomUUID(),
-    channelId: 'msteams',
-    serviceUrl: t.connector.url,
-    timestamp: new Date().toISOString(),
-    from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
-    recipient: { id: '28:bot', name: 'CSCP' },
-    conversation: { id: t.personalConversationId(user), conversationType: 'personal', tenantId: 'tenant-1' },
-    channelData: { tenant: { id: 'tenant-1' } },
-    locale: 'en-GB',
-    ...extra,
-  };
+  return t.activity(user, extra);
 }
 
 export type Row = Record<string, unknown>;
