@@ -43,8 +43,36 @@ export interface LexicalIndex {
   passagesWithWords(text: string): number[];
 }
 
-function compact(store: { ids: number[]; tfs: number[] }[]): Postings[] {
-  return Array.from(store, (p) => (p ? { ids: Int32Array.from(p.ids), tfs: Uint16Array.from(p.tfs) } : { ids: new Int32Array(0), tfs: new Uint16Array(0) }));
+const NO_POSTINGS: Postings = { ids: new Int32Array(0), tfs: new Uint16Array(0) };
+
+/**
+ * Postings of one field, built in two passes over its token arrays (count, then fill typed arrays of the
+ * right size): no growing per-term lists, so building a large index does not need several times its size.
+ */
+function postingsOf(fields: Int32Array[], vocabSize: number): Postings[] {
+  const df = new Int32Array(vocabSize);
+  const last = new Int32Array(vocabSize).fill(-1);
+  fields.forEach((toks, d) => {
+    for (const t of toks) {
+      if (last[t] === d) continue;
+      last[t] = d;
+      df[t]++;
+    }
+  });
+  const out: Postings[] = Array.from({ length: vocabSize }, (_, t) => (df[t] ? { ids: new Int32Array(df[t]), tfs: new Uint16Array(df[t]) } : NO_POSTINGS));
+  const filled = new Int32Array(vocabSize);
+  const tf = new Int32Array(vocabSize);
+  fields.forEach((toks, d) => {
+    for (const t of toks) tf[t]++;
+    for (const t of toks) {
+      if (!tf[t]) continue;
+      const k = filled[t]++;
+      out[t].ids[k] = d;
+      out[t].tfs[k] = Math.min(tf[t], 65535);
+      tf[t] = 0;
+    }
+  });
+  return out;
 }
 
 export function buildLexicalIndex(chunks: Chunk[]): LexicalIndex {
@@ -64,17 +92,8 @@ export function buildLexicalIndex(chunks: Chunk[]): LexicalIndex {
   const N = chunks.length;
   const body: Int32Array[] = new Array(N);
   const head: Int32Array[] = new Array(N);
-  const bodyStore: { ids: number[]; tfs: number[] }[] = [];
-  const headStore: { ids: number[]; tfs: number[] }[] = [];
-  const add = (store: { ids: number[]; tfs: number[] }[], tokens: Int32Array, doc: number) => {
-    const tf = new Map<number, number>();
-    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
-    for (const [t, f] of tf) {
-      const p = (store[t] ??= { ids: [], tfs: [] });
-      p.ids.push(doc);
-      p.tfs.push(Math.min(f, 65535));
-    }
-  };
+  // Passages of one document mostly share a heading path and title: one array for each distinct context.
+  const heads = new Map<string, Int32Array>();
   let bodyTotal = 0;
   let headTotal = 0;
   chunks.forEach((c, i) => {
@@ -84,14 +103,15 @@ export function buildLexicalIndex(chunks: Chunk[]): LexicalIndex {
       for (const { acr, exp } of byFirst.get(terms[p]) ?? []) if (exp.every((t, k) => terms[p + k] === t)) injected.push(acr);
     }
     body[i] = Int32Array.from([...terms, ...injected].map(idOf));
-    head[i] = Int32Array.from(analyze(`${c.headingPath.join(' ')} ${c.title}`).map(idOf));
+    const context = `${c.headingPath.join(' ')} ${c.title}`;
+    let h = heads.get(context);
+    if (!h) heads.set(context, (h = Int32Array.from(analyze(context).map(idOf))));
+    head[i] = h;
     bodyTotal += body[i].length;
     headTotal += head[i].length;
-    add(bodyStore, body[i], i);
-    add(headStore, head[i], i);
   });
-  const bodyPostings = compact(bodyStore);
-  const headPostings = compact(headStore);
+  const bodyPostings = postingsOf(body, vocab.size);
+  const headPostings = postingsOf(head, vocab.size);
   const maxIdf = Math.log(1 + (N + 0.5) / 0.5);
   const df = (tid: number | undefined) => (tid === undefined ? 0 : bodyPostings[tid]?.ids.length ?? 0);
   const idf = (tid: number | undefined) => {
