@@ -1,13 +1,15 @@
 /**
  * Commands in natural words ("can I get the newsletter", "stop sending me these", "what have I booked"):
  * a multinomial logistic model over the message's words, word pairs and character n-grams, trained by
- * `npm run train` on the corpus's command, greeting and question messages. Only a confident command wins:
+ * `npm run train` on the corpus's command, greeting and question messages, with how close the message comes to
+ * earlier messages of each kind (intent-neighbours.ts) among its features. Only a confident command wins:
  * the threshold is set on out-of-fold training scores so that no question is taken for a command.
  */
 import type { Intent } from '../knowledge.types';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
+import { IntentNeighbours, type StoredMessage } from './intent-neighbours';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -17,6 +19,15 @@ export interface IntentArtefact {
   threshold: number;
   /** Longer messages are read as questions, whatever they ask (a command is a line, not a story). */
   maxTokens: number;
+  /** The training messages (stems and what each was), for the nearest-message features. */
+  messages: StoredMessage[];
+}
+
+const neighbourIndex = new WeakMap<IntentArtefact, IntentNeighbours>();
+function neighboursOf(a: IntentArtefact): IntentNeighbours {
+  let n = neighbourIndex.get(a);
+  if (!n) neighbourIndex.set(a, (n = new IntentNeighbours(a.messages ?? [])));
+  return n;
 }
 
 /**
@@ -79,7 +90,9 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   if (exact) return { intent: exact, score: 1 };
   const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
   if (view.tokens.length === 0) return { score: 0 };
-  const p = predict(a.model, featuresOf(view.stems, view.tokens, a.featureOptions));
+  const x = featuresOf(view.stems, view.tokens, a.featureOptions);
+  for (const [k, v] of neighboursOf(a).features(view.stems)) x.set(k, v);
+  const p = predict(a.model, x);
   let k = 0;
   for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
   if (k === 0 || p[k] < a.threshold) return { score: p[k] };

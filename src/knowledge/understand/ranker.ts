@@ -69,6 +69,7 @@ interface Match {
 export class Ranker {
   readonly helper: VocabularyHelper;
   private scratch?: Float64Array;
+  private touchedScratch?: Int32Array;
   private readonly held: Set<FactType>[];
   private readonly newestMonth: number;
   private readonly months: number[];
@@ -104,7 +105,10 @@ export class Ranker {
     // A score per passage in a reused array, and the passages touched: no map, no full sort (43,600 passages
     // in the benchmark corpus).
     const scores = (this.scratch ??= new Float64Array(ix.size));
-    const touched: number[] = [];
+    // (reused too: on a large index a common word touches most passages, and a fresh list each time is garbage
+    // the size of the index per question)
+    const touched = (this.touchedScratch ??= new Int32Array(ix.size));
+    let nTouched = 0;
     const addTerm = (tid: number, w: number) => {
       const idf = ix.idf(tid);
       for (const [post, lens, avg, hw] of [
@@ -115,7 +119,7 @@ export class Ranker {
         const f = hw * w * idf;
         for (let j = 0; j < post.ids.length; j++) {
           const d = post.ids[j];
-          if (scores[d] === 0) touched.push(d);
+          if (scores[d] === 0) touched[nTouched++] = d;
           scores[d] += f * ix.bm25(post.tfs[j], lens[d].length, avg);
         }
       }
@@ -124,7 +128,7 @@ export class Ranker {
       if (t.tid !== undefined) addTerm(t.tid, t.weight);
       for (const e of t.expansions) for (const tid of e.tids) addTerm(tid, (t.weight * e.weight) / e.tids.length);
     }
-    const out = new Map<number, number>(topK(touched, scores, CANDIDATES).map((d) => [d, scores[d]]));
+    const out = new Map<number, number>(topK(touched.subarray(0, nTouched), scores, CANDIDATES).map((d) => [d, scores[d]]));
     const scoreOf = (d: number) => scores[d] || undefined;
     const best = out.size ? Math.max(...out.values()) : 1;
     // Passages that answered similar earlier questions join the candidates even without shared words.
@@ -132,7 +136,7 @@ export class Ranker {
     const near = [...(evidence?.byChunk ?? [])].filter(([, sim]) => sim >= 0.25).sort((a, b) => b[1] - a[1]).slice(0, NEIGHBOUR_CANDIDATES);
     for (const [d] of near) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0.05 * best);
     for (const d of context ?? []) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0);
-    for (const d of touched) scores[d] = 0;
+    for (let i = 0; i < nTouched; i++) scores[touched[i]] = 0;
     return out;
   }
 
@@ -285,11 +289,13 @@ export class Ranker {
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about
-    // (its words weighted by rarity, an unknown word counting as rare) does not answer it; the closest
-    // passages are worth showing only when the best one shares most of it.
+    // (its words weighted by rarity, an unknown word counting as rare) does not answer it, nor is it shown as
+    // the closest. Otherwise a question the model will not answer gets the closest passages whenever its
+    // confidence reaches the "closest" threshold (which nearly every answerable training question reaches):
+    // the guidance nearest the question, said to be only that, rather than signposts alone.
     const cover = candidates[0]?.features.get('cov_any') ?? 0;
     const outcome: Outcome =
-      candidates.length === 0 ? 'none' : confidence >= th.answer && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= 0.5 ? 'closest' : 'none';
+      candidates.length === 0 ? 'none' : confidence >= th.answer && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
     return { query: q, asked, evidence, candidates, answerFeatures, confidence, outcome };
   }
 
@@ -381,8 +387,8 @@ function publishedMonths(p: string): number {
 }
 
 /** The k ids with the highest scores, best first, without sorting them all (a small min-heap). */
-function topK(ids: number[], scores: Float64Array, k: number): number[] {
-  if (ids.length <= k) return [...ids].sort((a, b) => scores[b] - scores[a]);
+function topK(ids: ArrayLike<number> & Iterable<number>, scores: Float64Array, k: number): number[] {
+  if (ids.length <= k) return Array.from(ids).sort((a, b) => scores[b] - scores[a]);
   const heap: number[] = [];
   const less = (a: number, b: number) => scores[heap[a]] < scores[heap[b]];
   const swap = (a: number, b: number) => ([heap[a], heap[b]] = [heap[b], heap[a]]);

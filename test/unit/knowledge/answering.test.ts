@@ -104,6 +104,29 @@ describe('when the guidance does not answer', () => {
     }
     expect(declined).toBeGreaterThan(40);
   });
+
+  it('shows the closest guidance, quoted, for most answerable questions it declines (signposts alone only when nothing is near)', () => {
+    let closest = 0;
+    let none = 0;
+    for (const m of sample('answerable', 1000)) {
+      const r = engine.askExtractive(m.message);
+      if (!r.notFound || r.urgent || r.intent) continue;
+      if (r.answer.startsWith(CLOSEST_TEXT)) {
+        closest++;
+        // Each passage shown with its own words and a marker that points at its source.
+        const markers = [...r.answer.matchAll(/\[(\d)\]/g)].map((x) => Number(x[1]));
+        expect(markers[0]).toBe(1);
+        for (const n of markers) expect(r.sources[n - 1]).toBeDefined();
+        expect(r.answer).toContain(`From the ${compactTitle(r.sources[0].title)}`);
+      } else {
+        none++;
+        expect(r.answer.startsWith(NOT_FOUND_TEXT)).toBe(true);
+      }
+    }
+    // Held back: 41 of the 58 declined show the closest passages (8 of 58 when a hand-set rule also asked the
+    // best passage to share half the question's words).
+    expect(closest).toBeGreaterThan(2 * none);
+  });
 });
 
 describe('urgent messages', () => {
