@@ -35,10 +35,12 @@ export function contentStems(text: string): string[] {
 }
 
 export interface NeighbourEvidence {
-  /** Chunk index → highest similarity of an earlier question answered by it. */
-  byChunk: Map<number, number>;
-  /** Chunk index → sum of the three highest similarities (several earlier askers agreeing). */
-  byChunkSum: Map<number, number>;
+  /** Highest similarity of an earlier question answered by passage `d` (0 when none). */
+  simOf(d: number): number;
+  /** Sum of the three highest such similarities (several earlier askers agreeing). */
+  sum3Of(d: number): number;
+  /** Passages answered by an earlier question at least `min` similar, with that similarity, most similar first, at most `k`. */
+  nearest(min: number, k: number): [number, number][];
   /** Highest similarity to an earlier answerable question (any passage) and to an out-of-scope one. */
   answerable: number;
   outOfScope: number;
@@ -61,6 +63,8 @@ export class QuestionNeighbours {
   private readonly postings = new Map<string, number[]>();
   /** For each stored question, the chunks that contain its gold snippets. */
   private readonly chunksOf: number[][];
+  /** For each chunk, the stored questions it answers (the inverse of `chunksOf`). */
+  private readonly questionsOf = new Map<number, number[]>();
 
   constructor(
     private readonly questions: StoredQuestion[],
@@ -92,6 +96,13 @@ export class QuestionNeighbours {
       }
       return [...out];
     });
+    this.chunksOf.forEach((list, i) => {
+      for (const c of list) {
+        const qs = this.questionsOf.get(c) ?? [];
+        qs.push(i);
+        this.questionsOf.set(c, qs);
+      }
+    });
   }
 
   private vector(stems: string[]): Vec {
@@ -116,26 +127,48 @@ export class QuestionNeighbours {
     for (const [t, w] of q.terms) {
       for (const i of this.postings.get(t) ?? []) dots.set(i, (dots.get(i) ?? 0) + w * (this.vecs[i].terms.get(t) ?? 0));
     }
-    const out: NeighbourEvidence = { byChunk: new Map(), byChunkSum: new Map(), answerable: 0, outOfScope: 0, oosShareTop5: 0, nearestOos: 0 };
+    // Similarity of each earlier answerable question (in the order found): a passage's evidence is read from
+    // the questions it answers when it is asked for, not spread over every passage up front (with a passage
+    // repeated across many documents, that was a map the size of the index per question).
+    const sims = new Map<number, number>();
+    let answerable = 0;
+    let outOfScope = 0;
     const near: { sim: number; oos: boolean }[] = [];
-    const perChunk = new Map<number, number[]>();
     for (const [i, dot] of dots) {
       const stored = this.questions[i];
       if (excludeWriter !== undefined && stored.writer === excludeWriter) continue;
       const sim = dot / (q.norm * this.vecs[i].norm);
       near.push({ sim, oos: stored.kind === 'out_of_scope' });
-      if (stored.kind === 'out_of_scope') out.outOfScope = Math.max(out.outOfScope, sim);
+      if (stored.kind === 'out_of_scope') outOfScope = Math.max(outOfScope, sim);
       else {
-        out.answerable = Math.max(out.answerable, sim);
-        for (const c of this.chunksOf[i]) {
-          out.byChunk.set(c, Math.max(out.byChunk.get(c) ?? 0, sim));
-          const list = perChunk.get(c) ?? [];
-          list.push(sim);
-          perChunk.set(c, list);
-        }
+        answerable = Math.max(answerable, sim);
+        if (this.chunksOf[i].length) sims.set(i, sim);
       }
     }
-    for (const [c, sims] of perChunk) out.byChunkSum.set(c, sims.sort((a, b) => b - a).slice(0, 3).reduce((a, b) => a + b, 0));
+    const simsOf = (d: number) => (this.questionsOf.get(d) ?? []).map((i) => sims.get(i)).filter((x): x is number => x !== undefined);
+    const out: NeighbourEvidence = {
+      simOf: (d) => Math.max(0, ...simsOf(d)),
+      sum3Of: (d) =>
+        simsOf(d)
+          .sort((a, b) => b - a)
+          .slice(0, 3)
+          .reduce((a, b) => a + b, 0),
+      nearest: (min, k) => {
+        const best = new Map<number, number>();
+        for (const [i, sim] of sims) {
+          if (sim < min) continue;
+          for (const c of this.chunksOf[i]) if (sim > (best.get(c) ?? 0)) best.set(c, sim);
+        }
+        // Equal similarities keep the order in which the passages were first met among all the questions.
+        const order = new Map<number, number>();
+        for (const i of sims.keys()) for (const c of this.chunksOf[i]) if (best.has(c) && !order.has(c)) order.set(c, order.size);
+        return [...best].sort((a, b) => b[1] - a[1] || order.get(a[0])! - order.get(b[0])!).slice(0, k);
+      },
+      answerable,
+      outOfScope,
+      oosShareTop5: 0,
+      nearestOos: 0,
+    };
     near.sort((a, b) => b.sim - a.sim);
     const top = near.slice(0, 5);
     const total = top.reduce((a, n) => a + n.sim, 0);

@@ -133,7 +133,7 @@ export class Ranker {
     const best = out.size ? Math.max(...out.values()) : 1;
     // Passages that answered similar earlier questions join the candidates even without shared words.
     // (at most NEIGHBOUR_CANDIDATES of them, the most similar first)
-    const near = [...(evidence?.byChunk ?? [])].filter(([, sim]) => sim >= 0.25).sort((a, b) => b[1] - a[1]).slice(0, NEIGHBOUR_CANDIDATES);
+    const near = evidence?.nearest(0.25, NEIGHBOUR_CANDIDATES) ?? [];
     for (const [d] of near) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0.05 * best);
     for (const d of context ?? []) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0);
     for (let i = 0; i < nTouched; i++) scores[touched[i]] = 0;
@@ -229,10 +229,10 @@ export class Ranker {
     f.set('prox', proximity(q.sequence, ix.body[d], ix.vocab));
     f.set('stage1_ratio', topStage1 > 0 ? stage1 / topStage1 : 0);
     f.set('stage1_rr', 1 / (rank + 1));
-    const sim = evidence?.byChunk.get(d) ?? 0;
+    const sim = evidence?.simOf(d) ?? 0;
     f.set('knn', sim);
     f.set('knn_best', sim > 0 && sim >= (evidence?.answerable ?? 0) - 1e-9 ? 1 : 0);
-    f.set('knn_sum3', evidence?.byChunkSum.get(d) ?? 0);
+    f.set('knn_sum3', evidence?.sum3Of(d) ?? 0);
     const held = this.held[d];
     for (const a of asked) f.set(held.has(a) ? `asks:${a}&held` : `asks:${a}&missing`, 1);
     if (asked.size === 0) f.set('asks:none', 1);
