@@ -65,6 +65,19 @@ describe('a person in the Agents Playground', () => {
     await pg.screenshot('03e-answer-list');
   });
 
+  it('asks something the guidance only comes near, and is told so with the closest passages quoted', async () => {
+    await pg.sendAndWait('does the partnership publish its meeting minutes anywhere?', /the closest I found/, 20_000);
+    // The reply as the chat shows it (the log panel below repeats it on one line, cut short).
+    const text = await pg.page.locator('body').innerText();
+    const shown = [...text.matchAll(/the closest I found:\s*\n+\s*(From the [^\n]+:)\n+([^\n]+)/g)];
+    expect(shown.length).toBeGreaterThan(0);
+    const [, label, quote] = shown[shown.length - 1];
+    expect(label).toMatch(/^From the CSCP /);
+    expect(quote.length).toBeGreaterThan(40);
+    expect(text.slice(text.lastIndexOf(label))).toContain('coventry.gov.uk/cscp');
+    await pg.screenshot('03f-closest');
+  });
+
   it('describes a child in danger and sees 999 first', async () => {
     // The welcome and help cards also mention 999, so wait for the answer's own opening line.
     await pg.sendAndWait('a girl in my class has just told me she took a load of pills an hour ago', /^If a child is in immediate danger, call 999/);
