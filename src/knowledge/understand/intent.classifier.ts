@@ -2,14 +2,14 @@
  * Commands in natural words ("can I get the newsletter", "stop sending me these", "what have I booked"):
  * a multinomial logistic model over the message's words, word pairs and character n-grams, trained by
  * `npm run train` on the corpus's command, greeting and question messages, with how close the message comes to
- * earlier messages of each kind (intent-neighbours.ts) among its features. Only a confident command wins:
+ * earlier messages of each kind (message-neighbours.ts) among its features. Only a confident command wins:
  * the threshold is set on out-of-fold training scores so that no question is taken for a command.
  */
 import type { Intent } from '../knowledge.types';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
-import { IntentNeighbours, type StoredMessage } from './intent-neighbours';
+import { MessageNeighbours, type StoredMessage } from './message-neighbours';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -23,10 +23,10 @@ export interface IntentArtefact {
   messages: StoredMessage[];
 }
 
-const neighbourIndex = new WeakMap<IntentArtefact, IntentNeighbours>();
-function neighboursOf(a: IntentArtefact): IntentNeighbours {
+const neighbourIndex = new WeakMap<IntentArtefact, MessageNeighbours>();
+function neighboursOf(a: IntentArtefact): MessageNeighbours {
   let n = neighbourIndex.get(a);
-  if (!n) neighbourIndex.set(a, (n = new IntentNeighbours(a.messages ?? [])));
+  if (!n) neighbourIndex.set(a, (n = new MessageNeighbours(a.messages ?? [])));
   return n;
 }
 

@@ -19,6 +19,8 @@ import type { NeighbourEvidence, QuestionNeighbours } from './neighbours';
 import { contentStems } from './neighbours';
 import { PhraseMatcher } from './message-features';
 import { SEQUENCE_LEXICON } from './lexicons';
+import { MessageNeighbours, type StoredMessage } from './message-neighbours';
+import { viewOf } from './message-features';
 
 const SEQUENCE = new PhraseMatcher(SEQUENCE_LEXICON);
 
@@ -30,6 +32,19 @@ export interface RankerArtefact {
   answerability: LinearModelJson;
   /** Answerability probability at or above which the bot answers; below `closest` it shows signposts only. */
   thresholds: { answer: number; closest: number };
+  /**
+   * The training questions as they were typed (all their stems, not only the content words), each marked
+   * answerable (`ans`) or out of scope (`oos`): how a new question is phrased against them is evidence for
+   * answerability ("what's the number for…", "when is the next…").
+   */
+  phrasing?: StoredMessage[];
+}
+
+const phrasingIndex = new WeakMap<StoredMessage[], MessageNeighbours>();
+function phrasingIndexOf(messages: StoredMessage[]): MessageNeighbours {
+  let n = phrasingIndex.get(messages);
+  if (!n) phrasingIndex.set(messages, (n = new MessageNeighbours(messages)));
+  return n;
 }
 
 export interface Candidate {
@@ -45,6 +60,8 @@ export interface Ranking {
   query: Query;
   asked: Set<FactType>;
   evidence?: NeighbourEvidence;
+  /** Similarity of the question's phrasing to earlier answerable and out-of-scope questions. */
+  phrasing?: Features;
   candidates: Candidate[];
   /** Query-level features for answerability. */
   answerFeatures: Features;
@@ -74,11 +91,17 @@ export class Ranker {
   private readonly newestMonth: number;
   private readonly months: number[];
 
+  private readonly phrasing?: MessageNeighbours;
+
   constructor(
     readonly index: LexicalIndex,
     readonly neighbours?: QuestionNeighbours,
     readonly artefact?: RankerArtefact,
+    /** Earlier questions' phrasing (training passes its own; otherwise the artefact's). */
+    phrasing?: StoredMessage[],
   ) {
+    const stored = phrasing ?? artefact?.phrasing;
+    if (stored?.length) this.phrasing = phrasingIndexOf(stored);
     this.helper = new VocabularyHelper(index);
     this.held = index.chunks.map((c) => factTypesHeld(c.text));
     this.months = index.chunks.map((c) => publishedMonths(c.published));
@@ -285,7 +308,8 @@ export class Ranker {
     const model = this.artefact?.reranker;
     for (const c of candidates) c.p = model ? predict(model, c.features)[1] : (c.features.get('stage1_ratio') ?? 0) * 0.5;
     candidates.sort((a, b) => b.p - a.p || b.stage1 - a.stage1);
-    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence);
+    const phrasing = this.phrasing?.features(viewOf(question).stems, excludeWriter);
+    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about
@@ -296,12 +320,13 @@ export class Ranker {
     const cover = candidates[0]?.features.get('cov_any') ?? 0;
     const outcome: Outcome =
       candidates.length === 0 ? 'none' : confidence >= th.answer && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
-    return { query: q, asked, evidence, candidates, answerFeatures, confidence, outcome };
+    return { query: q, asked, evidence, phrasing, candidates, answerFeatures, confidence, outcome };
   }
 
   /** Stage 3 features: how strong and how specific the evidence for the best passages is. */
-  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence): Features {
+  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features): Features {
     const f: Features = new Map();
+    for (const [k, v] of phrasing ?? []) f.set(`phr:${k}`, v);
     const top = cands[0];
     const second = cands[1];
     f.set('p1', top?.p ?? 0);

@@ -11,6 +11,8 @@ import { Ranker, type Candidate, type RankerArtefact, type Ranking } from './ran
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
 import type { LexicalIndex } from '../search/lexical-index';
 import { writerFolds } from './train';
+import type { StoredMessage } from './message-neighbours';
+import { viewOf } from './message-features';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -60,11 +62,24 @@ export interface RankerData {
   fitReranker(list: Item[]): LinearModelJson;
 }
 
+/**
+ * The training questions as typed (every stem), answerable or out of scope, for the phrasing evidence of the
+ * answerability model (a follow-up's first turn is a question of its own).
+ */
+export function phrasingOf(train: CorpusMessage[]): StoredMessage[] {
+  const out: StoredMessage[] = [];
+  for (const m of train) {
+    const text = m.kind === 'followup' ? m.turns?.[0]?.message : m.kind === 'answerable' || m.kind === 'out_of_scope' ? m.message : undefined;
+    if (text) out.push({ stems: viewOf(text).stems, intent: m.kind === 'out_of_scope' ? 'oos' : 'ans', writer: m.writer });
+  }
+  return out;
+}
+
 /** Every training question ranked (neighbour evidence from other writers only), with out-of-fold reranking. */
 export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): RankerData & { questions: StoredQuestion[] } {
   const questions = storedQuestions(train);
   const neighbours = new QuestionNeighbours(questions, index.chunks);
-  const ranker = new Ranker(index, neighbours);
+  const ranker = new Ranker(index, neighbours, undefined, phrasingOf(train));
   const texts = index.chunks.map((c: Chunk) => norm(c.text));
   const items: Item[] = [];
   const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
@@ -137,7 +152,8 @@ export function trainRanker(
   // Answerability: answer when the best passages hold the answer (gold in the top two), decline otherwise.
   const ansExamples = items.map((it) => {
     const cands = oofP.get(it.id)!;
-    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, dropKnn.has(it.id) ? undefined : it.ranking.evidence);
+    const drop = dropKnn.has(it.id);
+    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, drop ? undefined : it.ranking.evidence, drop ? undefined : it.ranking.phrasing);
     const k = cands.findIndex((c) => it.gold.has(c.d));
     const y = it.answerable ? 1 : 0;
     return { it, x, y, correct: k >= 0 && k < 2 };
@@ -164,7 +180,7 @@ export function trainRanker(
   const reranker = fitReranker(items);
   const answerability = fitAnswerability(ansExamples);
   return {
-    artefact: { corpusHash, reranker, answerability, thresholds },
+    artefact: { corpusHash, reranker, answerability, thresholds, phrasing: phrasingOf(train).map(({ stems, intent }) => ({ stems, intent })) },
     questions,
     report: {
       questions: items.length,

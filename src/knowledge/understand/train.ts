@@ -9,7 +9,7 @@ import { predict, prng, trainLinear, type Features, type LinearModelJson, type T
 import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
-import { IntentNeighbours, type StoredMessage } from './intent-neighbours';
+import { MessageNeighbours, type StoredMessage } from './message-neighbours';
 
 /**
  * Folds by writer: each corpus batch is held out in turn, so out-of-fold scores are scores on wording from a
@@ -152,7 +152,7 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string): { artef
   const views = train.map((m) => intentView(m.message, INTENT_MAX_TOKENS));
   // Earlier messages as evidence: each training message sees only other writers' (as a stranger's would).
   const stored: StoredMessage[] = train.map((m, i) => ({ stems: views[i].stems, intent: expectedIntent(m) ?? 'none', writer: m.writer }));
-  const neighbours = new IntentNeighbours(stored);
+  const neighbours = new MessageNeighbours(stored);
   const examples = train.map((m, i) => {
     const v = views[i];
     const intent = expectedIntent(m);

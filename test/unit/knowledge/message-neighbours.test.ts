@@ -1,11 +1,16 @@
 /**
- * The nearest-message evidence of the command classifier: similarity to earlier messages of each kind, a
- * writer's own messages left out in training, and the trained classifier using it.
+ * Nearest-message evidence: similarity to earlier messages of each kind, a writer's own messages left out in
+ * training; the command classifier and the answerability model using it.
  */
-import { IntentNeighbours } from '../../../src/knowledge/understand/intent-neighbours';
+import { MessageNeighbours } from '../../../src/knowledge/understand/message-neighbours';
 import { classifyIntentView } from '../../../src/knowledge/understand/intent.classifier';
 import { languageModels } from '../../../src/knowledge/understand/language-model';
 import { viewOf } from '../../../src/knowledge/understand/message-features';
+import * as path from 'node:path';
+import { buildLexicalIndex } from '../../../src/knowledge/search/lexical-index';
+import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import { Ranker } from '../../../src/knowledge/understand/ranker';
+import { defaultCorpusDir, loadCorpus } from '../../../src/knowledge/understand/corpus';
 
 const stems = (s: string) => viewOf(s).stems;
 
@@ -15,7 +20,7 @@ describe('intent neighbours', () => {
     { stems: stems('sign me up for the newsletter'), intent: 'subscribe', writer: 'b' },
     { stems: stems('who chairs the partnership'), intent: 'none', writer: 'c' },
   ];
-  const n = new IntentNeighbours(stored);
+  const n = new MessageNeighbours(stored);
 
   it('scores a message against the nearest earlier message of each kind, the nearest overall under its kind', () => {
     const f = n.features(stems('can you stop sending me these newsletters'));
@@ -46,5 +51,27 @@ describe('command classifier with nearest messages', () => {
     const without = classifyIntentView({ ...a, messages: [] }, viewOf(msg));
     expect(withN.intent).toBe('unsubscribe');
     expect(withN.score).toBeGreaterThan(without.score);
+  });
+});
+
+describe('answerability with the phrasing of earlier questions', () => {
+  it('ships the training questions as typed, and their evidence lowers confidence on questions the guidance does not answer', async () => {
+    const root = path.join(__dirname, '..', '..', '..');
+    const a = languageModels().ranker;
+    expect(a.phrasing?.length).toBeGreaterThan(1000);
+    expect(Object.keys(a.answerability.weights).some((k) => k.startsWith('phr:knn_top:'))).toBe(true);
+    const index = buildLexicalIndex((await loadFolderChunks(path.join(root, 'guidance'))).chunks);
+    const withPhrasing = new Ranker(index, undefined, a);
+    const without = new Ranker(index, undefined, { ...a, phrasing: [] });
+    const held = loadCorpus(defaultCorpusDir(root)).messages.filter((m) => m.split === 'heldback');
+    const mean = (r: Ranker, kind: string) => {
+      const qs = held.filter((m) => m.kind === kind).slice(0, 80);
+      return qs.reduce((s, m) => s + r.rank(m.message).confidence, 0) / qs.length;
+    };
+    // Held-back questions (writers the models never saw): out of scope pushed down more than answerable ones.
+    const oosDrop = mean(without, 'out_of_scope') - mean(withPhrasing, 'out_of_scope');
+    const ansDrop = mean(without, 'answerable') - mean(withPhrasing, 'answerable');
+    expect(oosDrop).toBeGreaterThan(0);
+    expect(oosDrop).toBeGreaterThan(ansDrop);
   });
 });

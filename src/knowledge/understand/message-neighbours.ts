@@ -1,16 +1,16 @@
 /**
- * Earlier messages as evidence for the command classifier. The corpus's training messages are kept as their
- * stems, each with what it was (a command's intent, or `none` for a question, a greeting's `help`); a new message
- * is compared with them by TF-IDF cosine over stems and stem pairs. How close it comes to earlier messages of each
- * kind becomes features of the classifier, whose weights are learned like the others: "could you take me off the
- * mailing list" is close to earlier "stop sending me these"-like messages even where its words carry little
- * weight of their own.
+ * Earlier messages as evidence, by how they are phrased. Training messages are kept as their stems (every word,
+ * not only the content words), each with what it was; a new message is compared with them by TF-IDF cosine over
+ * stems and stem pairs, and how close it comes to earlier messages of each kind becomes features whose weights a
+ * model learns. The command classifier compares with commands of each intent and with questions ("could you
+ * take me off the mailing list" is close to earlier "stop sending me these"); the answerability model with
+ * answerable and out-of-scope questions ("what's the direct line for…", "when is the next…").
  */
 import type { Features } from './linear-model';
 
 export interface StoredMessage {
   stems: string[];
-  /** The intent it was labelled with, or 'none'. */
+  /** What it was: a command's intent or 'none' (command classifier); 'ans' or 'oos' (answerability). */
   intent: string;
   /** Who wrote it (corpus batch): training leaves a writer's own messages out of its evidence. */
   writer?: string;
@@ -33,7 +33,7 @@ function termsOf(stems: string[]): Map<string, number> {
   return t;
 }
 
-export class IntentNeighbours {
+export class MessageNeighbours {
   private readonly idf = new Map<string, number>();
   /** term → the messages that have it and its weight in each (normalised TF-IDF). */
   private readonly postings = new Map<string, { ids: Int32Array; w: Float64Array }>();
