@@ -84,15 +84,20 @@ export class MessageNeighbours {
     const q = this.vector(termsOf(stems));
     const sim = this.sim;
     const touched: number[] = [];
-    q.keys.forEach((k, j) => {
-      const p = this.postings.get(k);
-      if (!p) return;
-      for (let x = 0; x < p.ids.length; x++) {
-        const i = p.ids[x];
-        if (sim[i] === 0) touched.push(i);
-        sim[i] += q.weights[j] * p.w[x];
-      }
-    });
+    try {
+      q.keys.forEach((k, j) => {
+        const p = this.postings.get(k);
+        if (!p) return;
+        for (let x = 0; x < p.ids.length; x++) {
+          const i = p.ids[x];
+          if (sim[i] === 0) touched.push(i);
+          sim[i] += q.weights[j] * p.w[x];
+        }
+      });
+    } catch (e) {
+      for (const i of touched) sim[i] = 0;
+      throw e;
+    }
     const best = new Map<string, number>();
     let top = { s: 0, kind: '' };
     for (const i of touched) {

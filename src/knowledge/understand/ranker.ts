@@ -147,20 +147,24 @@ export class Ranker {
         }
       }
     };
-    for (const t of q.terms) {
-      if (t.tid !== undefined) addTerm(t.tid, t.weight);
-      for (const e of t.expansions) for (const tid of e.tids) addTerm(tid, (t.weight * e.weight) / e.tids.length);
+    // The reused scores are cleared whatever happens, so no later question can read this one's.
+    try {
+      for (const t of q.terms) {
+        if (t.tid !== undefined) addTerm(t.tid, t.weight);
+        for (const e of t.expansions) for (const tid of e.tids) addTerm(tid, (t.weight * e.weight) / e.tids.length);
+      }
+      const out = new Map<number, number>(topK(touched.subarray(0, nTouched), scores, CANDIDATES).map((d) => [d, scores[d]]));
+      const scoreOf = (d: number) => scores[d] || undefined;
+      const best = out.size ? Math.max(...out.values()) : 1;
+      // Passages that answered similar earlier questions join the candidates even without shared words.
+      // (at most NEIGHBOUR_CANDIDATES of them, the most similar first)
+      const near = evidence?.nearest(0.25, NEIGHBOUR_CANDIDATES) ?? [];
+      for (const [d] of near) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0.05 * best);
+      for (const d of context ?? []) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0);
+      return out;
+    } finally {
+      for (let i = 0; i < nTouched; i++) scores[touched[i]] = 0;
     }
-    const out = new Map<number, number>(topK(touched.subarray(0, nTouched), scores, CANDIDATES).map((d) => [d, scores[d]]));
-    const scoreOf = (d: number) => scores[d] || undefined;
-    const best = out.size ? Math.max(...out.values()) : 1;
-    // Passages that answered similar earlier questions join the candidates even without shared words.
-    // (at most NEIGHBOUR_CANDIDATES of them, the most similar first)
-    const near = evidence?.nearest(0.25, NEIGHBOUR_CANDIDATES) ?? [];
-    for (const [d] of near) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0.05 * best);
-    for (const d of context ?? []) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0);
-    for (let i = 0; i < nTouched; i++) scores[touched[i]] = 0;
-    return out;
   }
 
   private matchTerm(t: Query['terms'][number], tf: Map<number, number>, th: Map<number, number>, d: number): Match {

@@ -33,6 +33,17 @@ describe('intent neighbours', () => {
     expect(n.features(stems('zebra crossing')).size).toBe(0);
   });
 
+  it('gives the same evidence however calls are interleaved (its reused scratch is cleared on every path)', () => {
+    const messages = ['stop sending me the newsletter please', 'sign me up', 'who chairs it', 'newsletter', 'zebra'];
+    const fresh = messages.map((m) => [...new MessageNeighbours(stored).features(stems(m))].sort().join());
+    const freshExcluding = messages.map((m) => [...new MessageNeighbours(stored).features(stems(m), 'a')].sort().join());
+    messages.forEach((m, i) => {
+      n.features(stems(messages[(i + 1) % messages.length]), 'b');
+      expect([...n.features(stems(m))].sort().join()).toBe(fresh[i]);
+      expect([...n.features(stems(m), 'a')].sort().join()).toBe(freshExcluding[i]);
+    });
+  });
+
   it("leaves a writer's own messages out when asked (training reads each writer as a stranger)", () => {
     const f = n.features(stems('please stop sending me the newsletter'), 'a');
     expect(f.has('knn:unsubscribe')).toBe(false);

@@ -45,4 +45,20 @@ describe('question neighbours', () => {
     const training = n.evidence(contentStems('how are training needs decided')).nearest(0.25, 5);
     expect(training[0][0]).toBe(1);
   });
+
+  it('counts the three most similar askers exactly, and keeps passages of equal similarity in the order first met', () => {
+    // Questions worded exactly as the query are similarity 1, so the figures are exact.
+    const same = (id: string, writer: string, gold: string): StoredQuestion => q(id, 'who chairs the partnership', gold, writer);
+    const four = new QuestionNeighbours([same('1', 'a', 'partnership chair is'), same('2', 'b', 'partnership chair is'), same('3', 'c', 'partnership chair is'), same('4', 'd', 'partnership chair is'), same('5', 'e', 'Training needs are analysed')], chunks);
+    const ev = four.evidence(contentStems('who chairs the partnership'));
+    expect(ev.simOf(0)).toBeCloseTo(1, 9);
+    expect(ev.sum3Of(0)).toBeCloseTo(3, 9);
+    expect(ev.sum3Of(1)).toBeCloseTo(1, 9);
+    expect(four.evidence(contentStems('who chairs the partnership'), 'a').sum3Of(0)).toBeCloseTo(3, 9);
+    const two = new QuestionNeighbours([same('1', 'a', 'partnership chair is'), same('2', 'b', 'partnership chair is')], chunks);
+    expect(two.evidence(contentStems('who chairs the partnership')).sum3Of(0)).toBeCloseTo(2, 9);
+    expect(two.evidence(contentStems('who chairs the partnership'), 'a').sum3Of(0)).toBeCloseTo(1, 9);
+    // Equal similarities: the passages in the order the questions met them (c0 before its copy c2, then c1).
+    expect(ev.nearest(0.25, 10).map(([d]) => d)).toEqual([0, 2, 1]);
+  });
 });
