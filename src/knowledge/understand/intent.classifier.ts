@@ -9,7 +9,7 @@ import type { Intent } from '../knowledge.types';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
-import { MessageNeighbours, type StoredMessage } from './message-neighbours';
+import { neighboursFor, type StoredMessage } from './message-neighbours';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -23,12 +23,6 @@ export interface IntentArtefact {
   messages: StoredMessage[];
 }
 
-const neighbourIndex = new WeakMap<IntentArtefact, MessageNeighbours>();
-function neighboursOf(a: IntentArtefact): MessageNeighbours {
-  let n = neighbourIndex.get(a);
-  if (!n) neighbourIndex.set(a, (n = new MessageNeighbours(a.messages ?? [])));
-  return n;
-}
 
 /**
  * The product's own command words, typed as they are shown on the welcome card and in help. These are the
@@ -91,7 +85,7 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
   if (view.tokens.length === 0) return { score: 0 };
   const x = featuresOf(view.stems, view.tokens, a.featureOptions);
-  for (const [k, v] of neighboursOf(a).features(view.stems)) x.set(k, v);
+  for (const [k, v] of neighboursFor(a.messages).features(view.stems)) x.set(k, v);
   const p = predict(a.model, x);
   let k = 0;
   for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;

@@ -39,7 +39,6 @@ export class MessageNeighbours {
   private readonly postings = new Map<string, { ids: Int32Array; w: Float64Array }>();
   /** Similarity per message, reused across calls (and the messages touched), so a call allocates little. */
   private readonly sim: Float64Array;
-  private readonly kinds: string[];
 
   constructor(private readonly messages: StoredMessage[]) {
     const terms = messages.map((m) => termsOf(m.stems));
@@ -59,7 +58,6 @@ export class MessageNeighbours {
     });
     for (const [k, p] of lists) this.postings.set(k, { ids: Int32Array.from(p.ids), w: Float64Array.from(p.w) });
     this.sim = new Float64Array(messages.length);
-    this.kinds = messages.map((m) => m.intent);
   }
 
   private vector(t: Map<string, number>): Vec {
@@ -104,7 +102,7 @@ export class MessageNeighbours {
       const s = sim[i];
       sim[i] = 0;
       if (excludeWriter !== undefined && this.messages[i].writer === excludeWriter) continue;
-      const kind = this.kinds[i];
+      const kind = this.messages[i].intent;
       if (s > (best.get(kind) ?? 0)) best.set(kind, s);
       if (s > top.s) top = { s, kind };
     }
@@ -113,4 +111,18 @@ export class MessageNeighbours {
     if (top.kind) f.set(`knn_top:${top.kind}`, top.s);
     return f;
   }
+}
+
+/** The stored messages as an artefact keeps them: who wrote each is for training only. */
+export function withoutWriters(messages: StoredMessage[]): StoredMessage[] {
+  return messages.map(({ stems, intent }) => ({ stems, intent }));
+}
+
+const built = new WeakMap<StoredMessage[], MessageNeighbours>();
+
+/** The index over a model's stored messages, built once per artefact (each engine rebuild reuses it). */
+export function neighboursFor(messages: StoredMessage[]): MessageNeighbours {
+  let n = built.get(messages);
+  if (!n) built.set(messages, (n = new MessageNeighbours(messages)));
+  return n;
 }

@@ -17,10 +17,9 @@ import { stemToken, tokenize } from './text';
 import { predict, type Features, type LinearModelJson } from './linear-model';
 import type { NeighbourEvidence, QuestionNeighbours } from './neighbours';
 import { contentStems } from './neighbours';
-import { PhraseMatcher } from './message-features';
+import { PhraseMatcher, viewOf } from './message-features';
 import { SEQUENCE_LEXICON } from './lexicons';
-import { MessageNeighbours, type StoredMessage } from './message-neighbours';
-import { viewOf } from './message-features';
+import { neighboursFor, type MessageNeighbours, type StoredMessage } from './message-neighbours';
 
 const SEQUENCE = new PhraseMatcher(SEQUENCE_LEXICON);
 
@@ -40,12 +39,6 @@ export interface RankerArtefact {
   phrasing?: StoredMessage[];
 }
 
-const phrasingIndex = new WeakMap<StoredMessage[], MessageNeighbours>();
-function phrasingIndexOf(messages: StoredMessage[]): MessageNeighbours {
-  let n = phrasingIndex.get(messages);
-  if (!n) phrasingIndex.set(messages, (n = new MessageNeighbours(messages)));
-  return n;
-}
 
 export interface Candidate {
   d: number;
@@ -101,7 +94,7 @@ export class Ranker {
     phrasing?: StoredMessage[],
   ) {
     const stored = phrasing ?? artefact?.phrasing;
-    if (stored?.length) this.phrasing = phrasingIndexOf(stored);
+    if (stored?.length) this.phrasing = neighboursFor(stored);
     this.helper = new VocabularyHelper(index);
     this.held = index.chunks.map((c) => factTypesHeld(c.text));
     this.months = index.chunks.map((c) => publishedMonths(c.published));
@@ -295,7 +288,8 @@ export class Ranker {
     const ctx = context?.length ? this.contextOf(context) : undefined;
     // The passages just after the previous answer's are candidates too ("what happens after that?").
     const extra = new Set<number>([...(ctx?.same ?? []), ...(ctx?.after ?? [])]);
-    const asksNext = ctx ? SEQUENCE.count(tokenize(question).map(stemToken)).has('next') : false;
+    const stems = viewOf(question).stems;
+    const asksNext = ctx ? SEQUENCE.count(stems).has('next') : false;
     for (const id of include ?? []) {
       const d = this.index.chunks.findIndex((c) => c.id === id);
       if (d >= 0) extra.add(d);
@@ -312,7 +306,7 @@ export class Ranker {
     const model = this.artefact?.reranker;
     for (const c of candidates) c.p = model ? predict(model, c.features)[1] : (c.features.get('stage1_ratio') ?? 0) * 0.5;
     candidates.sort((a, b) => b.p - a.p || b.stage1 - a.stage1);
-    const phrasing = this.phrasing?.features(viewOf(question).stems, excludeWriter);
+    const phrasing = this.phrasing?.features(stems, excludeWriter);
     const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };

@@ -11,7 +11,7 @@ import { Ranker, type Candidate, type RankerArtefact, type Ranking } from './ran
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
 import type { LexicalIndex } from '../search/lexical-index';
 import { writerFolds } from './train';
-import type { StoredMessage } from './message-neighbours';
+import { withoutWriters, type StoredMessage } from './message-neighbours';
 import { viewOf } from './message-features';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
@@ -76,10 +76,11 @@ export function phrasingOf(train: CorpusMessage[]): StoredMessage[] {
 }
 
 /** Every training question ranked (neighbour evidence from other writers only), with out-of-fold reranking. */
-export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): RankerData & { questions: StoredQuestion[] } {
+export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): RankerData & { questions: StoredQuestion[]; phrasing: StoredMessage[] } {
   const questions = storedQuestions(train);
   const neighbours = new QuestionNeighbours(questions, index.chunks);
-  const ranker = new Ranker(index, neighbours, undefined, phrasingOf(train));
+  const phrasing = phrasingOf(train);
+  const ranker = new Ranker(index, neighbours, undefined, phrasing);
   const texts = index.chunks.map((c: Chunk) => norm(c.text));
   const items: Item[] = [];
   const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
@@ -128,7 +129,7 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
       oof.set(it.id, it.candidates.map((c) => ({ ...c, features: features(c), p: predict(model, features(c))[1] })).sort((a, b) => b.p - a.p || b.stage1 - a.stage1));
     });
   }
-  return { ranker, items, oof, fitReranker, questions, dropKnn };
+  return { ranker, items, oof, fitReranker, questions, phrasing, dropKnn };
 }
 
 export function trainRanker(
@@ -136,7 +137,7 @@ export function trainRanker(
   index: LexicalIndex,
   corpusHash: string,
 ): { artefact: RankerArtefact; questions: StoredQuestion[]; report: RankerTrainReport } {
-  const { ranker, items, oof: oofP, fitReranker, questions, dropKnn } = prepareRankerData(train, index);
+  const { ranker, items, oof: oofP, fitReranker, questions, phrasing, dropKnn } = prepareRankerData(train, index);
   const answerable = items.filter((i) => i.answerable);
   let hit1 = 0;
   let hit3 = 0;
@@ -180,7 +181,7 @@ export function trainRanker(
   const reranker = fitReranker(items);
   const answerability = fitAnswerability(ansExamples);
   return {
-    artefact: { corpusHash, reranker, answerability, thresholds, phrasing: phrasingOf(train).map(({ stems, intent }) => ({ stems, intent })) },
+    artefact: { corpusHash, reranker, answerability, thresholds, phrasing: withoutWriters(phrasing) },
     questions,
     report: {
       questions: items.length,

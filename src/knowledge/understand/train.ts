@@ -9,7 +9,7 @@ import { predict, prng, trainLinear, type Features, type LinearModelJson, type T
 import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
-import { MessageNeighbours, type StoredMessage } from './message-neighbours';
+import { MessageNeighbours, withoutWriters, type StoredMessage } from './message-neighbours';
 
 /**
  * Folds by writer: each corpus batch is held out in turn, so out-of-fold scores are scores on wording from a
@@ -183,7 +183,7 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string): { artef
   const misrouted = questions.filter((p) => p >= threshold).length;
   const model = fit(examples);
   return {
-    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, maxTokens: INTENT_MAX_TOKENS, messages: stored.map(({ stems, intent }) => ({ stems, intent })) },
+    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
     report: { threshold, routed: routed / Math.max(cmds.length, 1), misrouted },
   };
 }
