@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { appVersion, type Config } from '../src/config';
 import { systemClock, type Clock } from '../src/clock';
 import { createLogger, type Logger } from '../src/logger';
@@ -8,6 +9,7 @@ import { createConversationStore } from '../src/conversations/conversation.store
 import { createRoleService } from '../src/roles/role.service';
 import { createDeliveryEngine } from '../src/delivery/delivery.engine';
 import { RateBudget } from '../src/delivery/rate-budget';
+import { JOURNAL_KEEP_MS, pruneJournals, SentJournal } from '../src/delivery/sent-journal';
 import { WriteQueue } from '../src/storage/write-queue';
 import { createAdapter } from './adapter';
 import { createApp } from './app';
@@ -16,6 +18,7 @@ import type { Notifier } from '../src/delivery/notifier';
 import { featureFactories } from './features';
 import { createProactiveSender } from './proactive-sender';
 import { createServer } from './server';
+
 
 export interface RunningBot {
   port: number;
@@ -65,7 +68,10 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
   const sender = createProactiveSender(adapter, config.auth.appId ?? '');
   // Unique among live instances (host and process); leases and claims are short, so a restart takes over in seconds.
   const instanceId = `${hostname().replace(/[^A-Za-z0-9-]/g, '').slice(0, 40) || 'host'}-${process.pid}-${Date.now().toString(36)}`;
-  const delivery = createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond, workerId: instanceId });
+  // One journal folder per table prefix, so deployments (and test runs) sharing a disk never read each other's sends.
+  const journal = new SentJournal(join(config.delivery.journalDir, config.storage.tablePrefix), instanceId, logger);
+  pruneJournals(config.delivery.journalDir, JOURNAL_KEEP_MS, Date.now());
+  const delivery = createDeliveryEngine({ tables, notifier: sender, clock, logger, ratePerSecond: config.delivery.ratePerSecond, workerId: instanceId, journal });
   const rateBudget = new RateBudget({ table: tables.client('RateShares'), instanceId, totalPerSecond: config.delivery.ratePerSecond, limiter: delivery.limiter, clock: systemClock, logger });
   await rateBudget.start();
   const load = { active: 0 };
@@ -128,6 +134,7 @@ export async function startBot(config: Config, opts: StartOptions = {}): Promise
       if (left) logger.warn({ left }, 'bookkeeping writes not finished at stop');
       // Last: the other instances take this one's share of the rate budget at once.
       await rateBudget.stop();
+      journal.close();
       logger.info('bot stopped');
     },
   };

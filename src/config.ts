@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -159,6 +160,7 @@ const schema = z
     FILE_HOSTS: hostList('*.sharepoint.com'),
 
     DIGEST_RATE_PER_SECOND: int(20, 1, 50),
+    DELIVERY_JOURNAL_DIR: z.preprocess(emptyToUndefined, z.string().default('.data/delivery-journal')),
 
     TRAINING_REMINDER_DAYS: z.preprocess(
       emptyToUndefined,
@@ -303,7 +305,8 @@ export interface Config {
     trainingEmail?: string;
     sourceMaxAgeYears: number;
   };
-  delivery: { ratePerSecond: number };
+  /** `journalDir`: where accepted sends are noted before the outbox write (src/delivery/sent-journal.ts); shared by all instances in production. */
+  delivery: { ratePerSecond: number; journalDir: string };
   /** Automatic reminders: `reminderDays` before at `reminderTime` (London), plus minutes before for online sessions (0 = off). */
   training: { reminderDays: number[]; reminderTime: string; onlineReminderMinutes: number };
   model: {
@@ -393,7 +396,7 @@ function toConfig(v: Raw): Config {
       trainingEmail: v.SIGNPOST_TRAINING_EMAIL,
       sourceMaxAgeYears: v.SOURCE_MAX_AGE_YEARS,
     },
-    delivery: { ratePerSecond: v.DIGEST_RATE_PER_SECOND },
+    delivery: { ratePerSecond: v.DIGEST_RATE_PER_SECOND, journalDir: v.DELIVERY_JOURNAL_DIR },
     training: {
       reminderDays: [...new Set(v.TRAINING_REMINDER_DAYS)].sort((a, b) => b - a),
       reminderTime: v.TRAINING_REMINDER_TIME,
@@ -462,7 +465,8 @@ export function declaredEnvironment(env: Record<string, string | undefined> = pr
 
 /** A valid configuration for tests, with keys overridden as environment strings. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...overrides });
+  // Journals of test runs go to the system's temporary folder, not the working copy's .data/.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DELIVERY_JOURNAL_DIR: path.join(os.tmpdir(), 'cscp-test-delivery-journal'), ...overrides });
 }
 
 /** Reads package.json's version without importing it (dist/ sits one level deeper than src/). */

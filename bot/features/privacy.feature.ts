@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { escalationCardMessages } from '../../cards/escalation.messages';
 import { describeErasure, erasePerson } from '../../src/privacy/erasure';
+import { JOURNAL_KEEP_MS, pruneJournals } from '../../src/delivery/sent-journal';
 import { purgeExpired, type RetentionReport } from '../../src/privacy/retention';
 import { isEntraObjectId } from '../../src/roles/role.service';
 import { createLeasedJob } from '../../src/scheduler/leased-job';
@@ -51,7 +52,9 @@ export const privacyFeature: FeatureFactory = (deps) => {
     },
     async run() {
       last = await purgeExpired({ tables: deps.tables, clock: deps.clock, config: deps.config });
-      deps.logger.info({ ...last, days: deps.config.retention }, 'retention purge');
+      // The delivery journal's old files too (the folder is shared by the instances: one purge covers all).
+      const journalFiles = pruneJournals(deps.config.delivery.journalDir, JOURNAL_KEEP_MS, Date.now());
+      deps.logger.info({ ...last, journalFiles, days: deps.config.retention }, 'retention purge');
     },
   });
   const privacy: PrivacyFeature = {

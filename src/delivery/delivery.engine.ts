@@ -7,6 +7,7 @@ import { OutboxStore, RETRYABLE_FINAL_STATUSES, type OutboxRecipient, type Outbo
 import { ConversationRateLimiter, GlobalRateLimiter, TEAMS_CONVERSATION_LIMITS, realTimers, type LimiterTimers } from './rate-limiter';
 import { backoffMs, classifyFailure, DEFAULT_BACKOFF, deferralMs, isTransientStorageError, MAX_DEFERRALS, type BackoffOptions } from './retry-policy';
 import { computeProgress, type DeliveryProgress } from './delivery.progress';
+import type { SentJournal } from './sent-journal';
 
 export type { DeliveryProgress } from './delivery.progress';
 export type { OutboxRecipient, OutboxStatus } from './outbox.store';
@@ -33,6 +34,12 @@ export interface DeliveryEngineOptions {
   random?: () => number;
   /** A one-off send (escalation card, progress card) gives up after this long (default 10 s): a person's turn may be waiting. */
   directDeadlineMs?: number;
+  /**
+   * Where sends Teams accepted are noted synchronously, before the outbox's "sent" write (sent-journal.ts).
+   * Whoever takes over a row whose claim ran out reads it first, so a crash between Teams' answer and that
+   * write does not send the message twice.
+   */
+  journal?: SentJournal;
 }
 
 export interface RunOptions {
@@ -96,9 +103,11 @@ const RECHECK_AFTER_MS = 5000;
  * with backoff (the row stays claimed, then pending), so an outage only delays delivery.
  *
  * Exactly-once boundary: a row is marked `sent` by the first write after the connector answers. If the
- * process dies after Teams accepted the message but before that write lands (one HTTP response plus one
- * Table write, a few milliseconds), the row's claim runs out and another worker sends it again. Teams offers
- * no idempotency key, so that window cannot be closed; everything else (restarts, two workers, storage
+ * process dies after Teams accepted the message but before that write lands (one Table write, a few
+ * milliseconds), the row's claim runs out and another worker takes it over. With a journal (sent-journal.ts)
+ * the send was noted synchronously the moment the answer arrived, and the taker records the row as sent
+ * instead of sending it again; what is left is a death while Teams' answer is on its way back. Teams offers
+ * no idempotency key, so that last window cannot be closed; everything else (restarts, two workers, storage
  * outages) is exactly once.
  */
 export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngine {
@@ -198,6 +207,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
     build: (key: string) => OutgoingMessage | Promise<OutgoingMessage>,
     run: RunOptions,
     summary: RunSummary,
+    takenOver: boolean,
   ): Promise<void> {
     let current: OutboxRow = row;
     const key = row.recipientKey;
@@ -253,6 +263,21 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
       return true;
     }
 
+    // A claim that ran out: its worker may have died just after Teams accepted the message. If it noted the
+    // send, record it instead of sending it again.
+    const journalled = (noted: { activityId?: string; at: string }) => {
+      logger.info(log, 'taken over after a send Teams had accepted: recorded as sent, not sent again');
+      return record('sent', { statusCode: 201, attempts: row.attempts, activityId: noted.activityId, sentAt: noted.at, lastError: '' });
+    };
+    /** For a row taken over: what its previous worker noted, read afresh (a slow worker may have sent it meanwhile). */
+    const notedNow = () => {
+      if (!takenOver || !opts.journal) return undefined;
+      opts.journal.refresh();
+      return opts.journal.lookup(row);
+    };
+    const noted = takenOver ? opts.journal?.lookup(row) : undefined;
+    if (noted) return journalled(noted);
+
     let message: OutgoingMessage;
     try {
       message = await build(key);
@@ -288,10 +313,17 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
       if (!wanted) return record('skipped', {});
       if (!(await holdClaim(renewBelowMs))) return; // another worker took the row over: it is theirs now
       let outcome: SendOutcome | typeof ABANDON;
+      let lateNote: { activityId?: string; at: string } | undefined;
       try {
-        outcome = await paced(target.conversationId, false, () => {
+        outcome = await paced(target.conversationId, false, async () => {
+          // Checked again at the moment of sending: the row may have waited seconds in the queue.
+          lateNote = notedNow();
+          if (lateNote) return {};
           attempts += 1;
-          return notifier.send(target, message);
+          const accepted = await notifier.send(target, message);
+          // Noted before anything else runs: the Table write below takes milliseconds a crash could fall into.
+          opts.journal?.record(row, accepted.activityId, clock.now());
+          return accepted;
         }, notStopping);
       } catch (e) {
         const err = asDeliveryError(e);
@@ -329,6 +361,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
         }
       }
       if (outcome === ABANDON) return release();
+      if (lateNote) return journalled(lateNote);
       return record('sent', { statusCode: 201, attempts: row.attempts + attempts, activityId: outcome.activityId, sentAt: nowIso(), lastError: '' });
     }
 
@@ -426,6 +459,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
       const active = new Set<Promise<void>>();
       let wake: (() => void) | undefined;
       let cursor = '';
+      const partitions = new Set<string>();
       const nap = (ms: number) =>
         new Promise<void>((resolve) => {
           wake = resolve;
@@ -445,11 +479,16 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
           continue;
         }
         let found: OutboxRow[];
+        let expired = new Set<string>();
         try {
           found = await store.findClaimable(jobId, cursor, room, clock.now().getTime());
           if (found.length) {
             cursor = found[found.length - 1].rowKey;
-            found = await store.claim(found.filter((r) => !inHand.has(handKey(r))), workerId, leaseUntil(), clock.now().getTime());
+            const fresh = found.filter((r) => !inHand.has(handKey(r)));
+            expired = new Set(fresh.filter((r) => r.status === 'claimed').map(handKey));
+            found = await store.claim(fresh, workerId, leaseUntil(), clock.now().getTime());
+            // Rows taken over from a worker whose claim ran out: read what any worker noted since the last look.
+            if (expired.size && found.some((r) => expired.has(handKey(r)))) opts.journal?.refresh();
           }
         } catch (e) {
           if (!isTransientStorageError(e)) throw e;
@@ -460,8 +499,9 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
         }
         if (found.length) {
           for (const row of found) {
+            partitions.add(row.partitionKey);
             inHand.add(handKey(row));
-            const task: Promise<void> = processRow(row, buildMessage, runOpts, summary)
+            const task: Promise<void> = processRow(row, buildMessage, runOpts, summary, expired.has(handKey(row)))
               .catch((e) => logger.error({ jobId, recipient: row.recipientKey, err: (e as Error).name }, 'delivery row failed; its claim runs out and it is retried'))
               .finally(() => {
                 inHand.delete(handKey(row));
@@ -489,7 +529,11 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
           await nap(Math.max(pollMs, 1000));
           continue;
         }
-        if (open.open === 0) break;
+        if (open.open === 0) {
+          // Every row is recorded in storage now: what the journal said about them is no longer needed.
+          for (const pk of partitions) opts.journal?.forget(pk);
+          break;
+        }
         // Other workers hold rows (they may finish any moment, or die: look again soon), or rows only wait for a
         // retry (sleep until the first is due, looking again at least every few seconds).
         const until = (open.nextAtMs ?? 0) - clock.now().getTime();

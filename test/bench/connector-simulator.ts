@@ -9,6 +9,8 @@ export interface SimulatorOptions {
   /** Seconds in the Retry-After header of a 429. */
   retryAfterSeconds?: number;
   random?: () => number;
+  /** Called with the running count each time a fan-out message is accepted, before it is answered (a test's cue). */
+  onAccepted?: (accepted: number) => void;
 }
 
 /** One activity the bot sent to a watched conversation (an admin's or a trainer's chat): kept whole. */
@@ -223,6 +225,7 @@ export class ConnectorSimulator {
         if (!watched) {
           this.firstAcceptedAt ??= now;
           this.acceptedAt.push(now);
+          this.opts.onAccepted?.(this.acceptedAt.length);
         }
       }
       return this.answer(res, req.method === 'PUT' ? 200 : 201, { id });

@@ -196,10 +196,13 @@ async function none(az: Rig['azurite']): Promise<Result> {
 /** kill -9 of the sending instance at a random point between 20% and 80%; a second instance (or a restart) takes over. */
 async function kill(az: Rig['azurite'], mode: 'standby' | 'restart', runs: number): Promise<Result> {
   const rig = await new Rig(az).start({ ratePerSecond: 100_000 });
-  const runsOut: { takeover: number; duplicates: number; missing: number }[] = [];
+  const runsOut: { takeover: number; duplicates: number; missing: number; fromJournal: number }[] = [];
+  // Logged by the instance taking over for each row it found in the dead sender's journal (sent-journal.ts).
+  const JOURNALLED = 'recorded as sent, not sent again';
   const totals = { requests: 0, received429: 0, insideRetryAfter: 0, busiest: 0 };
   try {
     const standby = mode === 'standby' ? await rig.bot() : undefined;
+    standby?.watch(JOURNALLED);
     const users = population(args.killRecipients, `kill-${mode}`);
     if (standby) await rig.subscribers(users, standby);
     else {
@@ -219,16 +222,19 @@ async function kill(az: Rig['azurite'], mode: 'standby' | 'restart', runs: numbe
       await new Promise((r) => setTimeout(r, Math.random() * 1000));
       await sender.kill9();
       const killedAt = performance.now();
-      if (mode === 'restart') await rig.bot();
+      const journalledBefore = standby?.seen(JOURNALLED) ?? 0;
+      const taker = standby ?? (await rig.bot());
+      if (!standby) taker.watch(JOURNALLED);
       await rig.digestDone(digestId);
+      const fromJournal = taker.seen(JOURNALLED) - (standby ? journalledBefore : 0);
       const r = rig.result('kill', users);
       const takeover = ((rig.sim.firstAcceptedAfter(killedAt + 20) ?? killedAt) - killedAt) / 1000;
-      runsOut.push({ takeover, duplicates: r.duplicates, missing: r.missing });
+      runsOut.push({ takeover, duplicates: r.duplicates, missing: r.missing, fromJournal });
       totals.requests += r.requests;
       totals.received429 += r.received429;
       totals.insideRetryAfter += r.insideRetryAfter;
       totals.busiest = Math.max(totals.busiest, r.busiestSecond);
-      log(`  kill run ${run}/${runs} at ${at}/${users.length}: takeover ${takeover.toFixed(1)} s, duplicates ${r.duplicates}, missing ${r.missing}`);
+      log(`  kill run ${run}/${runs} at ${at}/${users.length}: takeover ${takeover.toFixed(1)} s, duplicates ${r.duplicates}, missing ${r.missing}, recorded from the journal ${fromJournal}`);
       // Each run starts its own sender; a restarted one is stopped before the next run.
       for (const b of rig.bots.filter((x) => x !== standby)) await b.stop();
       rig.bots = rig.bots.filter((x) => x === standby);
@@ -248,6 +254,10 @@ async function kill(az: Rig['azurite'], mode: 'standby' | 'restart', runs: numbe
       takeoverSeconds: round(takeovers[takeovers.length - 1], 1),
       notes: {
         runsWithDuplicate: runsOut.filter((r) => r.duplicates > 0).length,
+        // Runs where the kill fell after Teams accepted a message and before storage recorded it: without the
+        // journal, each of these rows would have been sent again.
+        runsSavedByJournal: runsOut.filter((r) => r.fromJournal > 0).length,
+        rowsFromJournal: runsOut.reduce((s, r) => s + r.fromJournal, 0),
         runs,
         takeoverMedianSeconds: round(takeovers[Math.floor(takeovers.length / 2)], 1),
       },

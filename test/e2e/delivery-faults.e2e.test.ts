@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startBot, type RunningBot } from '../../bot/main';
-import { testConfig } from '../../src/config';
+import { azuriteConnectionString, testConfig } from '../../src/config';
+import { OutboxStore } from '../../src/delivery/outbox.store';
 import { DigestStore } from '../../src/digests/digest.store';
 import { SubscriptionStore } from '../../src/digests/subscription.store';
 import type { DigestRecord } from '../../src/digests/digest.types';
@@ -9,6 +13,7 @@ import { ConnectorSimulator } from '../bench/connector-simulator';
 import { BotProcess } from '../helpers/bot-process';
 import { adminRetries, adminSendsDigest, currentCard, newsletter, subscribeAll, waitUntil } from '../helpers/flows';
 import { OwnAzurite } from '../helpers/own-azurite';
+import { TcpProxy } from '../helpers/tcp-proxy';
 import { testConnectionString, uniquePrefix } from '../helpers/storage';
 import { TeamsClient, teamsUser, type TeamsUser } from '../helpers/teams-client';
 
@@ -90,6 +95,54 @@ describe('digest delivery under faults (real bot over HTTP, production sender, s
       await b.stop();
       await sim.stop();
       await tables.dropAll();
+    }
+  }, 180_000);
+
+  it('the sender killed after Teams accepted messages but before storage recorded them: the instance taking over reads its journal and repeats nobody', async () => {
+    // Storage reached through a relay the test can cut: at the 35th accepted message storage goes silent, so
+    // the sender gets Teams' answers but its "sent" writes never land; then it is killed. Without the journal,
+    // every message accepted in that moment would be sent again by the instance taking over.
+    const azuritePort = Number(/TableEndpoint=http:\/\/[^:]+:(\d+)/.exec(testConnectionString())![1]);
+    const relay = await new TcpProxy(azuritePort).start();
+    const prefix = uniquePrefix();
+    const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cscp-journal-e2e-'));
+    const env = { AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(relay.port), TABLE_PREFIX: prefix, ADMIN_IDS: admin.aadObjectId, DIGEST_RATE_PER_SECOND: '25', DELIVERY_JOURNAL_DIR: journalDir, LOG_LEVEL: 'info' };
+    const sim = await new ConnectorSimulator({ ratePerSecond: 1000 }).start();
+    const [a, b] = await Promise.all([BotProcess.start(env), BotProcess.start(env)]);
+    const tables = createTables(testConnectionString(), prefix); // the test's own view, not through the relay
+    try {
+      const client = new TeamsClient(sim.url);
+      const users = population(100, 'journal');
+      await subscribeAll(client, a.url, users);
+      sim.resetCounters();
+      sim.configure({ ratePerSecond: 50, onAccepted: (n) => n === 35 && relay.blackhole() });
+      const { digestId } = await adminSendsDigest(client, a.url, sim, admin, newsletter('Journal edition'));
+      await waitUntil(() => sim.accepted >= 35, 30_000, 'a third of the digest');
+      await new Promise((r) => setTimeout(r, 500)); // answers arrive and are noted; the storage writes hang
+      // Which instance was sending: the one whose journal has lines.
+      const files = fs.readdirSync(path.join(journalDir, prefix));
+      expect(files).toHaveLength(1);
+      const sender = files[0].startsWith(a.instanceId) ? a : b;
+      const other = sender === a ? b : a;
+      await sender.kill9();
+      const acceptedAtKill = sim.accepted;
+      const outbox = new OutboxStore(tables.client('Outbox'));
+      let recorded = 0;
+      for await (const page of outbox.scan(`digest-${digestId}`, ['status'])) recorded += page.filter((r) => r.status === 'sent').length;
+      expect(acceptedAtKill - recorded).toBeGreaterThan(0); // messages Teams has that storage does not know were sent
+      relay.restore();
+      const d = await digestWhenDone(tables, digestId, 90_000);
+
+      expect(sim.tally(expected(users))).toEqual({ sent: 100, duplicates: 0, missing: 0, refound: 0 });
+      expect(d.counts).toMatchObject({ total: 100, sent: 100, failed: 0 });
+      expect(other.logs).toContain('recorded as sent, not sent again');
+    } finally {
+      await a.kill9();
+      await b.kill9();
+      await sim.stop();
+      await relay.stop();
+      await tables.dropAll();
+      fs.rmSync(journalDir, { recursive: true, force: true });
     }
   }, 180_000);
 

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -17,6 +18,9 @@ export class BotProcess {
   instanceId = '';
   /** stderr (its logs), kept for a failing test's message. */
   logs = '';
+  /** Log lines seen so far that contain each watched text (see `watch`), counted as they arrive. */
+  private readonly watched = new Map<string, number>();
+  private partial = '';
   private exited: Promise<number | null>;
 
   private constructor(private readonly child: ChildProcess) {
@@ -46,12 +50,18 @@ export class BotProcess {
     const main = path.join(__dirname, 'bot-process.main.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', main], {
       cwd: path.join(__dirname, '..', '..'),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', PORT: '0', BIND_HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', PORT: '0', BIND_HOST: '127.0.0.1', LOG_LEVEL: 'warn', DELIVERY_JOURNAL_DIR: path.join(os.tmpdir(), 'cscp-test-delivery-journal'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const bot = new BotProcess(child);
     child.stderr!.on('data', (d) => {
-      bot.logs += d.toString();
+      const text = d.toString();
+      if (bot.watched.size) {
+        const lines = (bot.partial + text).split('\n');
+        bot.partial = lines.pop() ?? '';
+        for (const line of lines) for (const [w, n] of bot.watched) if (line.includes(w)) bot.watched.set(w, n + 1);
+      }
+      bot.logs += text;
       if (bot.logs.length > 200_000) bot.logs = bot.logs.slice(-100_000);
     });
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +83,16 @@ export class BotProcess {
       });
     });
     return bot;
+  }
+
+  /** Starts counting log lines that contain `text` (the logs are trimmed; this count is not). */
+  watch(text: string): void {
+    if (!this.watched.has(text)) this.watched.set(text, 0);
+  }
+
+  /** How many log lines containing a watched `text` arrived since `watch(text)`. */
+  seen(text: string): number {
+    return this.watched.get(text) ?? 0;
   }
 
   /** kill -9: no graceful stop, no lease released, claims left as they were. */
