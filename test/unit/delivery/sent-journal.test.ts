@@ -195,6 +195,25 @@ describe('delivery engine with a sent journal, on Azurite', () => {
     await a.run('job-stale', msg);
     expect(na.sends.map((x) => x.target.conversationId).sort()).toEqual(['conv-u0', 'conv-u1', 'conv-u2', 'conv-u3', 'conv-u4', 'conv-u5']);
   });
+
+  it('a row taken over is looked up again at the moment of sending: a slow previous owner that sent it meanwhile is not repeated', async () => {
+    const dir = tmp();
+    const clock = new ManualClock(new Date());
+    const nb = new CaptureNotifier();
+    // One message a second: the third row taken over waits about two seconds for its turn.
+    const b = createDeliveryEngine({ tables, notifier: nb, clock, logger: silent, ratePerSecond: 1, pollMs: 50, workerId: 'B3', leaseMs: 60_000, journal: new SentJournal(dir, 'B3', silent) });
+    await b.enqueue('job-late', recipients(3));
+    const rows = await Promise.all(['u0', 'u1', 'u2'].map(async (k) => (await store.get('job-late', k))!));
+    await store.claim(rows, 'slow', new Date(clock.now().getTime() + 1000).toISOString(), clock.now().getTime());
+    clock.advance(2000); // the slow owner's claims have run out, and nothing is in the journal yet
+    const slow = new SentJournal(dir, 'slow', silent);
+    const run = b.run('job-late', msg);
+    await new Promise((r) => setTimeout(r, 300));
+    slow.record(rows[2], 'act-slow', clock.now()); // the slow owner's send of u2 was accepted meanwhile
+    await run;
+    expect(nb.sends.map((x) => x.target.conversationId).sort()).toEqual(['conv-u0', 'conv-u1']);
+    expect(await store.get('job-late', 'u2')).toMatchObject({ status: 'sent', activityId: 'act-slow' });
+  });
 });
 
 async function statusMap(store: OutboxStore, jobId: string): Promise<Record<string, string>> {
