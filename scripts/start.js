@@ -37,7 +37,35 @@ async function waitHealthy(url, timeoutMs) {
   throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
 }
 
+const stops = [];
+let stopping = false;
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping the playground, the bot (schedulers, in-flight sends, server) and Azurite…`);
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (e) {
+      process.stderr.write(`stop step failed: ${e.message}\n`);
+    }
+  }
+  say('stopped.');
+  process.exit(0);
+}
+
 async function main() {
+  // Installed before anything starts, so a signal during start-up (say, while the Playground comes up) stops
+  // what has started so far instead of leaving Azurite or the Playground running.
+  // Ctrl-C, SIGTERM (a service manager, `kill`), SIGHUP (the terminal closed): the same orderly stop, exit 0.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(signal));
+  // package.json runs this with `exec`, so npm's forwarded signals reach this process. If whatever started us
+  // dies without passing a signal on (a shell in between, npm killed with SIGKILL), stop rather than leave the
+  // bot, Azurite and the Playground running as orphans.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 500).unref();
   build();
   const { loadConfigOrExit, azuriteConnectionString } = require(path.join(root, 'dist', 'src', 'config.js'));
   const { startBot } = require(path.join(root, 'dist', 'bot', 'main.js'));
@@ -45,7 +73,6 @@ async function main() {
 
   let config = loadConfigOrExit();
 
-  const stops = [];
   let azurite;
   if (!config.storage.connectionString) {
     const location = path.resolve(root, config.storage.azuriteLocation);
@@ -92,31 +119,6 @@ async function main() {
   );
   await waitHealthy(`http://127.0.0.1:${config.playgroundPort}/`, 30_000).catch(() => undefined);
   process.stdout.write(`\n  ➜  Open the chat: http://localhost:${config.playgroundPort}  (Microsoft 365 Agents Playground → bot on http://localhost:${bot.port}/api/messages; Ctrl-C to stop)\n\n`);
-
-  let stopping = false;
-  const shutdown = async (signal) => {
-    if (stopping) return;
-    stopping = true;
-    say(`${signal}: stopping the playground, the bot (schedulers, in-flight sends, server) and Azurite…`);
-    for (const stop of stops) {
-      try {
-        await stop();
-      } catch (e) {
-        process.stderr.write(`stop step failed: ${e.message}\n`);
-      }
-    }
-    say('stopped.');
-    process.exit(0);
-  };
-  // Ctrl-C, SIGTERM (a service manager, `kill`), SIGHUP (the terminal closed): the same orderly stop, exit 0.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(signal));
-  // package.json runs this with `exec`, so npm's forwarded signals reach this process. If whatever started us
-  // dies without passing a signal on (a shell in between, npm killed with SIGKILL), stop rather than leave the
-  // bot, Azurite and the Playground running as orphans.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) void shutdown('parent exited');
-  }, 500).unref();
 }
 
 main().catch((e) => {
