@@ -19,7 +19,6 @@ import { featureFactories } from './features';
 import { createProactiveSender } from './proactive-sender';
 import { createServer } from './server';
 
-
 export interface RunningBot {
   port: number;
   /** The address the server listens on (loopback unless authentication is on, or explicitly allowed). */

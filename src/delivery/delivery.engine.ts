@@ -275,7 +275,7 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
       opts.journal.refresh();
       return opts.journal.lookup(row);
     };
-    const noted = takenOver ? opts.journal?.lookup(row) : undefined;
+    const noted = notedNow();
     if (noted) return journalled(noted);
 
     let message: OutgoingMessage;
@@ -485,10 +485,9 @@ export function createDeliveryEngine(opts: DeliveryEngineOptions): DeliveryEngin
           if (found.length) {
             cursor = found[found.length - 1].rowKey;
             const fresh = found.filter((r) => !inHand.has(handKey(r)));
+            // Rows whose claim ran out (their worker may have died after a send): processRow looks them up in the journal.
             expired = new Set(fresh.filter((r) => r.status === 'claimed').map(handKey));
             found = await store.claim(fresh, workerId, leaseUntil(), clock.now().getTime());
-            // Rows taken over from a worker whose claim ran out: read what any worker noted since the last look.
-            if (expired.size && found.some((r) => expired.has(handKey(r)))) opts.journal?.refresh();
           }
         } catch (e) {
           if (!isTransientStorageError(e)) throw e;

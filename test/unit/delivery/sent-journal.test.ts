@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ManualClock } from '../../../src/clock';
-import { createDeliveryEngine } from '../../../src/delivery/delivery.engine';
-import { OutboxStore } from '../../../src/delivery/outbox.store';
+import { createDeliveryEngine, type DeliveryEngineOptions } from '../../../src/delivery/delivery.engine';
+import { OutboxStore, type OutboxRow } from '../../../src/delivery/outbox.store';
 import { pruneJournals, SentJournal } from '../../../src/delivery/sent-journal';
 import { createLogger, type Logger } from '../../../src/logger';
 import type { Tables } from '../../../src/storage/tables';
@@ -127,6 +127,14 @@ describe('delivery engine with a sent journal, on Azurite', () => {
 
   const recipients = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `u${i}`, target: target(`conv-u${i}`) }));
   const msg = (key: string) => ({ text: `hello ${key}` });
+  /** An engine on the suite's outbox with its own journal file in `dir` (20 s claims, fast polling). */
+  const engineWith = (notifier: CaptureNotifier, clock: ManualClock, workerId: string, journal: SentJournal, extra: Partial<DeliveryEngineOptions> = {}) =>
+    createDeliveryEngine({ tables, notifier, clock, logger: silent, ratePerSecond: 1000, pollMs: 50, workerId, leaseMs: 20_000, journal, ...extra });
+  /** The job's rows as stored, u0… in order. */
+  const storedRows = (jobId: string, n: number) => Promise.all(Array.from({ length: n }, async (_, i) => (await store.get(jobId, `u${i}`))!));
+  /** Leaves rows claimed by `worker` with a claim that runs out a second from now (a worker about to "die"). */
+  const claimAs = (rows: OutboxRow[], worker: string, clock: ManualClock) =>
+    store.claim(rows, worker, new Date(clock.now().getTime() + 1000).toISOString(), clock.now().getTime());
 
   it("a worker that died after Teams accepted its messages but before storage recorded them: the taker reads its journal and sends only the rest", async () => {
     const dir = tmp();
@@ -145,7 +153,7 @@ describe('delivery engine with a sent journal, on Azurite', () => {
       }
     };
     const realUpdate = OutboxStore.prototype.update;
-    const a = createDeliveryEngine({ tables, notifier: na, clock, logger: silent, ratePerSecond: 1000, pollMs: 50, workerId: 'A', leaseMs: 20_000, journal: journalA });
+    const a = engineWith(na, clock, 'A', journalA);
     await a.enqueue('job-journal', recipients(30));
     // Freeze A's outbox writes once it is "dead": nothing it does after the accepted sends reaches storage.
     const spy = jest.spyOn(OutboxStore.prototype, 'update').mockImplementation(function (this: OutboxStore, row, patch) {
@@ -165,7 +173,7 @@ describe('delivery engine with a sent journal, on Azurite', () => {
 
     clock.advance(21_000); // A's claims run out
     const nb = new CaptureNotifier();
-    const b = createDeliveryEngine({ tables, notifier: nb, clock, logger: silent, ratePerSecond: 1000, pollMs: 50, workerId: 'B', leaseMs: 20_000, journal: new SentJournal(dir, 'B', silent) });
+    const b = engineWith(nb, clock, 'B', new SentJournal(dir, 'B', silent));
     await b.run('job-journal', msg);
     const all = [...na.sends, ...nb.sends].map((s) => s.target.conversationId);
     expect(new Set(all).size).toBe(30);
@@ -182,15 +190,15 @@ describe('delivery engine with a sent journal, on Azurite', () => {
     const dir = tmp();
     const clock = new ManualClock(new Date());
     const na = new CaptureNotifier();
-    const a = createDeliveryEngine({ tables, notifier: na, clock, logger: silent, ratePerSecond: 1000, pollMs: 50, workerId: 'A2', leaseMs: 20_000, journal: new SentJournal(dir, 'A2', silent) });
+    const a = engineWith(na, clock, 'A2', new SentJournal(dir, 'A2', silent));
     await a.enqueue('job-stale', recipients(6));
-    const rows = await Promise.all(['u0', 'u1', 'u2', 'u3', 'u4', 'u5'].map(async (k) => (await store.get('job-stale', k))!));
+    const rows = await storedRows('job-stale', 6);
     const stale = new SentJournal(dir, 'old-process', silent);
     // u0–u2 pending, with lines for them as enqueued (a pending row is nobody's takeover: never skipped);
     // u3–u5 left claimed by a dead worker, with lines for an earlier row under the same keys.
     for (const r of rows.slice(0, 3)) stale.record(r, 'x', clock.now());
     for (const r of rows.slice(3)) stale.record({ ...r, enqueuedAt: '2026-01-01T00:00:00.000Z' }, 'x', clock.now());
-    await store.claim(rows.slice(3), 'dead', new Date(clock.now().getTime() + 1000).toISOString(), clock.now().getTime());
+    await claimAs(rows.slice(3), 'dead', clock);
     clock.advance(2000);
     await a.run('job-stale', msg);
     expect(na.sends.map((x) => x.target.conversationId).sort()).toEqual(['conv-u0', 'conv-u1', 'conv-u2', 'conv-u3', 'conv-u4', 'conv-u5']);
@@ -201,10 +209,10 @@ describe('delivery engine with a sent journal, on Azurite', () => {
     const clock = new ManualClock(new Date());
     const nb = new CaptureNotifier();
     // One message a second: the third row taken over waits about two seconds for its turn.
-    const b = createDeliveryEngine({ tables, notifier: nb, clock, logger: silent, ratePerSecond: 1, pollMs: 50, workerId: 'B3', leaseMs: 60_000, journal: new SentJournal(dir, 'B3', silent) });
+    const b = engineWith(nb, clock, 'B3', new SentJournal(dir, 'B3', silent), { ratePerSecond: 1, leaseMs: 60_000 });
     await b.enqueue('job-late', recipients(3));
-    const rows = await Promise.all(['u0', 'u1', 'u2'].map(async (k) => (await store.get('job-late', k))!));
-    await store.claim(rows, 'slow', new Date(clock.now().getTime() + 1000).toISOString(), clock.now().getTime());
+    const rows = await storedRows('job-late', 3);
+    await claimAs(rows, 'slow', clock);
     clock.advance(2000); // the slow owner's claims have run out, and nothing is in the journal yet
     const slow = new SentJournal(dir, 'slow', silent);
     const run = b.run('job-late', msg);
