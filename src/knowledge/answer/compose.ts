@@ -25,6 +25,8 @@ export const DATED_CONTACT = 'The current CSCP guidance gives no contact for thi
  */
 const REST_SHARE = 0.1;
 const SECOND_PASSAGE_ROOM = 100;
+/** Room for the passage a follow-up has not seen yet, beside the one it has. */
+const FRESH_PASSAGE_ROOM = 220;
 
 /** A list item other than the best-matching one is shown up to this length, so a whole list fits. */
 const ITEM_CHARS = 110;
@@ -58,7 +60,7 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   const lexical = units.map((u) => scoreUnit(u, q, idf, term));
   if (unitModel) {
     // The learned model: which sentences hold what the question asks for.
-    const p = unitScores(units, unitContext(q, lexical, index), asked, unitModel);
+    const p = unitScores(units, unitContext(q, lexical, index, units, term), asked, unitModel);
     units.forEach((u, i) => (u.score = p[i]));
   } else {
     units.forEach((u, i) => {
@@ -202,8 +204,9 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   // A follow-up whose best passage is the one just quoted also gets the best passage it has not seen, before
   // any other it has.
   const shown = opts.shown ?? [];
+  let fresh: RankedPassage | undefined;
   if (shown.includes(top.chunk.id)) {
-    const fresh = ranked.slice(1, 5).find((r) => !shown.includes(r.chunk.id) && r.p >= 0.1);
+    fresh = ranked.slice(1, 5).find((r) => !shown.includes(r.chunk.id) && r.p >= 0.1);
     if (fresh) picked = [top, fresh, ...picked.slice(1).filter((x) => x !== fresh && !shown.includes(x.chunk.id))].slice(0, 3);
   }
   // Current before dated: a dated source never leads when a current one among the picked speaks to it.
@@ -214,8 +217,10 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   const seen = new Set<string>();
   let used = 0;
   for (const r of picked) {
-    // When a second passage will be quoted, the first leaves it room.
-    const room = cited.length === 0 ? (picked.length > 1 ? budget - SECOND_PASSAGE_ROOM : budget) : Math.min(budget - used, 320);
+    // When a second passage will be quoted, the first leaves it room; the passage a follow-up has not seen yet
+    // gets room even after a long first one (a whole list), or the follow-up would only repeat the last answer.
+    let room = cited.length === 0 ? (picked.length > 1 ? budget - SECOND_PASSAGE_ROOM : budget) : Math.min(budget - used, 320);
+    if (r === fresh) room = Math.max(room, FRESH_PASSAGE_ROOM);
     if (room < 120) break;
     const body = extract(r.chunk, q, asked, room, index, names, opts.unitModel, seen);
     if (!body) continue;

@@ -11,7 +11,7 @@ import { FACT_TYPES, factTypesHeld, type FactType } from '../understand/fact-typ
 import { STOP_WORDS } from '../search/analyzer';
 import type { LexicalIndex } from '../search/lexical-index';
 import type { Query } from '../search/query';
-import { CONTINUES, type Unit } from './units';
+import { CONTINUES, scoreUnit, type Unit } from './units';
 
 export interface UnitArtefact {
   corpusHash: string;
@@ -26,12 +26,35 @@ export interface UnitContext {
   queryWeight: number;
   /** The question's tokens (stemmed, stop words included: "how", "old", "often"). */
   cueStems: string[];
+  /**
+   * A follow-up ("and how often do they meet?"): each unit's share of the question's own words and of the
+   * previous question's, so the model can prefer what is new over what the last answer already said.
+   */
+  followUp?: { own: number[]; ownWeight: number; prev: number[]; prevWeight: number };
 }
 
 
 /** The context of one passage's units for the question. */
-export function unitContext(q: Query, lexical: number[], index: LexicalIndex): UnitContext {
-  return { lexical, queryWeight: q.terms.reduce((a, t) => a + (t.tid !== undefined ? index.idf(t.tid) : 1), 0), cueStems: q.tokens };
+/**
+ * The context of one passage's units for the question. `units` and `term` (a term id's stem) are needed for a
+ * follow-up's evidence: which units match its own words and which the previous question's.
+ */
+export function unitContext(q: Query, lexical: number[], index: LexicalIndex, units?: Unit[], term?: (tid: number) => string): UnitContext {
+  const w = (t: Query['terms'][number]) => (t.tid !== undefined ? index.idf(t.tid) : 1);
+  const ctx: UnitContext = { lexical, queryWeight: q.terms.reduce((a, t) => a + w(t) * t.weight, 0), cueStems: q.tokens };
+  const isPrev = (t: Query['terms'][number]) => t.weight < 1;
+  if (units && term && q.terms.some(isPrev)) {
+    const idf = (tid: number) => index.idf(tid);
+    const own = units.map((u) => scoreUnit(u, q, idf, term, (t) => !isPrev(t)));
+    const prev = units.map((u) => scoreUnit(u, q, idf, term, isPrev));
+    ctx.followUp = {
+      own,
+      ownWeight: q.terms.filter((t) => !isPrev(t)).reduce((a, t) => a + w(t), 0),
+      prev,
+      prevWeight: q.terms.filter(isPrev).reduce((a, t) => a + w(t) * t.weight, 0),
+    };
+  }
+  return ctx;
 }
 
 const bucket = (v: number, edges: number[]) => edges.findIndex((e) => v < e);
@@ -65,6 +88,16 @@ export function unitFeatures(units: Unit[], i: number, ctx: UnitContext, asked: 
     else if (held.has(t)) f.set(`held:${t}`, 1);
   }
   if (!asked.size) f.set('askNone', 1);
+  const fu = ctx.followUp;
+  if (fu) {
+    const own = fu.ownWeight > 0 ? fu.own[i] / fu.ownWeight : 0;
+    const prev = fu.prevWeight > 0 ? fu.prev[i] / fu.prevWeight : 0;
+    f.set('fu', 1);
+    f.set('fu_own', own);
+    f.set('fu_prev', prev);
+    if (fu.own[i] > 0 && fu.own[i] === Math.max(...fu.own)) f.set('fu_ownBest', 1);
+    if (prev > 0.5 && own === 0) f.set('fu_prevOnly', 1);
+  }
   // The question's own words against the kinds of fact the unit holds ("old" → a number, "often" → a frequency).
   const cues = new Set(ctx.cueStems.filter((s) => s.length > 1 && (!STOP_WORDS.has(s) || /^(?:how|who|when|where|what|which|why)$/.test(s))));
   for (const c of cues) {

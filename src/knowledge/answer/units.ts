@@ -60,13 +60,18 @@ export function unitsOf(chunk: Chunk): Unit[] {
   return units;
 }
 
-export function scoreUnit(u: Unit, q: Query, idf: (tid: number) => number, vocabTerm: (tid: number) => string): number {
+/**
+ * How strongly a unit shares the question's words (each weighted by rarity and by its weight in the query: a
+ * follow-up's words from the previous question count less). `only` scores a subset of the terms.
+ */
+export function scoreUnit(u: Unit, q: Query, idf: (tid: number) => number, vocabTerm: (tid: number) => string, only?: (t: Query['terms'][number]) => boolean): number {
   let s = 0;
   for (const t of q.terms) {
+    if (only && !only(t)) continue;
     let best = 0;
     if (u.terms.has(t.stem)) best = 1;
     for (const e of t.expansions) if (e.weight > best && e.tids.every((x) => u.terms.has(vocabTerm(x)))) best = e.weight;
-    if (best > 0) s += best * (t.tid !== undefined ? idf(t.tid) : 1);
+    if (best > 0) s += best * t.weight * (t.tid !== undefined ? idf(t.tid) : 1);
   }
   return s;
 }

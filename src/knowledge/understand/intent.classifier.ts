@@ -3,13 +3,15 @@
  * a multinomial logistic model over the message's words, word pairs and character n-grams, trained by
  * `npm run train` on the corpus's command, greeting and question messages, with how close the message comes to
  * earlier messages of each kind (message-neighbours.ts) among its features. Only a confident command wins:
- * the threshold is set on out-of-fold training scores so that no question is taken for a command.
+ * the commands' probability together must reach a threshold set on out-of-fold training scores so that
+ * (nearly) no question is taken for a command; the likeliest command is then the one routed.
  */
 import type { Intent } from '../knowledge.types';
 import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
 import { neighboursFor, type StoredMessage } from './message-neighbours';
+import { commandMass, likeliestCommand } from './intent-decision';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -87,8 +89,8 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   const x = featuresOf(view.stems, view.tokens, a.featureOptions);
   for (const [k, v] of neighboursFor(a.messages).features(view.stems)) x.set(k, v);
   const p = predict(a.model, x);
-  let k = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[k]) k = i;
-  if (k === 0 || p[k] < a.threshold) return { score: p[k] };
-  return { intent: a.model.classes[k] as Intent, score: p[k] };
+  // A command at all when the commands together are likely enough; then the likeliest of them.
+  const mass = commandMass(p);
+  if (mass < a.threshold) return { score: mass };
+  return { intent: a.model.classes[likeliestCommand(p)] as Intent, score: mass };
 }

@@ -16,6 +16,8 @@ import { writerFolds } from './train';
 
 export interface UnitGroup {
   writer: string;
+  /** A follow-up's second turn. */
+  followUp: boolean;
   /** One example per sentence of the gold passage. */
   examples: TrainExample[];
   /** The old ranking: shared words, boosted when the sentence holds the kind of fact asked for. */
@@ -35,12 +37,22 @@ export const UNIT_TRAIN = { epochs: 15, l2: 3e-3, learningRate: 0.1 };
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
-function questionsWithFacts(train: CorpusMessage[]): { writer: string; message: string; gold: string[]; facts: string[] }[] {
-  const out: { writer: string; message: string; gold: string[]; facts: string[] }[] = [];
+interface FactQuestion {
+  writer: string;
+  message: string;
+  /** A follow-up's previous question (its words join the query at a lower weight, as when the bot answers). */
+  previous?: string;
+  gold: string[];
+  facts: string[];
+}
+
+function questionsWithFacts(train: CorpusMessage[]): FactQuestion[] {
+  const out: FactQuestion[] = [];
   for (const m of train) {
     if (m.kind === 'answerable' && m.gold?.length && m.facts?.length) out.push({ writer: m.writer, message: m.message, gold: m.gold, facts: m.facts });
-    const t1 = m.kind === 'followup' ? m.turns?.[0] : undefined;
+    const [t1, t2] = m.kind === 'followup' ? m.turns ?? [] : [];
     if (t1?.gold?.length && t1.facts?.length) out.push({ writer: m.writer, message: t1.message, gold: t1.gold, facts: t1.facts });
+    if (t1 && t2?.gold?.length && t2.facts?.length && m.leans !== false) out.push({ writer: m.writer, message: t2.message, previous: t1.message, gold: t2.gold, facts: t2.facts });
   }
   return out;
 }
@@ -60,12 +72,13 @@ export function unitGroups(train: CorpusMessage[], index: LexicalIndex): UnitGro
     const units = unitsOf(chunk);
     const positive = units.map((u) => m.facts.some((f) => norm(u.text).includes(norm(f))));
     if (!positive.some(Boolean) || positive.every(Boolean)) continue;
-    const q = ranker.query(m.message);
+    const q = ranker.query(m.message, m.previous);
     const asked = factTypesAsked(m.message);
     const lexical = units.map((u) => scoreUnit(u, q, (t) => index.idf(t), (t) => names[t]));
-    const ctx = unitContext(q, lexical, index);
+    const ctx = unitContext(q, lexical, index, units, (t) => names[t]);
     groups.push({
       writer: m.writer,
+      followUp: m.previous !== undefined,
       examples: units.map((_, i) => ({ x: unitFeatures(units, i, ctx, asked), y: positive[i] ? 1 : 0 })),
       lexical: units.map((u, i) => lexical[i] * ([...asked].some((a) => factTypesHeld(u.text).has(a)) ? 1.3 : 1)),
     });

@@ -9,6 +9,7 @@ import { predict, prng, trainLinear, type Features, type LinearModelJson, type T
 import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
+import { commandMass, likeliestCommand } from './intent-decision';
 import { MessageNeighbours, withoutWriters, type StoredMessage } from './message-neighbours';
 
 /**
@@ -141,11 +142,12 @@ const INTENT_WORD_PENALTY = 10;
  * Share of non-command questions (out of fold) the command threshold may take for commands. A question taken
  * for a command loses its answer (the person gets a form or a list instead), while a command read as a question
  * still gets an answer and can be typed again: the budget is strict. (0.4 %: with the nearest-message features,
- * out of fold 12 of 3,078 questions taken for commands and 70.9 % of commands routed, against 15 and 68.2 %
- * without them at 0.5 %. Chosen over 0.5 % — 15 taken, 75.6 % routed — after seeing that 0.5 % sent one dev
+ * out of fold 12 of 3,078 questions taken for commands. Chosen over 0.5 % after seeing that 0.5 % sent one dev
  * question and one held-back follow-up to a command; README Quality says so.)
  */
 const INTENT_MAX_MISROUTED = 0.004;
+/** The command threshold never goes above this (a model certain of nothing would otherwise route nothing). */
+const INTENT_MAX_THRESHOLD = 0.99;
 
 export function trainIntent(train: CorpusMessage[], corpusHash: string): { artefact: IntentArtefact; report: { threshold: number; routed: number; misrouted: number } } {
   const intents = [...new Set(train.map(expectedIntent).filter((x): x is string => !!x))].sort();
@@ -172,14 +174,10 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string): { artef
     });
   }
   // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
-  const best = (p: number[]) => Math.max(...p.slice(1));
-  const questions = oof.filter((o, i) => o.y === 0 && !examples[i].urgent).map((o) => best(o.p)).sort((a, b) => b - a);
-  const threshold = Math.min(0.95, Math.max(0.35, (questions[Math.floor(INTENT_MAX_MISROUTED * questions.length)] ?? 0.5) + 1e-3));
+  const questions = oof.filter((o, i) => o.y === 0 && !examples[i].urgent).map((o) => commandMass(o.p)).sort((a, b) => b - a);
+  const threshold = Math.min(INTENT_MAX_THRESHOLD, Math.max(0.35, (questions[Math.floor(INTENT_MAX_MISROUTED * questions.length)] ?? 0.5) + 1e-3));
   const cmds = oof.filter((o) => o.y !== 0);
-  const routed = cmds.filter((o) => {
-    const k = o.p.indexOf(Math.max(...o.p));
-    return k === o.y && o.p[k] >= threshold;
-  }).length;
+  const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && commandMass(o.p) >= threshold).length;
   const misrouted = questions.filter((p) => p >= threshold).length;
   const model = fit(examples);
   return {

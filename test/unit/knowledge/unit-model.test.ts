@@ -9,11 +9,13 @@ import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
 import { loadCorpus } from '../../../src/knowledge/understand/corpus';
 import { trainUnits } from '../../../src/knowledge/understand/train-units';
 import { composeAnswer } from '../../../src/knowledge/answer/compose';
+import { unitContext, unitFeatures } from '../../../src/knowledge/answer/unit-model';
+import { scoreUnit, unitsOf } from '../../../src/knowledge/answer/units';
 import { Ranker } from '../../../src/knowledge/understand/ranker';
 import { factTypesAsked } from '../../../src/knowledge/understand/fact-types';
 import { languageModels } from '../../../src/knowledge/understand/language-model';
 import * as path from 'node:path';
-import { GUIDANCE_DIR } from '../../helpers/guidance-engine';
+import { GUIDANCE_DIR, bundledGuidanceEngine } from '../../helpers/guidance-engine';
 
 const DIR = path.join(__dirname, '..', '..', 'fixtures', 'messages');
 
@@ -44,5 +46,42 @@ describe('the sentence model', () => {
       expect(a.text.length).toBeGreaterThan(80);
     }
     expect(withModel.text).toContain('under the age of 14');
+  });
+});
+
+describe('the sentence model on follow-up questions', () => {
+  it("reads each sentence against the follow-up's own words and the previous question's apart, and has learned weights for both", async () => {
+    const { chunks } = await loadFolderChunks(GUIDANCE_DIR);
+    const index = buildLexicalIndex(chunks);
+    const ranker = new Ranker(index);
+    const chunk = chunks.find((c) => /contribute to the combined Coventry Safeguarding Children Partnership/.test(c.text))!;
+    const units = unitsOf(chunk);
+    const names: string[] = [];
+    for (const [t, id] of index.vocab) names[id] = t;
+    const term = (t: number) => names[t];
+    const follow = ranker.query('and how much did each of them put in last year?', 'Who decides how much money goes into the safeguarding partnership?');
+    const lexical = units.map((u) => scoreUnit(u, follow, (t) => index.idf(t), term));
+    const ctx = unitContext(follow, lexical, index, units, term);
+    expect(ctx.followUp?.own).toHaveLength(units.length);
+    expect(ctx.followUp!.prevWeight).toBeGreaterThan(0);
+    // The previous question's words count at their lower weight in the sentence scores.
+    const alone = ranker.query('Who decides how much money goes into the safeguarding partnership? and how much did each of them put in last year?');
+    expect(Math.max(...lexical)).toBeLessThan(Math.max(...units.map((u) => scoreUnit(u, alone, (t) => index.idf(t), term))));
+    // A question on its own has no follow-up evidence.
+    expect(unitContext(alone, lexical, index, units, term).followUp).toBeUndefined();
+    const f = unitFeatures(units, 0, ctx, factTypesAsked('and how much did each of them put in last year?'));
+    expect(f.get('fu')).toBe(1);
+    const w = languageModels().units!.model.weights;
+    // Trained on the corpus's follow-up second turns: matching the new question's words counts for more than
+    // matching the previous one's (what the last answer already said).
+    expect(w.fu_own?.[1] ?? 0).toBeGreaterThan(w.fu_prev?.[1] ?? 0);
+  });
+
+  it("a follow-up about the same passage quotes the sentence with the new fact (a train exchange, end to end)", async () => {
+    const engine = await bundledGuidanceEngine();
+    const first = engine.converse('Who decides how much money goes into the safeguarding partnership?');
+    const second = engine.converse('and how much did each of them put in last year?', first.context as never).result;
+    expect(second.notFound).toBe(false);
+    expect(second.answer.slice(0, 800)).toContain('£73,736');
   });
 });

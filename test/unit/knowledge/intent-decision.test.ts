@@ -1,0 +1,47 @@
+/**
+ * How the command classifier's probabilities become a decision: a command at all when the commands together
+ * are likely enough (1 − p(none) at the threshold), then the likeliest command.
+ */
+import { commandMass, likeliestCommand } from '../../../src/knowledge/understand/intent-decision';
+import { classifyIntentView, type IntentArtefact } from '../../../src/knowledge/understand/intent.classifier';
+import { viewOf } from '../../../src/knowledge/understand/message-features';
+
+/** A two-command model by hand: "bookings" points equally at both training commands, "chair" at none. */
+function artefact(threshold: number): IntentArtefact {
+  return {
+    corpusHash: 'test',
+    featureOptions: { charGrams: false, lexicon: false, bigrams: false },
+    threshold,
+    maxTokens: 40,
+    messages: [],
+    model: {
+      classes: ['none', 'my-training', 'training'],
+      bias: [0, 0, 0],
+      weights: { 'w:book': [-3, 2, 2], 'w:chair': [3, -2, -2], 'w:list': [0, 0.4, 0] },
+    },
+  };
+}
+
+describe('command decision', () => {
+  it('reads the commands’ probability together, and picks the likeliest of them', () => {
+    expect(commandMass([0.1, 0.45, 0.45])).toBeCloseTo(0.9, 9);
+    expect(likeliestCommand([0.9, 0.04, 0.06])).toBe(2);
+    // The likeliest command, never "none", even when none is likelier than each command alone.
+    expect(likeliestCommand([0.5, 0.3, 0.2])).toBe(1);
+  });
+
+  it('routes a message whose probability two commands share (each alone below the threshold)', () => {
+    const a = artefact(0.8);
+    const d = classifyIntentView(a, viewOf('bookings list'));
+    // Each command alone is about 0.5: below 0.8, so the single-command test would have read it as a question.
+    expect(d.intent).toBe('my-training');
+    expect(d.score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('leaves a question to the search when the commands together stay below the threshold', () => {
+    const a = artefact(0.8);
+    expect(classifyIntentView(a, viewOf('who is the chair')).intent).toBeUndefined();
+    // The same message routes or not with the threshold alone.
+    expect(classifyIntentView(artefact(0.999), viewOf('bookings list')).intent).toBeUndefined();
+  });
+});
