@@ -8,6 +8,7 @@
  *    confident answer, "the closest I found", or plain not-found.
  * Both models and their thresholds are fitted by `npm run train` on the corpus's train split.
  */
+import { createHash } from 'node:crypto';
 import type { Chunk } from '../knowledge.types';
 import type { LexicalIndex } from '../search/lexical-index';
 import { buildQuery, VocabularyHelper, type Query } from '../search/query';
@@ -37,6 +38,20 @@ export interface RankerArtefact {
    * answerability ("what's the number for…", "when is the next…").
    */
   phrasing?: StoredMessage[];
+  /**
+   * The passages the models were trained with (`passageKey` of each text). A question whose best passage is not
+   * among them (a document added since) is judged without its closeness to earlier out-of-scope questions: they
+   * were labelled against the guidance as it was, and an "out of scope" then may be answered by the new document.
+   */
+  knownPassages?: string[];
+}
+
+/** Answerability features that compare the question with earlier out-of-scope questions. */
+const OUT_OF_SCOPE_EVIDENCE = /oos|out_of_scope/;
+
+/** A short, stable key of a passage's text (whitespace folded). */
+export function passageKey(text: string): string {
+  return createHash('sha1').update(text.replace(/\s+/g, ' ').trim()).digest('hex').slice(0, 16);
 }
 
 
@@ -85,6 +100,8 @@ export class Ranker {
   private readonly months: number[];
 
   private readonly phrasing?: MessageNeighbours;
+  private readonly known?: Set<string>;
+  private readonly keys: (boolean | undefined)[] = [];
 
   constructor(
     readonly index: LexicalIndex,
@@ -95,6 +112,7 @@ export class Ranker {
   ) {
     const stored = phrasing ?? artefact?.phrasing;
     if (stored?.length) this.phrasing = neighboursFor(stored);
+    if (artefact?.knownPassages?.length) this.known = new Set(artefact.knownPassages);
     this.helper = new VocabularyHelper(index);
     this.held = index.chunks.map((c) => factTypesHeld(c.text));
     this.months = index.chunks.map((c) => publishedMonths(c.published));
@@ -113,6 +131,12 @@ export class Ranker {
 
   query(question: string, context?: string): Query {
     return buildQuery(question, this.index, this.helper, context);
+  }
+
+  /** Whether passage `d` was in the guidance the models were trained with (true when that is not recorded). */
+  isKnownPassage(d: number): boolean {
+    if (!this.known) return true;
+    return (this.keys[d] ??= this.known.has(passageKey(this.index.chunks[d].text)));
   }
 
   /** Stage 1: BM25 with expansions, plus passages of similar earlier questions (and of the previous answer). */
@@ -307,7 +331,9 @@ export class Ranker {
     for (const c of candidates) c.p = model ? predict(model, c.features)[1] : (c.features.get('stage1_ratio') ?? 0) * 0.5;
     candidates.sort((a, b) => b.p - a.p || b.stage1 - a.stage1);
     const phrasing = this.phrasing?.features(stems, excludeWriter);
-    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing);
+    // A best passage added since training: judged on the words alone (see `knownPassages`).
+    const fresh = candidates.length > 0 && !this.isKnownPassage(candidates[0].d);
+    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about
@@ -322,7 +348,15 @@ export class Ranker {
   }
 
   /** Stage 3 features: how strong and how specific the evidence for the best passages is. */
-  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features): Features {
+  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features, withoutOutOfScope = false): Features {
+    const f = this.answerabilityFeaturesAll(q, asked, cands, evidence, phrasing);
+    // About a document added since training: how close the question comes to earlier out-of-scope questions
+    // is no evidence (they were out of scope of the guidance as it was), so none of it is read.
+    if (withoutOutOfScope) for (const k of [...f.keys()]) if (OUT_OF_SCOPE_EVIDENCE.test(k)) f.delete(k);
+    return f;
+  }
+
+  private answerabilityFeaturesAll(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features): Features {
     const f: Features = new Map();
     for (const [k, v] of phrasing ?? []) f.set(`phr:${k}`, v);
     const top = cands[0];
