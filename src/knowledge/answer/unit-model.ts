@@ -34,7 +34,6 @@ export interface UnitContext {
 }
 
 
-/** The context of one passage's units for the question. */
 /**
  * The context of one passage's units for the question. `units` and `term` (a term id's stem) are needed for a
  * follow-up's evidence: which units match its own words and which the previous question's.

@@ -55,7 +55,7 @@ function withoutKnn(f: Features): Features {
 }
 
 export interface RankerData {
-  /** Items trained as if no earlier question were known (see prepareRankerData). */
+  /** Items whose candidates lose the passages' neighbour features (which passages answered similar questions); their question-level evidence is kept. */
   dropKnn: Set<string>;
   /** Items trained without their closeness to earlier out-of-scope questions (as for a passage added since training). */
   unasked: Set<string>;
@@ -185,7 +185,7 @@ export function trainRanker(
       if (aFold[i] === k) oofA[i] = predict(model, e.x)[1];
     });
   }
-  // Thresholds are set on questions whose neighbour evidence was kept, as it is when the bot answers.
+  // Thresholds are set on questions whose passages' neighbour features were kept, as they are when the bot answers.
   const all = ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct, drop: dropKnn.has(e.it.id), none: unasked.has(e.it.id) }));
   const scored = all.filter((s) => !s.drop);
   const thresholds = chooseThresholds(scored);
@@ -234,10 +234,10 @@ function outcomesAt(list: Scored[], t: number) {
  * wrong passage misleads a little less; declining an answerable question still shows the closest passages with
  * their best sentences. These are choices about harm, set here, not fitted to any split.
  */
+export const ANSWER_COSTS = { outOfScopeShare: 0.15, answeredOutOfScope: 3, refused: 1, wrongPassage: 2 };
+
 /** Share of answerable out-of-fold questions the "closest" threshold leaves with signposts alone. */
 export const CLOSEST_KEEPS_OUT = 0.01;
-
-export const ANSWER_COSTS = { outOfScopeShare: 0.15, answeredOutOfScope: 3, refused: 1, wrongPassage: 2 };
 
 /**
  * The answer threshold minimises the expected cost above on out-of-fold scores (each writer held out). The
