@@ -30,7 +30,7 @@ export interface UnitContext {
    * A follow-up ("and how often do they meet?"): each unit's share of the question's own words and of the
    * previous question's, so the model can prefer what is new over what the last answer already said.
    */
-  followUp?: { own: number[]; ownWeight: number; prev: number[]; prevWeight: number };
+  followUp?: { own: number[]; ownWeight: number; ownBest: number; prev: number[]; prevWeight: number };
 }
 
 
@@ -48,6 +48,7 @@ export function unitContext(q: Query, lexical: number[], index: LexicalIndex, un
     const prev = units.map((u) => scoreUnit(u, q, idf, term, isPrev));
     ctx.followUp = {
       own,
+      ownBest: Math.max(0, ...own),
       ownWeight: q.terms.filter((t) => !isPrev(t)).reduce((a, t) => a + w(t), 0),
       prev,
       prevWeight: q.terms.filter(isPrev).reduce((a, t) => a + w(t) * t.weight, 0),
@@ -94,7 +95,7 @@ export function unitFeatures(units: Unit[], i: number, ctx: UnitContext, asked: 
     f.set('fu', 1);
     f.set('fu_own', own);
     f.set('fu_prev', prev);
-    if (fu.own[i] > 0 && fu.own[i] === Math.max(...fu.own)) f.set('fu_ownBest', 1);
+    if (fu.own[i] > 0 && fu.own[i] === fu.ownBest) f.set('fu_ownBest', 1);
     if (prev > 0.5 && own === 0) f.set('fu_prevOnly', 1);
   }
   // The question's own words against the kinds of fact the unit holds ("old" → a number, "often" → a frequency).

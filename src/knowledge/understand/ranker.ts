@@ -47,7 +47,7 @@ export interface RankerArtefact {
 }
 
 /** Answerability features that compare the question with earlier out-of-scope questions. */
-const OUT_OF_SCOPE_EVIDENCE = /oos|out_of_scope/;
+const OUT_OF_SCOPE_EVIDENCE = /(?:^|[:_])(?:oos|out_of_scope)(?:[:_]|$)/;
 
 /** A short, stable key of a passage's text (whitespace folded). */
 export function passageKey(text: string): string {

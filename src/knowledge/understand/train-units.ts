@@ -16,8 +16,6 @@ import { writerFolds } from './train';
 
 export interface UnitGroup {
   writer: string;
-  /** A follow-up's second turn. */
-  followUp: boolean;
   /** One example per sentence of the gold passage. */
   examples: TrainExample[];
   /** The old ranking: shared words, boosted when the sentence holds the kind of fact asked for. */
@@ -78,7 +76,6 @@ export function unitGroups(train: CorpusMessage[], index: LexicalIndex): UnitGro
     const ctx = unitContext(q, lexical, index, units, (t) => names[t]);
     groups.push({
       writer: m.writer,
-      followUp: m.previous !== undefined,
       examples: units.map((_, i) => ({ x: unitFeatures(units, i, ctx, asked), y: positive[i] ? 1 : 0 })),
       lexical: units.map((u, i) => lexical[i] * ([...asked].some((a) => factTypesHeld(u.text).has(a)) ? 1.3 : 1)),
     });
