@@ -65,6 +65,11 @@ describe('a person in the Agents Playground', () => {
     await pg.screenshot('03e-answer-list');
   });
 
+  it('asks for a figure from a table and gets its row, not the table run together and cut off', async () => {
+    await pg.sendAndWait('how many people did the five to thrive training last year?', /Five to Thrive: 86/, 20_000);
+    await pg.screenshot('03g-answer-table');
+  });
+
   it('asks something the guidance only comes near, and is told so with the closest passages quoted', async () => {
     await pg.sendAndWait('does the partnership publish its meeting minutes anywhere?', /the closest I found/, 20_000);
     // The reply as the chat shows it, from its opening line to the signposts (the log panel repeats it on one

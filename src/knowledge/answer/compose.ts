@@ -30,6 +30,8 @@ const FRESH_PASSAGE_ROOM = 220;
 
 /** A list item other than the best-matching one is shown up to this length, so a whole list fits. */
 const ITEM_CHARS = 110;
+/** A list asked for ("who are the…", "list the…") may run to this many characters, so it is given whole. */
+const LIST_BUDGET = 720;
 
 export interface RankedPassage {
   chunk: Chunk;
@@ -81,8 +83,10 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
     used += shown(i) + 1;
     return true;
   };
-  take(bestIdx);
   const best = units[bestIdx];
+  // A list asked for, and the best match one of its items: the list is given from its start, in order (below),
+  // rather than that item first and the rest around it.
+  if (!(asked.has('list') && best.isItem)) take(bestIdx);
   // The subject is in the sentence before ("…Effective Support for Children and Families. This is the threshold document…").
   if (CONTINUES.test(best.text) && bestIdx > 0) take(bestIdx - 1);
   // A list item needs what it is a list of; a list asked for, or opened by the chosen line, is given whole.
@@ -99,16 +103,50 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
       used += shown(o) + 1;
     }
   }
-  const opener = [...chosen].map((i) => units[i]).find((u) => u.opensList);
-  if (opener || best.isItem || asked.has('list')) {
+  let opener = [...chosen].map((i) => units[i]).find((u) => u.opensList);
+  // A list asked for, and the best sentence outside any list: the passage's list is the answer (its items name
+  // the facts, its opening line says what they are), so the best-matching list is quoted after it.
+  if (!opener && !best.isItem && asked.has('list')) {
+    let at = -1;
+    let atScore = -Infinity;
+    units.forEach((u, i) => {
+      if (!u.opensList || !units[i + 1]?.isItem) return;
+      let s = u.score;
+      for (let j = i + 1; j < units.length && units[j].isItem; j++) s = Math.max(s, units[j].score);
+      if (s > atScore) [at, atScore] = [i, s];
+    });
+    if (at >= 0 && take(at)) opener = units[at];
+  }
+  const listed = Boolean(opener || best.isItem || asked.has('list'));
+  let oneItem = false;
+  if (listed) {
+    // A list asked for: in order, up to the first item there is no room for (with more room than a sentence
+    // gets). Otherwise the items that fit (a gap is marked), around the one the question matched.
     const start = best.isItem ? listOf(bestIdx) : units.indexOf(opener ?? best);
-    for (let i = start + 1; i < units.length && units[i].isItem; i++) take(i);
+    const first = start + (units[start].isItem ? 0 : 1);
+    // (a long table or list whose one item the question names: that item, not the list's first ones)
+    let whole = 0;
+    for (let i = first; i < units.length && units[i].isItem; i++) if (!chosen.has(i)) whole += shown(i) + 1;
+    oneItem = best.isItem && !opener && !asked.has('list') && used + whole > budget;
+    for (let i = first; !oneItem && i < units.length && units[i].isItem; i++) {
+      if (!asked.has('list')) take(i);
+      else if (!chosen.has(i)) {
+        if (used + shown(i) > Math.max(budget, LIST_BUDGET)) break;
+        chosen.add(i);
+        used += shown(i) + 1;
+      }
+    }
   }
   // The fact asked for may sit in the sentence after the one that names the subject.
   const heldNow = () => new Set([...chosen].flatMap((i) => [...factTypesHeld(units[i].text)]));
   if ([...asked].some((a) => !heldNow().has(a))) for (const i of [bestIdx + 1, bestIdx + 2]) if ([...asked].some((a) => factTypesHeld(units[i]?.text ?? '').has(a))) take(i);
   // Then whatever else in the passage speaks to the question, best first, while there is room.
-  const rest = units.map((u, i) => ({ u, i })).filter(({ u, i }) => !chosen.has(i) && u.score > REST_SHARE * best.score).sort((a, b) => b.u.score - a.u.score);
+  // (not the items of a list asked for: one picked from further down would leave a gap in it; nor other rows of
+  // a long table whose one row the question names)
+  const rest = units
+    .map((u, i) => ({ u, i }))
+    .filter(({ u, i }) => !chosen.has(i) && !(listed && (asked.has('list') || oneItem) && u.isItem) && u.score > REST_SHARE * best.score)
+    .sort((a, b) => b.u.score - a.u.score);
   for (const { i } of rest) take(i);
   if (chosen.size === 1 && bestIdx + 1 < units.length && units[bestIdx + 1].line === best.line) take(bestIdx + 1);
 
@@ -147,10 +185,21 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   return lines.join('\n');
 }
 
+/** Each term id's stem, built once per index (not per answer: the index of a large corpus has many terms). */
+const NAMES = new WeakMap<LexicalIndex, string[]>();
+function vocabNames(index: LexicalIndex): string[] {
+  let names = NAMES.get(index);
+  if (!names) {
+    names = [];
+    for (const [t, id] of index.vocab) names[id] = t;
+    NAMES.set(index, names);
+  }
+  return names;
+}
+
 /** The sentences of one passage that best match the question, within `budget` characters. */
 export function quotePassage(chunk: Chunk, q: Query, asked: Set<FactType>, index: LexicalIndex, budget: number, unitModel?: LinearModelJson): string {
-  const names: string[] = [];
-  for (const [t, id] of index.vocab) names[id] = t;
+  const names = vocabNames(index);
   return extract(chunk, q, asked, budget, index, names, unitModel);
 }
 
@@ -192,8 +241,7 @@ export interface ComposeOptions {
  */
 export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPassage[], index: LexicalIndex, opts: ComposeOptions): ComposedAnswer {
   if (!ranked.length) return { text: '', cited: [] };
-  const names: string[] = [];
-  for (const [t, id] of index.vocab) names[id] = t;
+  const names = vocabNames(index);
   const top = ranked[0];
   let picked: RankedPassage[] = [top];
   for (const r of ranked.slice(1, 3)) {

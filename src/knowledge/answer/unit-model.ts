@@ -83,6 +83,8 @@ export function unitFeatures(units: Unit[], i: number, ctx: UnitContext, asked: 
   if (u.opensList) f.set('opensList', 1);
   if (CONTINUES.test(u.text)) f.set('continues', 1);
   const held = factTypesHeld(u.text);
+  // A line that opens a list holds the list (its items are the units after it).
+  if (u.opensList) held.add('list');
   for (const t of FACT_TYPES) {
     if (asked.has(t)) f.set(held.has(t) ? `ask+held:${t}` : `ask-held:${t}`, 1);
     else if (held.has(t)) f.set(`held:${t}`, 1);

@@ -28,8 +28,8 @@ const MEASURES: Measure[] = [
   { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.09, lowerIsBetter: true },
   { name: 'right passage first', value: (f) => share(f.answerable.h1, f.answerable.n), target: 0.85, floor: 0.845 },
   { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.935 },
-  { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.775 },
-  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.75 },
+  { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.79 },
+  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.72 },
 ];
 
 describe('language quality on the held-back split', () => {
