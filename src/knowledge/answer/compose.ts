@@ -6,7 +6,7 @@
  * when the kind of fact asked for is there, and a list whole when the answer is a list.
  */
 import type { AnswerSource, Chunk } from '../knowledge.types';
-import type { LexicalIndex } from '../search/lexical-index';
+import { termNames, type LexicalIndex } from '../search/lexical-index';
 import type { Query } from '../search/query';
 import { factTypesHeld, type FactType } from '../understand/fact-types';
 import type { LinearModelJson } from '../understand/linear-model';
@@ -76,9 +76,9 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   // How much of a unit is shown: the best one at length, other list items short so a whole list fits.
   const shown = (i: number) => Math.min(units[i].text.length, i === bestIdx ? 300 : units[i].isItem ? ITEM_CHARS : 450);
   let used = 0;
-  const take = (i: number) => {
+  const take = (i: number, room = budget) => {
     if (i < 0 || i >= units.length || chosen.has(i)) return false;
-    if (chosen.size && used + shown(i) > budget) return false;
+    if (chosen.size && used + shown(i) > room) return false;
     chosen.add(i);
     used += shown(i) + 1;
     return true;
@@ -117,9 +117,8 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
     });
     if (at >= 0 && take(at)) opener = units[at];
   }
-  const listed = Boolean(opener || best.isItem || asked.has('list'));
   let oneItem = false;
-  if (listed) {
+  if (opener || best.isItem || asked.has('list')) {
     // A list asked for: in order, up to the first item there is no room for (with more room than a sentence
     // gets). Otherwise the items that fit (a gap is marked), around the one the question matched.
     const start = best.isItem ? listOf(bestIdx) : units.indexOf(opener ?? best);
@@ -128,14 +127,8 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
     let whole = 0;
     for (let i = first; i < units.length && units[i].isItem; i++) if (!chosen.has(i)) whole += shown(i) + 1;
     oneItem = best.isItem && !opener && !asked.has('list') && used + whole > budget;
-    for (let i = first; !oneItem && i < units.length && units[i].isItem; i++) {
-      if (!asked.has('list')) take(i);
-      else if (!chosen.has(i)) {
-        if (used + shown(i) > Math.max(budget, LIST_BUDGET)) break;
-        chosen.add(i);
-        used += shown(i) + 1;
-      }
-    }
+    const room = asked.has('list') ? Math.max(budget, LIST_BUDGET) : budget;
+    for (let i = first; !oneItem && i < units.length && units[i].isItem; i++) if (!take(i, room) && asked.has('list') && !chosen.has(i)) break;
   }
   // The fact asked for may sit in the sentence after the one that names the subject.
   const heldNow = () => new Set([...chosen].flatMap((i) => [...factTypesHeld(units[i].text)]));
@@ -145,7 +138,7 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   // a long table whose one row the question names)
   const rest = units
     .map((u, i) => ({ u, i }))
-    .filter(({ u, i }) => !chosen.has(i) && !(listed && (asked.has('list') || oneItem) && u.isItem) && u.score > REST_SHARE * best.score)
+    .filter(({ u, i }) => !chosen.has(i) && !((asked.has('list') || oneItem) && u.isItem) && u.score > REST_SHARE * best.score)
     .sort((a, b) => b.u.score - a.u.score);
   for (const { i } of rest) take(i);
   if (chosen.size === 1 && bestIdx + 1 < units.length && units[bestIdx + 1].line === best.line) take(bestIdx + 1);
@@ -185,21 +178,9 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   return lines.join('\n');
 }
 
-/** Each term id's stem, built once per index (not per answer: the index of a large corpus has many terms). */
-const NAMES = new WeakMap<LexicalIndex, string[]>();
-function vocabNames(index: LexicalIndex): string[] {
-  let names = NAMES.get(index);
-  if (!names) {
-    names = [];
-    for (const [t, id] of index.vocab) names[id] = t;
-    NAMES.set(index, names);
-  }
-  return names;
-}
-
 /** The sentences of one passage that best match the question, within `budget` characters. */
 export function quotePassage(chunk: Chunk, q: Query, asked: Set<FactType>, index: LexicalIndex, budget: number, unitModel?: LinearModelJson): string {
-  const names = vocabNames(index);
+  const names = termNames(index);
   return extract(chunk, q, asked, budget, index, names, unitModel);
 }
 
@@ -241,7 +222,7 @@ export interface ComposeOptions {
  */
 export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPassage[], index: LexicalIndex, opts: ComposeOptions): ComposedAnswer {
   if (!ranked.length) return { text: '', cited: [] };
-  const names = vocabNames(index);
+  const names = termNames(index);
   const top = ranked[0];
   let picked: RankedPassage[] = [top];
   for (const r of ranked.slice(1, 3)) {

@@ -27,37 +27,36 @@ export const CONTINUES = /^(?:this|these|that|those|it|its|they|their|them|he|sh
  */
 function logicalLines(text: string): string[] {
   const out: string[] = [];
-  let prevRow = false;
+  /** How many lines in a row, up to the last one read, were "label: value" rows. */
   let rows = 0;
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     if (!line.trim()) continue;
     const prev = out[out.length - 1];
     const isItem = ITEM.test(line);
-    const row = isRow(line);
+    const row = ROW.test(line);
     // Two "label: value" rows in a row are a table, not a sentence broken by the page layout; nor does a
     // table's last row run on into the line after it.
-    const inTable = (row && prevRow) || (prevRow && rows >= 2);
-    if (prev !== undefined && !isItem && !inTable && !/[.!?:;]["”’)]?$/.test(prev) && !/^\s*(?:- |• )/.test(prev)) out[out.length - 1] = `${prev} ${line.trim()}`;
+    const inTable = rows > 0 && (row || rows >= 2);
+    if (prev !== undefined && !isItem && !inTable && !/[.!?:;]["”’)]?$/.test(prev) && !BULLET.test(prev)) out[out.length - 1] = `${prev} ${line.trim()}`;
     else out.push(line);
     rows = row ? rows + 1 : 0;
-    prevRow = row;
   }
   return out;
 }
 
+const BULLET = /^\s*(?:- |• )/;
 const ITEM = /^\s*(?:- |• |\d+[.)] )/;
 /** A line of a table set out as "label: value" ("Five to Thrive: 86", "Chair: …"): a short label, a short value, no sentence. */
 const ROW = /^\s*[^\s:.!?][^:.!?]{1,90}:\s+[^\s.!?][^.!?]{0,60}$/;
-const isRow = (line: string) => ROW.test(line);
 
 export function unitsOf(chunk: Chunk): Unit[] {
   const units: Unit[] = [];
   const lines = logicalLines(chunk.text);
   lines.forEach((line, lineNo) => {
     // A table's rows are its items: each quoted on its own, the whole table when a list is asked for.
-    const isItem = ITEM.test(line) || (isRow(line) && (isRow(lines[lineNo - 1] ?? '') || isRow(lines[lineNo + 1] ?? '')));
-    const body = line.replace(/^\s*(?:- |• )/, '');
+    const isItem = ITEM.test(line) || (ROW.test(line) && (ROW.test(lines[lineNo - 1] ?? '') || ROW.test(lines[lineNo + 1] ?? '')));
+    const body = line.replace(BULLET, '');
     const pieces = isItem || body.length <= 280 ? [body] : splitSentences(body);
     for (const p of pieces) {
       const text = p.trim();

@@ -43,6 +43,19 @@ export interface LexicalIndex {
   passagesWithWords(text: string): number[];
 }
 
+const TERM_NAMES = new WeakMap<LexicalIndex, string[]>();
+
+/** Each term id's stem (the inverse of `vocab`), built once per index, not per answer. */
+export function termNames(index: LexicalIndex): string[] {
+  let names = TERM_NAMES.get(index);
+  if (!names) {
+    names = [];
+    for (const [t, id] of index.vocab) names[id] = t;
+    TERM_NAMES.set(index, names);
+  }
+  return names;
+}
+
 const NO_POSTINGS: Postings = { ids: new Int32Array(0), tfs: new Uint16Array(0) };
 
 /**

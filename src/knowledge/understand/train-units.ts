@@ -5,7 +5,7 @@
  * writer, against ranking the sentences by shared words alone.
  */
 import type { Chunk } from '../knowledge.types';
-import type { LexicalIndex } from '../search/lexical-index';
+import { termNames, type LexicalIndex } from '../search/lexical-index';
 import { unitContext, unitFeatures, type UnitArtefact } from '../answer/unit-model';
 import { scoreUnit, unitsOf } from '../answer/units';
 import type { CorpusMessage } from './corpus';
@@ -58,8 +58,7 @@ function questionsWithFacts(train: CorpusMessage[]): FactQuestion[] {
 /** The labelled sentences of every training question whose facts sit in some sentences of its passage but not all. */
 export function unitGroups(train: CorpusMessage[], index: LexicalIndex): UnitGroup[] {
   const ranker = new Ranker(index);
-  const names: string[] = [];
-  for (const [t, id] of index.vocab) names[id] = t;
+  const names = termNames(index);
   const texts = index.chunks.map((c) => norm(c.text));
   const groups: UnitGroup[] = [];
   for (const m of questionsWithFacts(train)) {
