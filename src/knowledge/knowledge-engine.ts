@@ -119,6 +119,9 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     return lines;
   }
 
+  /** A passage suggested as a further question must be at least this likely, against the answer's passage. */
+  const RELATED_SHARE = 0.2;
+
   function followUps(ranking: Ranking): string[] {
     const top = ranking.candidates[0]?.chunk;
     if (!top) return [];
@@ -127,8 +130,14 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     const out: string[] = [];
     const list = index.byDoc.get(top.docId) ?? [];
     const at = list.indexOf(index.position(top) ?? -1);
-    const near = list.slice(Math.max(0, at - 4), at + 5).filter((i) => i !== index.position(top)).map((i) => chunks[i]);
-    for (const c of [...near, ...ranking.candidates.slice(1, 4).map((x) => x.chunk)]) {
+    // Passages the reranker also found likely for this question first; then the sections around the answer
+    // under the same top heading (a report's next section is often about something else).
+    const related = ranking.candidates.slice(1, 6).filter((x) => x.p >= RELATED_SHARE * ranking.candidates[0].p).map((x) => x.chunk);
+    const near = list
+      .slice(Math.max(0, at - 4), at + 5)
+      .filter((i) => i !== index.position(top) && chunks[i].headingPath[0] === top.headingPath[0])
+      .map((i) => chunks[i]);
+    for (const c of [...related, ...near]) {
       const key = c.headingPath.join(' › ');
       if (!c.headingPath.length || seen.has(key) || here.startsWith(`${key} › `)) continue;
       seen.add(key);

@@ -1,0 +1,34 @@
+/**
+ * "You could also ask": further questions come from passages the reranker also found likely for the question,
+ * then from the sections around the answer under the same top heading — not from whatever section happens to
+ * sit next to it in a long report.
+ */
+import type { Chunk } from '../../../src/knowledge/knowledge.types';
+import { createKnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import { testConfig } from '../../../src/config';
+import { ManualClock } from '../../../src/clock';
+
+const base = { docId: 'report', title: 'Annual report', url: '', published: '2025-09-01', kind: 'report' } as const;
+function chunk(ordinal: number, headingPath: string[], text: string): Chunk {
+  return { ...base, id: `report#${ordinal}`, ordinal, headingPath, text } as unknown as Chunk;
+}
+
+const CHUNKS: Chunk[] = [
+  chunk(0, ['Governance', 'Board meetings'], 'The board meets every quarter to review the partnership budget and agree the business plan.'),
+  chunk(1, ['Governance', 'Independent scrutiny'], 'An independent scrutineer reviews the partnership arrangements each year and reports to the board.'),
+  chunk(2, ['Exploitation', 'Strategy'], 'The child exploitation strategy sets out how partners identify and disrupt the criminal and sexual exploitation of children.'),
+  chunk(3, ['Exploitation', 'Return home interviews'], 'Children who go missing are offered a return home interview, which helps identify exploitation risks early.'),
+  chunk(4, ['Neglect', 'Neglect toolkit'], 'The neglect toolkit helps practitioners assess the care a child receives at home.'),
+];
+
+describe('further questions after an answer', () => {
+  it('suggests the sections about the same subject, never a neighbour under another heading', () => {
+    const engine = createKnowledgeEngine(CHUNKS, { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+    const a = engine.askExtractive('what does the child exploitation strategy do?');
+    expect(a.notFound).toBe(false);
+    expect(a.sources[0].chunkId).toBe('report#2');
+    expect(a.followUps.some((f) => f.includes('Return home interviews'))).toBe(true);
+    // "Independent scrutiny" sits next to the strategy in the report, but under Governance.
+    expect(a.followUps.filter((f) => /Independent scrutiny|Board meetings/.test(f))).toEqual([]);
+  });
+});
