@@ -1,21 +1,35 @@
 /*
  * npm run eval:corpus [-- --corpus DIR] [--split train|heldback] [--distinct] [--misses N] [--dir GUIDANCE]
+ *                     [--validate WRITER,… --models DIR]
  * Per-kind figures of the language layer on the message corpus, train and held-back splits side by side.
  * --distinct leaves out held-back messages that nearly repeat a train message (same text, or 70 % of their
  * words in common), to show the held-back figures do not lean on wording the models have seen.
  * Tune on train; the held-back split is for measuring only.
+ * --validate with --models: the validation split (those train writers' messages, in the held-back column; the
+ * real held-back messages not loaded), read by the models `npm run train -- --validate … --out DIR` wrote.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot } from '../knowledge/understand/artefacts';
-import { defaultCorpusDir, loadCorpus, nearDuplicates } from '../knowledge/understand/corpus';
+import { projectRoot, useModelsDir } from '../knowledge/understand/artefacts';
+import { defaultCorpusDir, loadCorpus, nearDuplicates, validationSplit } from '../knowledge/understand/corpus';
 import { evaluateCorpus, formatFigures } from '../knowledge/understand/corpus-eval';
 import { cliEngine, parseArgs } from './cli-engine';
 
 async function main(): Promise<number> {
-  const { opts } = parseArgs(process.argv.slice(2), ['corpus', 'split', 'misses', 'dir']);
+  const { opts } = parseArgs(process.argv.slice(2), ['corpus', 'split', 'misses', 'dir', 'validate', 'models']);
   const distinct = opts.distinct === true;
   const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
-  const corpus = loadCorpus(dir);
+  let corpus = loadCorpus(dir);
+  if (opts.validate !== undefined || opts.models !== undefined) {
+    if (typeof opts.validate !== 'string' || typeof opts.models !== 'string') throw new Error('--validate WRITER,… and --models DIR go together (models trained with the same --validate)');
+    const models = path.resolve(opts.models);
+    if (!fs.existsSync(path.join(models, 'ranker.json'))) throw new Error(`no trained models in ${models}: run npm run train -- --validate ${opts.validate} --out ${opts.models}`);
+    corpus = validationSplit(corpus, opts.validate.split(',').map((w) => w.trim()).filter(Boolean));
+    const trainedOn = (JSON.parse(fs.readFileSync(path.join(models, 'ranker.json'), 'utf8')) as { corpusHash?: string }).corpusHash;
+    if (trainedOn !== corpus.hash) throw new Error(`the models in ${models} were trained on ${trainedOn}, not on this validation split (${corpus.hash}): train them again with the same --validate`);
+    useModelsDir(models);
+    process.stdout.write(`validation split: the train messages of ${opts.validate} in the held-back column, models from ${models}\n`);
+  }
   const { engine } = await cliEngine(typeof opts.dir === 'string' ? opts.dir : undefined);
   let messages = typeof opts.split === 'string' ? corpus.messages.filter((m) => m.split === opts.split) : corpus.messages;
   if (distinct) {

@@ -1,11 +1,14 @@
 /*
- * npm run train [-- --corpus DIR]
+ * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR]
  * Fits the language layer's models on the corpus's train split and writes models/*.json (with the corpus
  * hash they came from). Deterministic: the same corpus gives the same artefacts.
+ * --validate: trains without those train writers (a validation split, see validationSplit) into --out, never
+ * into models/; `npm run eval:corpus -- --validate … --models DIR` then measures on their messages.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/artefacts';
-import { defaultCorpusDir, loadCorpus } from '../knowledge/understand/corpus';
+import { defaultCorpusDir, loadCorpus, validationSplit } from '../knowledge/understand/corpus';
 import { trainIntent, trainUrgent } from '../knowledge/understand/train';
 import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
 import { trainUnits } from '../knowledge/understand/train-units';
@@ -16,10 +19,16 @@ import { loadConfigOrExit } from '../config';
 import { parseArgs } from './cli-engine';
 
 async function main(): Promise<number> {
-  const { opts } = parseArgs(process.argv.slice(2), ['corpus', 'out']);
+  const { opts } = parseArgs(process.argv.slice(2), ['corpus', 'out', 'validate']);
   const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
   const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
-  const corpus = loadCorpus(dir);
+  let corpus = loadCorpus(dir);
+  if (opts.validate !== undefined) {
+    if (typeof opts.validate !== 'string' || !opts.validate.trim()) throw new Error('--validate needs writer ids, for example --validate wj,wv,xe');
+    if (typeof opts.out !== 'string' || path.resolve(out) === path.resolve(modelsDir())) throw new Error('--validate writes models trained without some writers: give another folder with --out');
+    corpus = validationSplit(corpus, opts.validate.split(',').map((w) => w.trim()).filter(Boolean));
+  }
+  fs.mkdirSync(out, { recursive: true });
   const train = corpus.messages.filter((m) => m.split === 'train');
   process.stdout.write(`corpus ${corpus.hash}: ${corpus.messages.length} messages, ${train.length} in train\n`);
 

@@ -218,7 +218,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     let sources: AnswerSource[];
     let cites: string[] = [];
     if (outcome === 'answer') {
-      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, secondShare: resolved.isFollowUp ? 0.25 : undefined, shown: resolved.isFollowUp ? resolved.context : undefined, unitModel: models.units?.model });
+      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, shown: resolved.isFollowUp ? resolved.context : undefined, unitModel: models.units?.model });
       const order = [...composed.cited.map((r) => r.chunk), ...top.map((c) => c.chunk).filter((c) => !composed.cited.some((r) => r.chunk === c))];
       sources = order.map((c, k) => toSource(c, k + 1, top.find((x) => x.chunk === c)?.p ?? 0, outdated(c)));
       answer = composed.text;

@@ -16,7 +16,16 @@ export function projectRoot(from = __dirname): string {
   }
 }
 
-export const modelsDir = (): string => path.join(projectRoot(), 'models');
+let modelsOverride: string | undefined;
+
+/** models/ of this checkout, or the folder a CLI was told to read (`--models`, for models of a validation split). */
+export const modelsDir = (): string => modelsOverride ?? path.join(projectRoot(), 'models');
+
+/** Reads the artefacts from another folder from now on (CLI only; clears what was loaded). */
+export function useModelsDir(dir: string): void {
+  modelsOverride = dir;
+  cache.clear();
+}
 
 const cache = new Map<string, unknown>();
 

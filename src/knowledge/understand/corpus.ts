@@ -68,6 +68,20 @@ export function loadCorpus(dir: string): Corpus {
   return { messages, hash: hash.digest('hex').slice(0, 16), files };
 }
 
+/**
+ * A validation split for choices the held-back split must not make: the train messages of the named writers
+ * become the split measured (labelled `heldback`, so the same scorer reads them), the other train messages stay
+ * `train`, and the real held-back messages are left out altogether. Models trained on it (`npm run train --
+ * --validate W,… --out DIR`) have never seen those writers; `npm run eval:corpus -- --validate W,… --models DIR`
+ * measures them there. Throws on a writer with no train messages (a typo would otherwise validate on nothing).
+ */
+export function validationSplit(corpus: Corpus, writers: string[]): Corpus {
+  const wanted = new Set(writers);
+  for (const w of wanted) if (!corpus.messages.some((m) => m.split === 'train' && m.writer === w)) throw new Error(`no train messages from writer "${w}"`);
+  const messages = corpus.messages.filter((m) => m.split === 'train').map((m) => (wanted.has(m.writer) ? { ...m, split: 'heldback' as const } : m));
+  return { messages, hash: `${corpus.hash}-validate-${[...wanted].sort().join('.')}`, files: corpus.files };
+}
+
 /** The corpus folder of this checkout. */
 export function defaultCorpusDir(root: string): string {
   return path.join(root, 'test', 'fixtures', 'messages');

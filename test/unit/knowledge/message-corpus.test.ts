@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCorpus, nearDuplicates, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
+import { loadCorpus, nearDuplicates, validationSplit, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
 import { GUIDANCE_DIR } from '../../helpers/guidance-engine';
 
@@ -95,6 +95,19 @@ describe('the message corpus', () => {
     ];
     expect([...nearDuplicates(of, among)].sort()).toEqual(['a', 'b', 'd']);
     expect([...nearDuplicates(of, among, 0.95)].sort()).toEqual(['b', 'd']);
+  });
+
+  it('makes a validation split from train writers, without the held-back messages', () => {
+    const v = validationSplit(corpus, ['wj', 'xe']);
+    const from = (w: string) => all.filter((m) => m.split === 'train' && m.writer === w).length;
+    expect(v.messages.filter((m) => m.split === 'heldback').length).toBe(from('wj') + from('xe'));
+    expect(v.messages.filter((m) => m.split === 'heldback').every((m) => m.writer === 'wj' || m.writer === 'xe')).toBe(true);
+    expect(v.messages.length).toBe(all.filter((m) => m.split === 'train').length);
+    expect(v.messages.some((m) => all.find((x) => x.id === m.id)?.split === 'heldback')).toBe(false);
+    expect(v.hash).not.toBe(corpus.hash);
+    // the corpus itself is untouched
+    expect(all.filter((m) => m.writer === 'wj').every((m) => m.split === 'train')).toBe(true);
+    expect(() => validationSplit(corpus, ['wb'])).toThrow('no train messages from writer "wb"');
   });
 
   it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {

@@ -1,0 +1,71 @@
+/**
+ * Which passages an answer quotes: after the best, another that the reranker finds at least a quarter as likely
+ * to answer — also another paragraph of the same section, introduced as such — but never a third paragraph of
+ * one section. (A passage the reranker is unsure between should be in front of the reader, not behind "Sources".)
+ */
+import type { Chunk } from '../../../src/knowledge/knowledge.types';
+import { buildLexicalIndex } from '../../../src/knowledge/search/lexical-index';
+import { composeAnswer, SAME_SECTION } from '../../../src/knowledge/answer/compose';
+import { Ranker } from '../../../src/knowledge/understand/ranker';
+import { factTypesAsked } from '../../../src/knowledge/understand/fact-types';
+
+const passage = (ordinal: number, section: string, text: string, docId = 'arrangements'): Chunk => ({
+  id: `${docId}#${ordinal}`,
+  docId,
+  ordinal,
+  headingPath: [section],
+  text,
+  title: docId === 'arrangements' ? 'Multi-agency safeguarding arrangements' : 'Annual report 2024-2025',
+  kind: 'guidance',
+  published: '2025-01-01',
+  url: '',
+});
+
+const chunks = [
+  passage(1, 'Independent scrutiny', 'The independent scrutineer reviews how well the partners work together each year.'),
+  passage(2, 'Independent scrutiny', 'The scrutineer reports to the Lead Safeguarding Partners and publishes a yearly letter.'),
+  passage(3, 'Independent scrutiny', 'Scrutiny activity includes multi-agency audits and focus groups with frontline staff.'),
+  passage(4, 'Scrutiny findings', 'This year the scrutineer found that information sharing had improved across agencies.', 'annual-report'),
+];
+
+describe('passages quoted in an answer', () => {
+  const index = buildLexicalIndex(chunks);
+  const ranker = new Ranker(index);
+  const compose = (ranked: { chunk: Chunk; p: number }[]) =>
+    composeAnswer(ranker.query('who does the independent scrutineer report to?'), factTypesAsked('who does the independent scrutineer report to?'), ranked, index, { isOutdated: () => false });
+
+  it('quotes another paragraph of the same section when it is nearly as likely, under its own marker', () => {
+    const out = compose([
+      { chunk: chunks[0], p: 0.6 },
+      { chunk: chunks[1], p: 0.3 },
+    ]);
+    expect(out.cited.map((r) => r.chunk.id)).toEqual(['arrangements#1', 'arrangements#2']);
+    expect(out.text).toContain('reports to the Lead Safeguarding Partners');
+    expect(out.text).toContain(`${SAME_SECTION}:\nThe scrutineer reports`);
+    // The section's label is said once.
+    expect(out.text.split('Independent scrutiny').length - 1).toBe(1);
+  });
+
+  it('quotes a passage from elsewhere at a quarter of the best one’s probability, not below', () => {
+    const at = compose([
+      { chunk: chunks[0], p: 0.8 },
+      { chunk: chunks[3], p: 0.21 },
+    ]);
+    expect(at.cited.map((r) => r.chunk.id)).toEqual(['arrangements#1', 'annual-report#4']);
+    expect(at.text).toContain('From the Annual report 2024-2025 — Scrutiny findings:');
+    const below = compose([
+      { chunk: chunks[0], p: 0.8 },
+      { chunk: chunks[3], p: 0.19 },
+    ]);
+    expect(below.cited.map((r) => r.chunk.id)).toEqual(['arrangements#1']);
+  });
+
+  it('never quotes a third paragraph of one section', () => {
+    const out = compose([
+      { chunk: chunks[0], p: 0.5 },
+      { chunk: chunks[1], p: 0.45 },
+      { chunk: chunks[2], p: 0.4 },
+    ]);
+    expect(out.cited.map((r) => r.chunk.id)).toEqual(['arrangements#1', 'arrangements#2']);
+  });
+});
