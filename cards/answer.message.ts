@@ -1,5 +1,5 @@
 import type { AnswerResult, AnswerSource } from '../src/knowledge/knowledge.types';
-import { compactTitle } from '../src/knowledge/answer/compose';
+import { compactTitle, SAME_SECTION } from '../src/knowledge/answer/compose';
 import type { OutgoingMessage } from '../src/delivery/notifier';
 import { adaptiveCard, cardAttachment, text, type CardElement } from './card';
 
@@ -106,14 +106,21 @@ export interface AnswerMessageOptions {
   feedbackLoop?: boolean;
 }
 
+/** The line that introduces a quoted passage (compose.ts: passageLabel, SAME_SECTION). */
+const PASSAGE_LABEL = new RegExp(`^(?:From the [^\\n*]{3,200}|${SAME_SECTION}):$`);
+
 /** One Teams message: answer text with [n] markers, citation entities, feedback loop, and the sources card. */
 export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOptions = {}): OutgoingMessage {
   const notices = result.notices.length ? `\n\n_${result.notices.join(' ')}_` : '';
   // The emergency line must be the first thing anyone sees, so it is set in bold.
   const answer = result.urgent ? result.answer.replace(/^(If a child is in immediate danger, call 999\.)/, '**$1**') : result.answer;
   // Teams' markdown joins single line breaks into one paragraph: each line of the answer (a sentence group, a
-  // bullet, the age notice) becomes its own paragraph.
-  const body = answer.split(/\n+/).join('\n\n') + notices;
+  // bullet, the age notice) becomes its own paragraph; the line that introduces a quoted passage ("From the …:",
+  // "Also in the same section:") is set in bold, so where one passage ends and the next begins shows.
+  const body = answer
+    .split(/\n+/)
+    .map((line) => (PASSAGE_LABEL.test(line) ? `**${line}**` : line))
+    .join('\n\n') + notices;
   const cited = citedSources(result, 5);
   const withSources = cited.length > 0 || result.followUps.length > 0;
   // The notification / chat-list preview: plain words, no markdown or citation markers.

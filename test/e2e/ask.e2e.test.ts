@@ -42,8 +42,9 @@ describe('guidance Q&A over HTTP', () => {
     expect(json).toContain('Independent Scrutineer');
     expect(json).toContain('has no web link of its own');
     expect(json).not.toContain('Open the source');
-    // The answer names its subject: each quoted passage is introduced by its document.
-    expect(reply.text).toMatch(/^From the CSCP Annual Report 2024-2025 — /);
+    // The answer names its subject: each quoted passage is introduced by its document, in bold so the passages
+    // stand apart (the quote itself is not).
+    expect(reply.text).toMatch(/^\*\*From the CSCP Annual Report 2024-2025 — [^\n]+:\*\*\n\n[^*]/);
   });
 
   it('a newsletter links to its own page; contact details from a dated source are flagged before they are given', async () => {

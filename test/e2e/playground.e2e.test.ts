@@ -70,6 +70,13 @@ describe('a person in the Agents Playground', () => {
     await pg.screenshot('03g-answer-table');
   });
 
+  it('gets two paragraphs of one section when both are likely, the second introduced as such', async () => {
+    await pg.sendAndWait('whats working well with neglect', /Also in the same section:/, 20_000);
+    const text = await pg.page.locator('body').innerText();
+    expect(text).toMatch(/From the CSCP Annual Report 2024-2025 — What's working well\?:[\s\S]*Also in the same section:[\s\S]*Neglect is part of this training/);
+    await pg.screenshot('03h-answer-same-section');
+  });
+
   it('asks something the guidance only comes near, and is told so with the closest passages quoted', async () => {
     await pg.sendAndWait('does the partnership publish its meeting minutes anywhere?', /the closest I found/, 20_000);
     // The reply as the chat shows it, from its opening line to the signposts (the log panel repeats it on one

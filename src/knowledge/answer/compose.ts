@@ -10,8 +10,9 @@ import { termNames, type LexicalIndex } from '../search/lexical-index';
 import type { Query } from '../search/query';
 import { factTypesHeld, type FactType } from '../understand/fact-types';
 import type { LinearModelJson } from '../understand/linear-model';
+import { splitSentences } from '../chunker';
 import { unitContext, unitScores } from './unit-model';
-import { scoreUnit, unitsOf, CONTINUES, type Unit } from './units';
+import { scoreUnit, unitsOf, CONTINUES, LINK_ONLY, type Unit } from './units';
 
 /** About the length of a short Teams message; the first 800 characters must carry the facts. */
 export const ANSWER_BUDGET = 600;
@@ -66,8 +67,11 @@ function clip(s: string, max: number): string {
 
 /** The sentences of one passage that answer, in document order. */
 function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[], unitModel: LinearModelJson | undefined, seen: Set<string> = new Set()): string {
-  // Sentences an earlier passage of the answer already quoted (another document saying the same) are left out.
-  const units = unitsOf(chunk).filter((u) => !seen.has(normLine(u.text)));
+  // Sentences an earlier passage of the answer already quoted (another document saying the same) are left out,
+  // and so are pointers to a link the text does not carry.
+  const units = unitsOf(chunk)
+    .map((u) => (/\bhere\b/i.test(u.text) ? { ...u, text: splitSentences(u.text).filter((x) => !LINK_ONLY.test(x.trim())).join(' ') } : u))
+    .filter((u) => u.text && !seen.has(normLine(u.text)));
   if (!units.length) return '';
   const idf = (tid: number) => index.idf(tid);
   const term = (tid: number) => names[tid];

@@ -45,6 +45,12 @@ function logicalLines(text: string): string[] {
   return out;
 }
 
+/**
+ * A sentence that only points at a link ("To find out more please click here."): the link itself is not in the
+ * passage's text, so quoted it says nothing.
+ */
+export const LINK_ONLY = /^(?:(?:to|for) (?:(?:find out|read|learn|see|get) )?(?:more|further)(?: information| details)?,?\s+)?(?:please\s+)?(?:click|tap|look|go)\s+here\.?$/i;
+
 const BULLET = /^\s*(?:- |• )/;
 const ITEM = /^\s*(?:- |• |\d+[.)] )/;
 /** A line of a table set out as "label: value" ("Five to Thrive: 86", "Chair: …"): a short label, a short value, no sentence. */

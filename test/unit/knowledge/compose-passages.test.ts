@@ -1,7 +1,8 @@
 /**
  * Which passages an answer quotes: after the best, another that the reranker finds at least a quarter as likely
  * to answer — also another paragraph of the same section, introduced as such — but never a third paragraph of
- * one section. (A passage the reranker is unsure between should be in front of the reader, not behind "Sources".)
+ * one section; and never a bare "click here" whose link the passage's text lost. (A passage the reranker is
+ * unsure between should be in front of the reader, not behind "Sources".)
  */
 import type { Chunk } from '../../../src/knowledge/knowledge.types';
 import { buildLexicalIndex } from '../../../src/knowledge/search/lexical-index';
@@ -58,6 +59,15 @@ describe('passages quoted in an answer', () => {
       { chunk: chunks[3], p: 0.19 },
     ]);
     expect(below.cited.map((r) => r.chunk.id)).toEqual(['arrangements#1']);
+  });
+
+  it('never quotes a sentence that only points at a link the text does not carry', () => {
+    const c = passage(5, 'Neglect toolkit', 'A multi-agency neglect toolkit helps professionals identify neglect. The toolkit contains case studies and actions to take. To find out more please click here.');
+    const ix = buildLexicalIndex([...chunks, c]);
+    const q = 'what is in the neglect toolkit?';
+    const out = composeAnswer(new Ranker(ix).query(q), factTypesAsked(q), [{ chunk: c, p: 0.9 }], ix, { isOutdated: () => false });
+    expect(out.text).toContain('The toolkit contains case studies');
+    expect(out.text).not.toContain('click here');
   });
 
   it('never quotes a third paragraph of one section', () => {
