@@ -116,11 +116,15 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
   const answer = result.urgent ? result.answer.replace(/^(If a child is in immediate danger, call 999\.)/, '**$1**') : result.answer;
   // Teams' markdown joins single line breaks into one paragraph: each line of the answer (a sentence group, a
   // bullet, the age notice) becomes its own paragraph; the line that introduces a quoted passage ("From the …:",
-  // "Also in the same section:") is set in bold, so where one passage ends and the next begins shows.
-  const body = answer
-    .split(/\n+/)
-    .map((line) => (PASSAGE_LABEL.test(line) ? `**${line}**` : line))
-    .join('\n\n') + notices;
+  // "Also in the same section:" — the first line of a block, never a quoted line) is set in bold, so where one
+  // passage ends and the next begins shows.
+  const body =
+    answer
+      .split(/\n{2,}/)
+      .map((block) => block.split('\n').map((line, k) => (k === 0 && PASSAGE_LABEL.test(line) ? `**${line}**` : line)))
+      .flat()
+      .filter((line) => line.trim())
+      .join('\n\n') + notices;
   const cited = citedSources(result, 5);
   const withSources = cited.length > 0 || result.followUps.length > 0;
   // The notification / chat-list preview: plain words, no markdown or citation markers.

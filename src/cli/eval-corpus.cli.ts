@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { projectRoot, useModelsDir } from '../knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, nearDuplicates, validationSplit } from '../knowledge/understand/corpus';
 import { evaluateCorpus, formatFigures } from '../knowledge/understand/corpus-eval';
+import { resetLanguageModels } from '../knowledge/understand/language-model';
 import { cliEngine, parseArgs } from './cli-engine';
 
 async function main(): Promise<number> {
@@ -25,9 +26,14 @@ async function main(): Promise<number> {
     const models = path.resolve(opts.models);
     if (!fs.existsSync(path.join(models, 'ranker.json'))) throw new Error(`no trained models in ${models}: run npm run train -- --validate ${opts.validate} --out ${opts.models}`);
     corpus = validationSplit(corpus, opts.validate.split(',').map((w) => w.trim()).filter(Boolean));
-    const trainedOn = (JSON.parse(fs.readFileSync(path.join(models, 'ranker.json'), 'utf8')) as { corpusHash?: string }).corpusHash;
-    if (trainedOn !== corpus.hash) throw new Error(`the models in ${models} were trained on ${trainedOn}, not on this validation split (${corpus.hash}): train them again with the same --validate`);
+    // Every artefact, not one: a training run cut short leaves the folder half old, half new.
+    for (const name of ['urgent', 'intent', 'ranker', 'questions', 'follow-up', 'units']) {
+      const file = path.join(models, `${name}.json`);
+      const trainedOn = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { corpusHash?: string }).corpusHash : 'nothing (missing)';
+      if (trainedOn !== corpus.hash) throw new Error(`${name}.json in ${models} was trained on ${trainedOn}, not on this validation split (${corpus.hash}): train again with the same --validate`);
+    }
     useModelsDir(models);
+    resetLanguageModels();
     process.stdout.write(`validation split: the train messages of ${opts.validate} in the held-back column, models from ${models}\n`);
   }
   const { engine } = await cliEngine(typeof opts.dir === 'string' ? opts.dir : undefined);

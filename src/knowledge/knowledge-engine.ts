@@ -232,7 +232,10 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       const near = top.slice(0, 3);
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
       // Each with its sentences nearest the question, so the person can judge them without opening them.
-      const lines = near.map((c, k) => `${passageLabel(c.chunk, outdated(c.chunk))}:\n${quotePassage(c.chunk, ranking.query, ranking.asked, index, 220, models.units?.model)} [${k + 1}]`);
+      const lines = near.flatMap((c, k) => {
+        const quote = quotePassage(c.chunk, ranking.query, ranking.asked, index, 220, models.units?.model);
+        return quote ? [`${passageLabel(c.chunk, outdated(c.chunk))}:\n${quote} [${k + 1}]`] : [];
+      });
       answer = [CLOSEST_TEXT, '', lines.join('\n\n'), '', ...signposts()].join('\n');
     } else {
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));

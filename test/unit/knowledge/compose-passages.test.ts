@@ -70,6 +70,30 @@ describe('passages quoted in an answer', () => {
     expect(out.text).not.toContain('click here');
   });
 
+  it('gives a quoted sentence that points back ("The toolkit…") the sentence it points to, when there is room', () => {
+    const c = passage(6, 'Neglect', 'Probation staff complete neglect training every year.\nThe partnership met in March.\nA new toolkit was written by partners.\nThe toolkit contains case studies for probation staff.');
+    const ix = buildLexicalIndex([...chunks, c]);
+    const q = 'is there neglect training for probation staff?';
+    const out = composeAnswer(new Ranker(ix).query(q), factTypesAsked(q), [{ chunk: c, p: 0.9 }], ix, { isOutdated: () => false });
+    expect(out.text).toContain('Probation staff complete neglect training every year.');
+    expect(out.text).toContain('The toolkit contains case studies');
+    // (it shares no word with the question: only the pointing back brings it in)
+    expect(out.text).toContain('A new toolkit was written by partners.');
+    expect(out.text).not.toContain('met in March');
+  });
+
+  it('labels a second passage of a newsletter (no headings) by its document, not as "the same section"', () => {
+    const news = (ordinal: number, text: string): Chunk => ({ ...passage(ordinal, 'x', text, 'newsletter'), headingPath: [], title: 'CSCP practitioner newsletter (spring 2025)', kind: 'newsletter' });
+    const a = news(1, 'The scrutineer will visit schools this spring to look at safeguarding audits.');
+    const b = news(2, 'The scrutineer reports to the Lead Safeguarding Partners on what the audits found.');
+    const ix = buildLexicalIndex([a, b]);
+    const q = 'who does the scrutineer report to?';
+    const out = composeAnswer(new Ranker(ix).query(q), factTypesAsked(q), [{ chunk: b, p: 0.6 }, { chunk: a, p: 0.4 }], ix, { isOutdated: () => false });
+    expect(out.cited).toHaveLength(2);
+    expect(out.text).not.toContain(SAME_SECTION);
+    expect(out.text.match(/^From the CSCP practitioner newsletter \(spring 2025\):$/gm)).toHaveLength(2);
+  });
+
   it('never quotes a third paragraph of one section', () => {
     const out = compose([
       { chunk: chunks[0], p: 0.5 },
