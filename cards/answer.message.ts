@@ -121,8 +121,7 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
   const body =
     answer
       .split(/\n{2,}/)
-      .map((block) => block.split('\n').map((line, k) => (k === 0 && PASSAGE_LABEL.test(line) ? `**${line}**` : line)))
-      .flat()
+      .flatMap((block) => block.split('\n').map((line, k) => (k === 0 && PASSAGE_LABEL.test(line) ? `**${line}**` : line)))
       .filter((line) => line.trim())
       .join('\n\n') + notices;
   const cited = citedSources(result, 5);

@@ -10,10 +10,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { projectRoot, useModelsDir } from '../knowledge/understand/artefacts';
-import { defaultCorpusDir, loadCorpus, nearDuplicates, validationSplit } from '../knowledge/understand/corpus';
+import { ARTEFACT_NAMES, projectRoot, useModelsDir } from '../knowledge/understand/artefacts';
+import { defaultCorpusDir, loadCorpus, nearDuplicates, validationSplit, writerList } from '../knowledge/understand/corpus';
 import { evaluateCorpus, formatFigures } from '../knowledge/understand/corpus-eval';
-import { resetLanguageModels } from '../knowledge/understand/language-model';
 import { cliEngine, parseArgs } from './cli-engine';
 
 async function main(): Promise<number> {
@@ -24,16 +23,14 @@ async function main(): Promise<number> {
   if (opts.validate !== undefined || opts.models !== undefined) {
     if (typeof opts.validate !== 'string' || typeof opts.models !== 'string') throw new Error('--validate WRITER,… and --models DIR go together (models trained with the same --validate)');
     const models = path.resolve(opts.models);
-    if (!fs.existsSync(path.join(models, 'ranker.json'))) throw new Error(`no trained models in ${models}: run npm run train -- --validate ${opts.validate} --out ${opts.models}`);
-    corpus = validationSplit(corpus, opts.validate.split(',').map((w) => w.trim()).filter(Boolean));
+    corpus = validationSplit(corpus, writerList(opts.validate));
     // Every artefact, not one: a training run cut short leaves the folder half old, half new.
-    for (const name of ['urgent', 'intent', 'ranker', 'questions', 'follow-up', 'units']) {
+    for (const name of ARTEFACT_NAMES) {
       const file = path.join(models, `${name}.json`);
       const trainedOn = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { corpusHash?: string }).corpusHash : 'nothing (missing)';
-      if (trainedOn !== corpus.hash) throw new Error(`${name}.json in ${models} was trained on ${trainedOn}, not on this validation split (${corpus.hash}): train again with the same --validate`);
+      if (trainedOn !== corpus.hash) throw new Error(`${name}.json in ${models} was trained on ${trainedOn}, not on this validation split (${corpus.hash}): run npm run train -- --validate ${opts.validate} --out ${opts.models}`);
     }
     useModelsDir(models);
-    resetLanguageModels();
     process.stdout.write(`validation split: the train messages of ${opts.validate} in the held-back column, models from ${models}\n`);
   }
   const { engine } = await cliEngine(typeof opts.dir === 'string' ? opts.dir : undefined);

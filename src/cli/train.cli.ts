@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/artefacts';
-import { defaultCorpusDir, loadCorpus, validationSplit } from '../knowledge/understand/corpus';
+import { defaultCorpusDir, loadCorpus, validationSplit, writerList } from '../knowledge/understand/corpus';
 import { trainIntent, trainUrgent } from '../knowledge/understand/train';
 import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
 import { trainUnits } from '../knowledge/understand/train-units';
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   if (opts.validate !== undefined) {
     if (typeof opts.validate !== 'string' || !opts.validate.trim()) throw new Error('--validate needs writer ids, for example --validate wj,wv,xe');
     if (typeof opts.out !== 'string' || path.resolve(out) === path.resolve(modelsDir())) throw new Error('--validate writes models trained without some writers: give another folder with --out');
-    corpus = validationSplit(corpus, opts.validate.split(',').map((w) => w.trim()).filter(Boolean));
+    corpus = validationSplit(corpus, writerList(opts.validate));
   }
   fs.mkdirSync(out, { recursive: true });
   const train = corpus.messages.filter((m) => m.split === 'train');

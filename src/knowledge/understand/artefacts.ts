@@ -21,7 +21,10 @@ let modelsOverride: string | undefined;
 /** models/ of this checkout, or the folder a CLI was told to read (`--models`, for models of a validation split). */
 export const modelsDir = (): string => modelsOverride ?? path.join(projectRoot(), 'models');
 
-/** Reads the artefacts from another folder from now on (CLI only; clears what was loaded). */
+/** Every artefact `npm run train` writes, each with the hash of the corpus it was fitted on. */
+export const ARTEFACT_NAMES = ['urgent', 'intent', 'ranker', 'questions', 'follow-up', 'units'] as const;
+
+/** Reads the artefacts from another folder from now on (CLI only; what was read from the old folder is dropped). */
 export function useModelsDir(dir: string): void {
   modelsOverride = dir;
   cache.clear();

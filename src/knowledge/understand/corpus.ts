@@ -82,6 +82,11 @@ export function validationSplit(corpus: Corpus, writers: string[]): Corpus {
   return { messages, hash: `${corpus.hash}-validate-${[...wanted].sort().join('.')}`, files: corpus.files };
 }
 
+/** Writer ids as a CLI takes them ("wj,wv, xe"). */
+export function writerList(list: string): string[] {
+  return list.split(',').map((w) => w.trim()).filter(Boolean);
+}
+
 /** The corpus folder of this checkout. */
 export function defaultCorpusDir(root: string): string {
   return path.join(root, 'test', 'fixtures', 'messages');

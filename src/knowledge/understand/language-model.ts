@@ -3,7 +3,7 @@
  * answerability models, the sentence model, the earlier questions, and the term expansion tables. All are artefacts of
  * `npm run train` under models/.
  */
-import { loadArtefact } from './artefacts';
+import { loadArtefact, modelsDir } from './artefacts';
 import type { FollowUpArtefact } from './follow-up';
 import type { IntentArtefact } from './intent.classifier';
 import type { QuestionsArtefact } from './neighbours';
@@ -22,8 +22,12 @@ export interface LanguageModels {
 }
 
 let loaded: LanguageModels | undefined;
+/** The folder `loaded` came from: a CLI reading another folder (`--models`) gets that folder's models. */
+let loadedFrom: string | undefined;
 
 export function languageModels(): LanguageModels {
+  if (loadedFrom !== modelsDir()) loaded = undefined;
+  loadedFrom = modelsDir();
   loaded ??= {
     urgent: loadArtefact<UrgentArtefact>('urgent'),
     intent: loadArtefact<IntentArtefact>('intent'),

@@ -29,11 +29,14 @@ const chunks = [
   passage(4, 'Scrutiny findings', 'This year the scrutineer found that information sharing had improved across agencies.', 'annual-report'),
 ];
 
+/** The answer to `question` from `ranked`, over an index of `indexed` passages. */
+const answerFrom = (indexed: Chunk[], question: string, ranked: { chunk: Chunk; p: number }[]) => {
+  const index = buildLexicalIndex(indexed);
+  return composeAnswer(new Ranker(index).query(question), factTypesAsked(question), ranked, index, { isOutdated: () => false });
+};
+
 describe('passages quoted in an answer', () => {
-  const index = buildLexicalIndex(chunks);
-  const ranker = new Ranker(index);
-  const compose = (ranked: { chunk: Chunk; p: number }[]) =>
-    composeAnswer(ranker.query('who does the independent scrutineer report to?'), factTypesAsked('who does the independent scrutineer report to?'), ranked, index, { isOutdated: () => false });
+  const compose = (ranked: { chunk: Chunk; p: number }[]) => answerFrom(chunks, 'who does the independent scrutineer report to?', ranked);
 
   it('quotes another paragraph of the same section when it is nearly as likely, under its own marker', () => {
     const out = compose([
@@ -63,18 +66,14 @@ describe('passages quoted in an answer', () => {
 
   it('never quotes a sentence that only points at a link the text does not carry', () => {
     const c = passage(5, 'Neglect toolkit', 'A multi-agency neglect toolkit helps professionals identify neglect. The toolkit contains case studies and actions to take. To find out more please click here.');
-    const ix = buildLexicalIndex([...chunks, c]);
-    const q = 'what is in the neglect toolkit?';
-    const out = composeAnswer(new Ranker(ix).query(q), factTypesAsked(q), [{ chunk: c, p: 0.9 }], ix, { isOutdated: () => false });
+    const out = answerFrom([...chunks, c], 'what is in the neglect toolkit?', [{ chunk: c, p: 0.9 }]);
     expect(out.text).toContain('The toolkit contains case studies');
     expect(out.text).not.toContain('click here');
   });
 
   it('gives a quoted sentence that points back ("The toolkit…") the sentence it points to, when there is room', () => {
     const c = passage(6, 'Neglect', 'Probation staff complete neglect training every year.\nThe partnership met in March.\nA new toolkit was written by partners.\nThe toolkit contains case studies for probation staff.');
-    const ix = buildLexicalIndex([...chunks, c]);
-    const q = 'is there neglect training for probation staff?';
-    const out = composeAnswer(new Ranker(ix).query(q), factTypesAsked(q), [{ chunk: c, p: 0.9 }], ix, { isOutdated: () => false });
+    const out = answerFrom([...chunks, c], 'is there neglect training for probation staff?', [{ chunk: c, p: 0.9 }]);
     expect(out.text).toContain('Probation staff complete neglect training every year.');
     expect(out.text).toContain('The toolkit contains case studies');
     // (it shares no word with the question: only the pointing back brings it in)
@@ -86,9 +85,7 @@ describe('passages quoted in an answer', () => {
     const news = (ordinal: number, text: string): Chunk => ({ ...passage(ordinal, 'x', text, 'newsletter'), headingPath: [], title: 'CSCP practitioner newsletter (spring 2025)', kind: 'newsletter' });
     const a = news(1, 'The scrutineer will visit schools this spring to look at safeguarding audits.');
     const b = news(2, 'The scrutineer reports to the Lead Safeguarding Partners on what the audits found.');
-    const ix = buildLexicalIndex([a, b]);
-    const q = 'who does the scrutineer report to?';
-    const out = composeAnswer(new Ranker(ix).query(q), factTypesAsked(q), [{ chunk: b, p: 0.6 }, { chunk: a, p: 0.4 }], ix, { isOutdated: () => false });
+    const out = answerFrom([a, b], 'who does the scrutineer report to?', [{ chunk: b, p: 0.6 }, { chunk: a, p: 0.4 }]);
     expect(out.cited).toHaveLength(2);
     expect(out.text).not.toContain(SAME_SECTION);
     expect(out.text.match(/^From the CSCP practitioner newsletter \(spring 2025\):$/gm)).toHaveLength(2);

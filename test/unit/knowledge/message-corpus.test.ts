@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCorpus, nearDuplicates, validationSplit, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
+import { ARTEFACT_NAMES } from '../../../src/knowledge/understand/artefacts';
 import { GUIDANCE_DIR } from '../../helpers/guidance-engine';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -111,7 +112,7 @@ describe('the message corpus', () => {
   });
 
   it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {
-    for (const name of ['urgent', 'intent', 'ranker', 'questions', 'follow-up', 'units']) {
+    for (const name of ARTEFACT_NAMES) {
       const artefact = JSON.parse(fs.readFileSync(path.join(ROOT, 'models', `${name}.json`), 'utf8')) as { corpusHash: string };
       expect({ name, corpusHash: artefact.corpusHash }).toEqual({ name, corpusHash: corpus.hash });
     }
