@@ -31,8 +31,8 @@ describe('digest delivery over HTTP', () => {
     // requests sent together arrive milliseconds apart).
     const started: { conversationId: string; at: number }[] = [];
     let saw429 = 0;
-    const watched = <A extends unknown[], R>(conversationId: (...a: A) => string, call: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-      started.push({ conversationId: conversationId(...a), at: Date.now() });
+    const watched = <A extends [{ conversationId: string }, ...unknown[]], R>(call: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+      started.push({ conversationId: a[0].conversationId, at: Date.now() });
       try {
         return await call(...a);
       } catch (e) {
@@ -41,8 +41,8 @@ describe('digest delivery over HTTP', () => {
       }
     };
     const notifier = {
-      send: watched((t: { conversationId: string }) => t.conversationId, sender.send.bind(sender)),
-      update: watched((t: { conversationId: string }) => t.conversationId, sender.update.bind(sender)),
+      send: watched(sender.send.bind(sender)),
+      update: watched(sender.update.bind(sender)),
     };
     const engine = createDeliveryEngine({ tables, notifier, clock: systemClock, logger, ratePerSecond: 20 });
     const digests = createDigestService({ tables, engine, notifier: engine.notifier, clock: systemClock, logger, render: digestRenderer, progressIntervalMs: 200 });
