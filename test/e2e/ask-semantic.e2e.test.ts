@@ -1,5 +1,5 @@
 import { makeUser, startTestBot, type TestBot } from '../helpers/bot-harness';
-import { SEMANTIC_GUIDANCE, SEMANTIC_QUESTION, SEMANTIC_SYNONYMS } from '../helpers/semantic-fixture';
+import { SEMANTIC_GUIDANCE, SEMANTIC_QUESTION, SEMANTIC_STUB } from '../helpers/semantic-fixture';
 import { startStubEmbeddings, type StubEmbeddings } from '../helpers/stub-embeddings';
 
 const TIMEOUT_MS = 1000;
@@ -13,7 +13,7 @@ describe('semantic retrieval through the bot (stub embeddings server over HTTP)'
   let t: TestBot;
   let stub: StubEmbeddings;
   beforeAll(async () => {
-    stub = await startStubEmbeddings({ synonyms: SEMANTIC_SYNONYMS });
+    stub = await startStubEmbeddings(SEMANTIC_STUB);
     t = await startTestBot({
       GUIDANCE_DIR: SEMANTIC_GUIDANCE,
       OPENAI_BASE_URL: stub.baseUrl,

@@ -22,3 +22,11 @@ export const SEMANTIC_SYNONYMS: Record<string, string[]> = {
   information: ['notes', 'details', 'info'],
   child: ['children', 'youngster', 'kid', 'kids'],
 };
+
+/**
+ * The stub model for these tests. Words outside the synonym table count a little (`otherWeight`), as every word
+ * does for a real model: with 0, a dozen passages that mention only "child" and "information" get the same
+ * vector and their order in the semantic ranking is the order of the files, so which of them fusion puts near
+ * the top depends on file order (reciprocal-rank fusion separates neighbouring ranks by about 1/3,700).
+ */
+export const SEMANTIC_STUB = { synonyms: SEMANTIC_SYNONYMS, otherWeight: 0.05 };

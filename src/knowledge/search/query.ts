@@ -25,6 +25,11 @@ export interface QueryTerm {
   expansions: Expansion[];
   /** How much the term counts: 1 for the question's own words, less for words carried over from the previous question. */
   weight: number;
+  /**
+   * For matching passages only (the ranker): the share of its weight the word keeps, learned from how often
+   * training questions' right passages contain it (`term-necessity.ts`). Absent: 1.
+   */
+  necessity?: number;
 }
 
 export interface Query {

@@ -21,6 +21,7 @@ import { contentStems } from './neighbours';
 import { PhraseMatcher, viewOf } from './message-features';
 import { SEQUENCE_LEXICON } from './lexicons';
 import { neighboursFor, type MessageNeighbours, type StoredMessage } from './message-neighbours';
+import { TermNecessity, type NecessityJson } from './term-necessity';
 
 const SEQUENCE = new PhraseMatcher(SEQUENCE_LEXICON);
 
@@ -44,6 +45,8 @@ export interface RankerArtefact {
    * were labelled against the guidance as it was, and an "out of scope" then may be answered by the new document.
    */
   knownPassages?: string[];
+  /** How much each question word counts in matching, learned from the corpus (see `term-necessity.ts`). */
+  necessity?: NecessityJson;
 }
 
 /** Answerability features that compare the question with earlier out-of-scope questions. */
@@ -102,6 +105,7 @@ export class Ranker {
   private readonly phrasing?: MessageNeighbours;
   private readonly known?: Set<string>;
   private readonly keys: (boolean | undefined)[] = [];
+  readonly necessity?: TermNecessity;
 
   constructor(
     readonly index: LexicalIndex,
@@ -109,7 +113,10 @@ export class Ranker {
     readonly artefact?: RankerArtefact,
     /** Earlier questions' phrasing (training passes its own; otherwise the artefact's). */
     phrasing?: StoredMessage[],
+    /** Term weights learned from the corpus (training passes its own, with each writer's counts; otherwise the artefact's). */
+    necessity?: TermNecessity,
   ) {
+    this.necessity = necessity ?? (artefact?.necessity ? new TermNecessity(artefact.necessity) : undefined);
     const stored = phrasing ?? artefact?.phrasing;
     if (stored?.length) this.phrasing = neighboursFor(stored);
     if (artefact?.knownPassages?.length) this.known = new Set(artefact.knownPassages);
@@ -122,15 +129,18 @@ export class Ranker {
   /**
    * How much a question word counts towards coverage: its IDF; a word the index has never seen counts as a word
    * in one passage — rare, but not so heavy that it vetoes a passage on its own (nor, in a small index, outweighs
-   * every word that matched).
+   * every word that matched). Times the word's learned necessity (`term-necessity.ts`): a word the right
+   * passages of training questions seldom contain ("kid", "often", "mention") counts for less.
    */
   termWeight(t: Query['terms'][number]): number {
     const ix = this.index;
-    return t.tid !== undefined ? ix.idf(t.tid) : Math.log(1 + (ix.size - 0.5) / 1.5);
+    return (t.tid !== undefined ? ix.idf(t.tid) : Math.log(1 + (ix.size - 0.5) / 1.5)) * (t.necessity ?? 1);
   }
 
-  query(question: string, context?: string): Query {
-    return buildQuery(question, this.index, this.helper, context);
+  /** The question as the index sees it, each word weighted by its learned necessity (`excludeWriter`: training, leaves that writer's questions out of it). */
+  query(question: string, context?: string, excludeWriter?: string): Query {
+    const q = buildQuery(question, this.index, this.helper, context);
+    return this.necessity ? this.necessity.apply(q, excludeWriter) : q;
   }
 
   /** Whether passage `d` was in the guidance the models were trained with (true when that is not recorded). */
@@ -167,8 +177,9 @@ export class Ranker {
     // The reused scores are cleared whatever happens, so no later question can read this one's.
     try {
       for (const t of q.terms) {
-        if (t.tid !== undefined) addTerm(t.tid, t.weight);
-        for (const e of t.expansions) for (const tid of e.tids) addTerm(tid, (t.weight * e.weight) / e.tids.length);
+        const w = t.weight * (t.necessity ?? 1);
+        if (t.tid !== undefined) addTerm(t.tid, w);
+        for (const e of t.expansions) for (const tid of e.tids) addTerm(tid, (w * e.weight) / e.tids.length);
       }
       const out = new Map<number, number>(topK(touched.subarray(0, nTouched), scores, CANDIDATES).map((d) => [d, scores[d]]));
       const scoreOf = (d: number) => scores[d] || undefined;
@@ -306,7 +317,7 @@ export class Ranker {
    * evidence (training); `context` is the previous answer's passages (follow-ups); `include` adds passages to
    * the candidates (found by semantic search); `docId` keeps only one document's passages.
    */
-  rank(question: string, excludeWriter?: string, q: Query = this.query(question), context?: string[], include?: string[], docId?: string): Ranking {
+  rank(question: string, excludeWriter?: string, q: Query = this.query(question, undefined, excludeWriter), context?: string[], include?: string[], docId?: string): Ranking {
     const asked = factTypesAsked(question);
     const evidence = this.neighbours?.evidence(contentStems(question), excludeWriter);
     const ctx = context?.length ? this.contextOf(context) : undefined;

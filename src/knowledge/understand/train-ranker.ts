@@ -13,6 +13,8 @@ import type { LexicalIndex } from '../search/lexical-index';
 import { writerFolds } from './train';
 import { withoutWriters, type StoredMessage } from './message-neighbours';
 import { viewOf } from './message-features';
+import { learnNecessity } from './term-necessity';
+import { buildQuery, VocabularyHelper } from '../search/query';
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
@@ -44,6 +46,8 @@ export interface RankerTrainReport {
   atThreshold: { oosDeclined: number; answerableRefused: number; confidentWrong: number };
   /** The same, on the questions read as one about a document added since training. */
   atThresholdUnasked: { oosDeclined: number; answerableRefused: number; confidentWrong: number; belowClosest: number };
+  /** The stated cost (`ANSWER_COSTS`) at the answer threshold, and for questions read as about a new document. */
+  cost: { atThreshold: number; unasked: number };
 }
 
 const KNN_FEATURES = ['knn', 'knn_best', 'knn_sum3'];
@@ -84,7 +88,9 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
   const questions = storedQuestions(train);
   const neighbours = new QuestionNeighbours(questions, index.chunks);
   const phrasing = phrasingOf(train);
-  const ranker = new Ranker(index, neighbours, undefined, phrasing);
+  const helper = new VocabularyHelper(index);
+  const necessity = learnNecessity(train, index, (text) => buildQuery(text, index, helper));
+  const ranker = new Ranker(index, neighbours, undefined, phrasing, necessity);
   const texts = index.chunks.map((c: Chunk) => norm(c.text));
   const items: Item[] = [];
   const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
@@ -105,7 +111,7 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
       for (const g of second.gold.map(norm)) texts.forEach((t, i) => t.includes(g) && gold2.add(i));
       if (gold2.size) {
         const ctx = [...gold].map((i) => index.chunks[i].id);
-        const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message), ctx);
+        const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message, m.writer), ctx);
         items.push({ id: `${m.id}#2`, writer: m.writer, answerable: true, gold: gold2, ranking: r2, candidates: r2.candidates });
       }
     }
@@ -197,7 +203,7 @@ export function trainRanker(
   const reranker = fitReranker(items);
   const answerability = fitAnswerability(ansExamples);
   return {
-    artefact: { corpusHash, reranker, answerability, thresholds, phrasing: withoutWriters(phrasing), knownPassages: index.chunks.map((c) => passageKey(c.text)).sort() },
+    artefact: { corpusHash, reranker, answerability, thresholds, phrasing: withoutWriters(phrasing), necessity: ranker.necessity?.toJSON(), knownPassages: index.chunks.map((c) => passageKey(c.text)).sort() },
     questions,
     report: {
       questions: items.length,
@@ -206,6 +212,7 @@ export function trainRanker(
       thresholds,
       atThreshold: at,
       atThresholdUnasked: atUnasked,
+      cost: { atThreshold: statedCost(at), unasked: statedCost(atUnasked) },
     },
   };
 }
@@ -247,13 +254,18 @@ export const CLOSEST_KEEPS_OUT = 0.01;
  * signposts alone, and it was loosened after seeing that. It costs nothing in answers: "the closest I found"
  * is a decline too.)
  */
+/** The expected cost of a question (`ANSWER_COSTS`) at these outcome rates. */
+export function statedCost(o: ReturnType<typeof outcomesAt>, costs = ANSWER_COSTS): number {
+  return (
+    costs.outOfScopeShare * (1 - o.oosDeclined) * costs.answeredOutOfScope +
+    (1 - costs.outOfScopeShare) * (o.answerableRefused * costs.refused + (1 - o.answerableRefused) * o.confidentWrong * costs.wrongPassage)
+  );
+}
+
 export function chooseThresholds(list: Scored[], costs = ANSWER_COSTS): RankerArtefact['thresholds'] {
   let best = { t: 0.5, cost: Infinity };
   for (let t = 0.3; t <= 0.97; t += 0.01) {
-    const o = outcomesAt(list, t);
-    const cost =
-      costs.outOfScopeShare * (1 - o.oosDeclined) * costs.answeredOutOfScope +
-      (1 - costs.outOfScopeShare) * (o.answerableRefused * costs.refused + (1 - o.answerableRefused) * o.confidentWrong * costs.wrongPassage);
+    const cost = statedCost(outcomesAt(list, t), costs);
     if (cost < best.cost - 1e-9) best = { t, cost };
   }
   const ansP = list.filter((s) => s.answerable).map((s) => s.p).sort((a, b) => a - b);

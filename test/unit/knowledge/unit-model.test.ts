@@ -77,11 +77,17 @@ describe('the sentence model on follow-up questions', () => {
     expect(w.fu_own?.[1] ?? 0).toBeGreaterThan(w.fu_prev?.[1] ?? 0);
   });
 
+  // The exchange is the first train exchange, in file order, whose two turns are answered from one passage with
+  // their facts in different sentences, and whose first turn the bot answers from that passage (so this checks
+  // the sentence chosen, not the ranking). It was "who decides how much money goes into the partnership?" →
+  // "and how much did each of them put in last year?" until the ranker learned term weights: its first turn is
+  // answered from another passage by the bot before and after, and the follow-up found the budget by luck.
   it("a follow-up about the same passage quotes the sentence with the new fact (a train exchange, end to end)", async () => {
     const engine = await bundledGuidanceEngine();
-    const first = engine.converse('Who decides how much money goes into the safeguarding partnership?');
-    const second = engine.converse('and how much did each of them put in last year?', first.context as never).result;
+    const first = engine.converse('who are the delegated safeguarding partners for coventry');
+    expect(first.result.answer).not.toMatch(/monthly/i);
+    const second = engine.converse('and how often do they meet', first.context as never).result;
     expect(second.notFound).toBe(false);
-    expect(second.answer.slice(0, 800)).toContain('£73,736');
+    expect(second.answer.slice(0, 800)).toMatch(/monthly/);
   });
 });

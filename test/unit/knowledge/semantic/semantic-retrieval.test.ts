@@ -10,7 +10,7 @@ import { openAiEmbeddingsEndpoint } from '../../../../src/knowledge/semantic/emb
 import { createSemanticSearch, normalise, passageInput } from '../../../../src/knowledge/semantic/semantic.search';
 import { textHash } from '../../../../src/knowledge/semantic/vector.store';
 import type { Tables } from '../../../../src/storage/tables';
-import { SEMANTIC_GUIDANCE, SEMANTIC_QUESTION, SEMANTIC_SYNONYMS, LEXICAL_LEAD, SEMANTIC_LEAD } from '../../../helpers/semantic-fixture';
+import { SEMANTIC_GUIDANCE, SEMANTIC_QUESTION, SEMANTIC_STUB, LEXICAL_LEAD, SEMANTIC_LEAD } from '../../../helpers/semantic-fixture';
 import { startStubEmbeddings, type StubEmbeddings } from '../../../helpers/stub-embeddings';
 import { testTables } from '../../../helpers/storage';
 
@@ -25,7 +25,7 @@ async function waitFor(check: () => boolean, ms = 10_000): Promise<void> {
 describe('semantic search over the passages', () => {
   let stub: StubEmbeddings;
   beforeAll(async () => {
-    stub = await startStubEmbeddings({ synonyms: SEMANTIC_SYNONYMS });
+    stub = await startStubEmbeddings(SEMANTIC_STUB);
   });
   afterAll(() => stub.stop());
 
@@ -55,7 +55,7 @@ describe('the knowledge service with an embeddings model configured (Azurite, st
   const clock = new ManualClock('2026-03-02T10:00:00Z');
   const services: KnowledgeService[] = [];
   beforeAll(async () => {
-    stub = await startStubEmbeddings({ synonyms: SEMANTIC_SYNONYMS });
+    stub = await startStubEmbeddings(SEMANTIC_STUB);
   });
   beforeEach(async () => {
     tables = await testTables();
