@@ -78,9 +78,9 @@ describe('a person in the Agents Playground', () => {
   });
 
   it('asks something the guidance only comes near, and is told so with the closest passages quoted', async () => {
-    // (It asked "does the partnership publish its meeting minutes anywhere?" until the answer threshold fell with
-    // the learned term weights; that one is now answered, wrongly, from a passage about a published review: see
-    // README Quality → This round.)
+    // (It asked "does the partnership publish its meeting minutes anywhere?" until the ranker learned term
+    // weights; that one is now answered, wrongly, from a passage about a published review: see README Quality →
+    // This round.)
     await pg.sendAndWait('does the partnership publish the minutes of its executive group?', /the closest I found/, 20_000);
     // The reply as the chat shows it, from its opening line to the signposts (the log panel repeats it on one
     // line, cut short, so it never matches): each passage under its own label, quoted in its own words.

@@ -376,6 +376,20 @@ export class Ranker {
     f.set('p2', second?.p ?? 0);
     f.set('margin', (top?.p ?? 0) - (second?.p ?? 0));
     for (const name of ['cov_own', 'cov_any', 'cov_known', 'cov_head', 'rare_missing', 'prox', 'bm25', 'knn']) f.set(`top_${name}`, top?.features.get(name) ?? 0);
+    // What the best passage covers of the question with every word at full weight: the words the learned
+    // weights count for less ("next", "this week") are also what a near miss asks for and the passage lacks.
+    if (top && this.necessity) {
+      const tf = new Set<number>([...this.index.body[top.d], ...this.index.head[top.d]]);
+      let all = 0;
+      let covered = 0;
+      for (const t of q.terms) {
+        const w = this.termWeight({ ...t, necessity: 1 }) * t.weight;
+        all += w;
+        const forms = [...(t.tid !== undefined ? [{ tids: [t.tid], weight: 1 }] : []), ...t.expansions];
+        covered += w * Math.max(0, ...forms.filter((e) => e.tids.every((x) => tf.has(x))).map((e) => e.weight));
+      }
+      f.set('top_cov_plain', all ? covered / all : 0);
+    }
     const ix = this.index;
     let total = 0;
     let unknown = 0;

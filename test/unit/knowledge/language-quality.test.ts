@@ -24,12 +24,12 @@ const MEASURES: Measure[] = [
   { name: 'commands routed', value: (f) => share(f.commands.routed, f.commands.n), target: 0.98, floor: 0.939 },
   { name: 'questions routed to a command', value: (f) => f.questionsRoutedToCommand, target: 0, floor: 3, lowerIsBetter: true },
   { name: 'out-of-scope questions declined', value: (f) => share(f.outOfScope.declined, f.outOfScope.n), target: 0.9, floor: 0.9 },
-  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.078, lowerIsBetter: true },
-  { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.086, lowerIsBetter: true },
+  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.105, lowerIsBetter: true },
+  { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.081, lowerIsBetter: true },
   { name: 'right passage first', value: (f) => share(f.answerable.h1, f.answerable.n), target: 0.85, floor: 0.846 },
   { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.935 },
-  { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.826 },
-  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.715 },
+  { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.817 },
+  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.706 },
 ];
 
 describe('language quality on the held-back split', () => {

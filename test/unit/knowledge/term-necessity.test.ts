@@ -75,4 +75,16 @@ describe('term necessity', () => {
     const cover = (r: Ranker) => r.rank(q).candidates.find((c) => c.d === 2)!.features.get('cov_own')!;
     expect(cover(weighted)).toBeGreaterThan(cover(plain) + 0.03);
   });
+
+  it('the answer model also reads what the best passage covers with every word at full weight', () => {
+    const plain = new Ranker(index);
+    const weighted = new Ranker(index, undefined, undefined, undefined, necessity);
+    const q = 'kid mentioned kid events';
+    const r = weighted.rank(q);
+    const top = r.candidates[0].d;
+    const full = plain.rank(q).candidates.find((c) => c.d === top)!.features.get('cov_any')!;
+    expect(r.answerFeatures.get('top_cov_plain')).toBeCloseTo(full, 10);
+    expect(r.answerFeatures.get('top_cov_any')).toBeGreaterThan(full);
+    expect(plain.rank(q).answerFeatures.has('top_cov_plain')).toBe(false);
+  });
 });
