@@ -45,6 +45,7 @@ export class TermNecessity {
     }
     if (n <= 0) return 1;
     const { prior, strength, floor } = this.json;
+    if (!(prior > 0)) return 1;
     const share = (k + strength * prior) / (n + strength);
     return Math.max(floor, Math.min(1, share / prior));
   }

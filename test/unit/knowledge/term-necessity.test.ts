@@ -48,6 +48,10 @@ describe('term necessity', () => {
 
   it('keeps the full weight of a word used fewer than three times in training, and of one never seen', () => {
     expect(necessity.toJSON().terms.assess).toBeUndefined();
+    // "strategy" is in two questions (too few to weigh), "toolkit" in four (always in the right passage)
+    expect(necessity.toJSON().terms.strategi).toBeUndefined();
+    expect(necessity.multiplier('strategi')).toBe(1);
+    expect(necessity.toJSON().terms.toolkit).toEqual([4, 4]);
     expect(necessity.multiplier('assess')).toBe(1);
     expect(necessity.multiplier('balcony')).toBe(1);
   });
@@ -74,6 +78,15 @@ describe('term necessity', () => {
     // the events passage lacks "mentioned", which the weights count for less: it covers more of what is asked
     const cover = (r: Ranker) => r.rank(q).candidates.find((c) => c.d === 2)!.features.get('cov_own')!;
     expect(cover(weighted)).toBeGreaterThan(cover(plain) + 0.03);
+  });
+
+  it('finding passages (BM25) counts a down-weighted word for less', () => {
+    const plain = new Ranker(index);
+    const weighted = new Ranker(index, undefined, undefined, undefined, necessity);
+    // passage 2 is found by "kid" ("kids clubs") and "events"; passage 3 by "exploitation" alone
+    const q = 'kid kid events exploitation';
+    const stage1 = (r: Ranker, d: number) => r.rank(q).candidates.find((c) => c.d === d)!.stage1;
+    expect(stage1(weighted, 2) / stage1(weighted, 3)).toBeLessThan(stage1(plain, 2) / stage1(plain, 3));
   });
 
   it('the answer model also reads what the best passage covers with every word at full weight', () => {
