@@ -82,6 +82,16 @@ export function validationSplit(corpus: Corpus, writers: string[]): Corpus {
   return { messages, hash: `${corpus.hash}-validate-${[...wanted].sort().join('.')}`, files: corpus.files };
 }
 
+/** Text folded for matching gold snippets: whitespace runs as one space, lower case. */
+export const foldText = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/** The passages (indices into `texts`, already folded) that hold any of the gold snippets. */
+export function passagesHolding(texts: readonly string[], snippets: readonly string[]): number[] {
+  const out = new Set<number>();
+  for (const g of snippets.map(foldText)) texts.forEach((t, i) => t.includes(g) && out.add(i));
+  return [...out];
+}
+
 /** Writer ids as a CLI takes them ("wj,wv, xe"). */
 export function writerList(list: string): string[] {
   return list.split(',').map((w) => w.trim()).filter(Boolean);

@@ -133,8 +133,23 @@ export class Ranker {
    * passages of training questions seldom contain ("kid", "often", "mention") counts for less.
    */
   termWeight(t: Query['terms'][number]): number {
+    return this.rarity(t) * (t.necessity ?? 1);
+  }
+
+  /** A question word's IDF (an unknown word: as if in one passage), without its learned necessity. */
+  private rarity(t: Query['terms'][number]): number {
     const ix = this.index;
-    return (t.tid !== undefined ? ix.idf(t.tid) : Math.log(1 + (ix.size - 0.5) / 1.5)) * (t.necessity ?? 1);
+    return t.tid !== undefined ? ix.idf(t.tid) : Math.log(1 + (ix.size - 0.5) / 1.5);
+  }
+
+  /** Term counts of passage `d`'s text and of its context (heading path, title). */
+  private termCounts(d: number): { tf: Map<number, number>; th: Map<number, number> } {
+    const ix = this.index;
+    const tf = new Map<number, number>();
+    for (const x of ix.body[d]) tf.set(x, (tf.get(x) ?? 0) + 1);
+    const th = new Map<number, number>();
+    for (const x of ix.head[d]) th.set(x, (th.get(x) ?? 0) + 1);
+    return { tf, th };
   }
 
   /** The question as the index sees it, each word weighted by its learned necessity (`excludeWriter`: training, leaves that writer's questions out of it). */
@@ -246,10 +261,7 @@ export class Ranker {
   ): Features {
     const ix = this.index;
     const f: Features = new Map();
-    const tf = new Map<number, number>();
-    for (const x of ix.body[d]) tf.set(x, (tf.get(x) ?? 0) + 1);
-    const th = new Map<number, number>();
-    for (const x of ix.head[d]) th.set(x, (th.get(x) ?? 0) + 1);
+    const { tf, th } = this.termCounts(d);
     let total = 0;
     let own = 0;
     let any = 0;
@@ -379,14 +391,13 @@ export class Ranker {
     // What the best passage covers of the question with every word at full weight: the words the learned
     // weights count for less ("next", "this week") are also what a near miss asks for and the passage lacks.
     if (top && this.necessity) {
-      const tf = new Set<number>([...this.index.body[top.d], ...this.index.head[top.d]]);
+      const { tf, th } = this.termCounts(top.d);
       let all = 0;
       let covered = 0;
       for (const t of q.terms) {
-        const w = this.termWeight({ ...t, necessity: 1 }) * t.weight;
+        const w = this.rarity(t) * t.weight;
         all += w;
-        const forms = [...(t.tid !== undefined ? [{ tids: [t.tid], weight: 1 }] : []), ...t.expansions];
-        covered += w * Math.max(0, ...forms.filter((e) => e.tids.every((x) => tf.has(x))).map((e) => e.weight));
+        covered += w * this.matchTerm(t, tf, th, top.d).weight;
       }
       f.set('top_cov_plain', all ? covered / all : 0);
     }

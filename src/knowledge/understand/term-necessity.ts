@@ -7,7 +7,7 @@
  * counts for more than the person's own word does today. Only down-weighting: a learned "term necessity"
  * (in the sense of Zhao and Callan's query-term necessity), not a list of filler words.
  */
-import type { CorpusMessage } from './corpus';
+import { foldText, passagesHolding, type CorpusMessage } from './corpus';
 import type { LexicalIndex } from '../search/lexical-index';
 import type { Query } from '../search/query';
 
@@ -70,8 +70,7 @@ function askedWithGold(m: CorpusMessage): { message: string; gold: string[] }[] 
 
 /** Counts, on the train split, how often each question word is in the right passage. */
 export function learnNecessity(train: CorpusMessage[], index: LexicalIndex, query: (text: string) => Query): TermNecessity {
-  const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
-  const texts = index.chunks.map((c) => norm(c.text));
+  const texts = index.chunks.map((c) => foldText(c.text));
   const total: Counts = new Map();
   const byWriter = new Map<string, Counts>();
   let uses = 0;
@@ -84,8 +83,7 @@ export function learnNecessity(train: CorpusMessage[], index: LexicalIndex, quer
   };
   for (const m of train) {
     for (const { message, gold } of askedWithGold(m)) {
-      const passages: number[] = [];
-      for (const g of gold.map(norm)) texts.forEach((t, i) => t.includes(g) && !passages.includes(i) && passages.push(i));
+      const passages = passagesHolding(texts, gold);
       if (!passages.length) continue;
       const words = passages.map((d) => new Set<number>([...index.body[d], ...index.head[d]]));
       const mine = byWriter.get(m.writer) ?? new Map();

@@ -4,7 +4,7 @@
  * fitted on out-of-fold reranker probabilities, so both see training questions as they will see new ones.
  */
 import type { Chunk } from '../knowledge.types';
-import type { CorpusMessage } from './corpus';
+import { foldText, passagesHolding, type CorpusMessage } from './corpus';
 import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
 import { QuestionNeighbours, contentStems, type StoredQuestion } from './neighbours';
 import { Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
@@ -15,8 +15,6 @@ import { withoutWriters, type StoredMessage } from './message-neighbours';
 import { viewOf } from './message-features';
 import { learnNecessity } from './term-necessity';
 import { buildQuery, VocabularyHelper } from '../search/query';
-
-const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 export function storedQuestions(train: CorpusMessage[]): StoredQuestion[] {
   const out: StoredQuestion[] = [];
@@ -91,15 +89,14 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
   const helper = new VocabularyHelper(index);
   const necessity = learnNecessity(train, index, (text) => buildQuery(text, index, helper));
   const ranker = new Ranker(index, neighbours, undefined, phrasing, necessity);
-  const texts = index.chunks.map((c: Chunk) => norm(c.text));
+  const texts = index.chunks.map((c: Chunk) => foldText(c.text));
   const items: Item[] = [];
   const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
   for (const m of asked) {
     const message = m.kind === 'followup' ? m.turns?.[0]?.message ?? '' : m.message;
     const goldSnippets = m.kind === 'followup' ? m.turns?.[0]?.gold ?? [] : m.gold ?? [];
     const id = m.kind === 'followup' ? `${m.id}#1` : m.id;
-    const gold = new Set<number>();
-    for (const g of goldSnippets.map(norm)) texts.forEach((t, i) => t.includes(g) && gold.add(i));
+    const gold = new Set(passagesHolding(texts, goldSnippets));
     if (m.kind !== 'out_of_scope' && gold.size === 0) continue;
     const r = ranker.rank(message, m.writer);
     items.push({ id, writer: m.writer, answerable: m.kind !== 'out_of_scope', gold, ranking: r, candidates: r.candidates });
@@ -107,8 +104,7 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
     // answer's passages as context.
     const second = m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
     if (second?.gold?.length) {
-      const gold2 = new Set<number>();
-      for (const g of second.gold.map(norm)) texts.forEach((t, i) => t.includes(g) && gold2.add(i));
+      const gold2 = new Set(passagesHolding(texts, second.gold));
       if (gold2.size) {
         const ctx = [...gold].map((i) => index.chunks[i].id);
         const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message, m.writer), ctx);
