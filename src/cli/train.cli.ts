@@ -58,6 +58,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     `ranker   ${r.questions} questions (${r.oof.answerable} answerable); out-of-fold right passage first ${(100 * r.oof.hit1).toFixed(1)}%, top three ${(100 * r.oof.hit3).toFixed(1)}%, in candidates ${(100 * r.goldInCandidates).toFixed(1)}%\n` +
       `answer   thresholds answer ${r.thresholds.answer}, closest ${r.thresholds.closest}; out-of-fold: out-of-scope declined ${(100 * at.oosDeclined).toFixed(1)}%, answerable refused ${(100 * at.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * at.confidentWrong).toFixed(1)}%; stated cost ${r.cost.atThreshold.toFixed(3)}\n` +
+      `         follow-ups (second turns read with the first answer's passages): threshold ${r.thresholds.followUp ?? r.thresholds.answer}; out-of-fold: out-of-scope declined ${(100 * r.atFollowUp.oosDeclined).toFixed(1)}%, answerable refused ${(100 * r.atFollowUp.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * r.atFollowUp.confidentWrong).toFixed(1)}%\n` +
       `         as if about a document nobody has asked about yet: out-of-scope declined ${(100 * r.atThresholdUnasked.oosDeclined).toFixed(1)}%, answerable refused ${(100 * r.atThresholdUnasked.answerableRefused).toFixed(1)}% (${(100 * r.atThresholdUnasked.belowClosest).toFixed(1)}% below "the closest I found"); stated cost ${r.cost.unasked.toFixed(3)}\n` +
       `         term weights learned for ${Object.keys(ranker.artefact.necessity?.terms ?? {}).length} words\n`,
   );

@@ -207,10 +207,11 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     // Semantic hits from other documents never join an answer restricted to one document.
     const semantic = options.docId ? options.semantic?.filter((id) => id.startsWith(`${options.docId}#`)) : options.semantic;
     if (semantic?.length) fuse(ranking, semantic);
-    // A follow-up continues a topic the guidance was already found to cover: it is answered unless nothing is near.
-    // A follow-up continues a topic the guidance was already found to cover: it is answered from the best
-    // passage (often the previous answer's, or the one after it), and the next best is quoted too.
-    let outcome = resolved.isFollowUp && ranking.candidates.length ? 'answer' : ranking.outcome;
+    // A follow-up is answered from the best passage (often the previous answer's, or the one after it, and the
+    // next best is quoted too) when the answer model, at the follow-ups' own threshold, finds the passages answer
+    // it: "and what's her direct number?" after a question about a role the guidance names but gives no number for
+    // is declined like any other question the guidance does not answer.
+    let outcome = ranking.outcome;
     // A digest's "Ask me about this" names the newsletter that covers it: answer from it.
     if (options.docId && ranking.candidates.length) outcome = 'answer';
     if (options.closestOnly && outcome === 'answer') outcome = 'closest';

@@ -20,6 +20,8 @@ export interface SplitFigures {
   answerable: { n: number; h1: number; h3: number; h5: number; rr: number; facts: number; factsFound: number; refused: number; confident: number; confidentWrong: number };
   outOfScope: { n: number; declined: number };
   followups: { n: number; right: number };
+  /** Second turns the guidance does not answer ("and what's her number?"), and how many were declined. */
+  followupsOutOfScope: { n: number; declined: number };
   misses: string[];
 }
 
@@ -47,6 +49,7 @@ function empty(): SplitFigures {
     answerable: { n: 0, h1: 0, h3: 0, h5: 0, rr: 0, facts: 0, factsFound: 0, refused: 0, confident: 0, confidentWrong: 0 },
     outOfScope: { n: 0, declined: 0 },
     followups: { n: 0, right: 0 },
+    followupsOutOfScope: { n: 0, declined: 0 },
     misses: [],
   };
 }
@@ -62,15 +65,21 @@ function score(f: SplitFigures, m: CorpusMessage, asker: Asker): void {
     if (!t1 || !t2) return;
     const first = asker.ask(t1.message);
     const second = asker.ask(t2.message, first.context).result;
+    f.nonUrgent.n++;
+    if (second.urgent) f.nonUrgent.flagged++;
+    if (t2.out_of_scope) {
+      f.followupsOutOfScope.n++;
+      if (second.notFound) f.followupsOutOfScope.declined++;
+      else f.misses.push(`${m.id} followup out-of-scope answered: ${short(t1.message)} → ${short(t2.message)}`);
+      return;
+    }
     f.followups.n++;
-    const k = rankOfGold(t2.gold, second);
+    const k = rankOfGold(t2.gold ?? [], second);
     const cited = citedRanks(second);
     const facts = (t2.facts ?? []).every((x) => norm(second.answer.slice(0, 800)).includes(norm(x)));
     const ok = !second.notFound && k >= 0 && (cited.includes(k) || k === 0) && facts;
     if (ok) f.followups.right++;
     else f.misses.push(`${m.id} followup rank=${k}${second.notFound ? ' NOT-FOUND' : ''}: ${short(t1.message)} → ${short(t2.message)}`);
-    f.nonUrgent.n++;
-    if (second.urgent) f.nonUrgent.flagged++;
     return;
   }
   const r = asker.ask(m.message).result;
@@ -153,6 +162,7 @@ export function formatFigures(figs: Record<Split, SplitFigures>): string {
     ['answerable: confident but wrong', (f) => `${pct(f.answerable.confidentWrong, f.answerable.confident)} (${f.answerable.confidentWrong}/${f.answerable.confident})`],
     ['out of scope declined', (f) => `${pct(f.outOfScope.declined, f.outOfScope.n)} (${f.outOfScope.declined}/${f.outOfScope.n})`],
     ['follow-up exchanges right', (f) => `${pct(f.followups.right, f.followups.n)} (${f.followups.right}/${f.followups.n})`],
+    ['out-of-scope follow-ups declined', (f) => `${pct(f.followupsOutOfScope.declined, f.followupsOutOfScope.n)} (${f.followupsOutOfScope.declined}/${f.followupsOutOfScope.n})`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   const lines = [`${'measure'.padEnd(w)}  ${'train'.padEnd(22)}  held-back`];

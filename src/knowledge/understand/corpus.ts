@@ -11,8 +11,13 @@ export type Split = 'train' | 'heldback';
 
 export interface Turn {
   message: string;
-  gold: string[];
+  /** The passage that answers this turn (absent when the turn is out of scope). */
+  gold?: string[];
   facts?: string[];
+  /** A second turn the guidance does not answer ("and what's her number?"): the bot should decline it. */
+  out_of_scope?: boolean;
+  /** For an out-of-scope turn: what it sounds close to. */
+  near?: string;
 }
 
 export interface CorpusMessage {

@@ -32,7 +32,12 @@ export interface RankerArtefact {
   reranker: LinearModelJson;
   answerability: LinearModelJson;
   /** Answerability probability at or above which the bot answers; below `closest` it shows signposts only. */
-  thresholds: { answer: number; closest: number };
+  /**
+   * `answer` and `closest` for questions; `followUp` for a follow-up read with the previous answer's passages
+   * (chosen by the same stated cost on the follow-ups alone; absent in models trained before it, which then use
+   * `answer`).
+   */
+  thresholds: { answer: number; closest: number; followUp?: number };
   /**
    * The training questions as they were typed (all their stems, not only the content words), each marked
    * answerable (`ans`) or out of scope (`oos`): how a new question is phrased against them is evidence for
@@ -365,8 +370,10 @@ export class Ranker {
     // confidence reaches the "closest" threshold (which nearly every answerable training question reaches):
     // the guidance nearest the question, said to be only that, rather than signposts alone.
     const cover = candidates[0]?.features.get('cov_any') ?? 0;
+    // A follow-up (read with the previous answer's passages) has its own answer threshold.
+    const answerAt = ctx && th.followUp !== undefined ? th.followUp : th.answer;
     const outcome: Outcome =
-      candidates.length === 0 ? 'none' : confidence >= th.answer && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
+      candidates.length === 0 ? 'none' : confidence >= answerAt && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
     return { query: q, asked, evidence, phrasing, candidates, answerFeatures, confidence, outcome };
   }
 
@@ -400,6 +407,21 @@ export class Ranker {
         covered += w * this.matchTerm(t, tf, th, top.d).weight;
       }
       f.set('top_cov_plain', all ? covered / all : 0);
+    }
+    // What the best passage covers of the message's own words (a follow-up's query also carries the previous
+    // question's words at a lower weight, which the previous answer's passage covers whatever is asked now:
+    // "and what's her direct number?"). For a question on its own, every word is its own.
+    if (top) {
+      const { tf, th } = this.termCounts(top.d);
+      let all = 0;
+      let covered = 0;
+      for (const t of q.terms) {
+        if (t.weight < 1) continue;
+        const w = this.termWeight(t);
+        all += w;
+        covered += w * this.matchTerm(t, tf, th, top.d).weight;
+      }
+      f.set('top_cov_turn', all ? covered / all : top.features.get('cov_any') ?? 0);
     }
     const ix = this.index;
     let total = 0;

@@ -42,6 +42,8 @@ export interface RankerTrainReport {
   oof: { hit1: number; hit3: number; answerable: number };
   thresholds: RankerArtefact['thresholds'];
   atThreshold: { oosDeclined: number; answerableRefused: number; confidentWrong: number };
+  /** The follow-ups' second turns at their own threshold. */
+  atFollowUp: { oosDeclined: number; answerableRefused: number; confidentWrong: number };
   /** The same, on the questions read as one about a document added since training. */
   atThresholdUnasked: { oosDeclined: number; answerableRefused: number; confidentWrong: number; belowClosest: number };
   /** The stated cost (`ANSWER_COSTS`) at the answer threshold, and for questions read as about a new document. */
@@ -77,6 +79,9 @@ export function phrasingOf(train: CorpusMessage[]): StoredMessage[] {
   for (const m of train) {
     const text = m.kind === 'followup' ? m.turns?.[0]?.message : m.kind === 'answerable' || m.kind === 'out_of_scope' ? m.message : undefined;
     if (text) out.push({ stems: viewOf(text).stems, intent: m.kind === 'out_of_scope' ? 'oos' : 'ans', writer: m.writer });
+    // A follow-up's second turn as typed ("and who chairs it?", "what's her direct number?"): answerable or not.
+    const second = m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
+    if (second && (second.out_of_scope || second.gold?.length)) out.push({ stems: viewOf(second.message).stems, intent: second.out_of_scope ? 'oos' : 'ans', writer: m.writer });
   }
   return out;
 }
@@ -103,13 +108,13 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
     // A follow-up's second turn, read as the bot reads it: with the first question's words and the first
     // answer's passages as context.
     const second = m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
-    if (second?.gold?.length) {
-      const gold2 = new Set(passagesHolding(texts, second.gold));
-      if (gold2.size) {
-        const ctx = [...gold].map((i) => index.chunks[i].id);
-        const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message, m.writer), ctx);
-        items.push({ id: `${m.id}#2`, writer: m.writer, answerable: true, gold: gold2, ranking: r2, candidates: r2.candidates });
-      }
+    // A second turn the guidance does not answer ("and what's her number?") is an out-of-scope question read
+    // in that context: the answerability model learns that the first answer's passages do not answer it.
+    const gold2 = second?.gold?.length ? new Set(passagesHolding(texts, second.gold)) : new Set<number>();
+    if (second && (gold2.size || second.out_of_scope)) {
+      const ctx = [...gold].map((i) => index.chunks[i].id);
+      const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message, m.writer), ctx);
+      items.push({ id: `${m.id}#2`, writer: m.writer, answerable: !second.out_of_scope, gold: gold2, ranking: r2, candidates: r2.candidates });
     }
   }
   const rand = prng(5);
@@ -146,6 +151,9 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
   }
   return { ranker, items, oof, fitReranker, questions, phrasing, dropKnn, unasked };
 }
+
+/** A follow-up's second turn, read in the context of the first (item ids `<message id>#2`). */
+const isSecondTurn = (it: Item) => it.id.endsWith('#2');
 
 export function trainRanker(
   train: CorpusMessage[],
@@ -188,10 +196,14 @@ export function trainRanker(
     });
   }
   // Thresholds are set on questions whose passages' neighbour features were kept, as they are when the bot answers.
-  const all = ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct, drop: dropKnn.has(e.it.id), none: unasked.has(e.it.id) }));
+  const all = ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct, drop: dropKnn.has(e.it.id), none: unasked.has(e.it.id), followUp: isSecondTurn(e.it) }));
   const scored = all.filter((s) => !s.drop);
-  const thresholds = chooseThresholds(scored);
-  const at = outcomesAt(scored, thresholds.answer);
+  // Follow-ups (second turns read with the first answer's passages) get their own answer threshold, by the same
+  // stated cost on them alone: they continue a topic the guidance covers, and some still ask what it does not give.
+  const followUps = scored.filter((s) => s.followUp);
+  const thresholds = { ...chooseThresholds(scored.filter((s) => !s.followUp)), ...(followUps.some((s) => !s.answerable) ? { followUp: chooseThresholds(followUps).answer } : {}) };
+  const at = outcomesAt(scored.filter((s) => !s.followUp), thresholds.answer);
+  const atFollowUp = outcomesAt(followUps, thresholds.followUp ?? thresholds.answer);
   // The same threshold on the questions read as the bot reads one about a document added since training.
   const fresh = all.filter((s) => s.none);
   const atUnasked = { ...outcomesAt(fresh, thresholds.answer), belowClosest: fresh.filter((s) => s.answerable && s.p < thresholds.closest).length / Math.max(fresh.filter((s) => s.answerable).length, 1) };
@@ -207,6 +219,7 @@ export function trainRanker(
       oof: { hit1: hit1 / Math.max(answerable.length, 1), hit3: hit3 / Math.max(answerable.length, 1), answerable: answerable.length },
       thresholds,
       atThreshold: at,
+      atFollowUp,
       atThresholdUnasked: atUnasked,
       cost: { atThreshold: statedCost(at), unasked: statedCost(atUnasked) },
     },

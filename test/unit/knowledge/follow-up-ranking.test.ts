@@ -75,3 +75,35 @@ describe('follow-up ranking', () => {
     expect(repeated).toBeGreaterThan(5);
   });
 });
+
+describe('answering a follow-up', () => {
+  it('uses the follow-ups\' own answer threshold when read with the previous answer, the questions\' otherwise', () => {
+    const th = engine.ranker.artefact!.thresholds;
+    const saved = { ...th };
+    const { ctx } = contextAndNext();
+    const question = 'and how often do they meet?';
+    try {
+      const confidence = engine.ranker.rank(question, undefined, undefined, [ctx]).confidence;
+      // Only the follow-up threshold sits below this confidence: the follow-up is answered, the same words alone are not.
+      Object.assign(th, { answer: 1.01, closest: 0, followUp: Math.max(0, confidence - 0.01) });
+      expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('answer');
+      expect(engine.ranker.rank(question).outcome).not.toBe('answer');
+      // Above it, the follow-up is declined ("the closest I found") however low the questions' threshold.
+      Object.assign(th, { answer: 0, followUp: Math.min(1, confidence + 0.01) });
+      expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('closest');
+    } finally {
+      Object.assign(th, saved);
+      if (saved.followUp === undefined) delete th.followUp;
+    }
+  });
+
+  it('declines a follow-up that asks what the guidance does not give, and answers one it gives', () => {
+    const first = engine.converse('who chairs the delegated safeguarding partners meeting?');
+    expect(first.result.notFound).toBe(false);
+    const phone = engine.converse('whats her direct phone number?', first.context as never).result;
+    expect(phone.notFound).toBe(true);
+    const until = engine.converse('and until when?', first.context as never).result;
+    expect(until.notFound).toBe(false);
+    expect(until.answer.slice(0, 800)).toContain('2024-2026');
+  });
+});

@@ -58,7 +58,13 @@ describe('the message corpus', () => {
     };
     for (const m of all) {
       if (m.kind === 'answerable') check(m.gold, m.facts, m.id);
-      if (m.kind === 'followup') m.turns!.forEach((t, i) => check(t.gold, t.facts, `${m.id} turn ${i + 1}`));
+      if (m.kind === 'followup')
+        m.turns!.forEach((t, i) => {
+          // A second turn may be one the guidance does not answer: then it says what it sounds close to, and quotes nothing.
+          if (i === 1 && t.out_of_scope) {
+            expect({ id: m.id, near: !!t.near, gold: t.gold, facts: t.facts }).toEqual({ id: m.id, near: true, gold: undefined, facts: undefined });
+          } else check(t.gold, t.facts, `${m.id} turn ${i + 1}`);
+        });
     }
   });
 
@@ -74,7 +80,7 @@ describe('the message corpus', () => {
     for (const m of held) expect(trainWriters.has(m.writer)).toBe(false);
   });
 
-  it('the batches written last (wt–wz, xa–xn) repeat nothing across the split: no exact or 70 %-of-words near duplicate', () => {
+  it('the batches written last (wt–wz, xa–xs) repeat nothing across the split: no exact or 70 %-of-words near duplicate', () => {
     const all = loadCorpus(DIR).messages;
     const late = (m: CorpusMessage) => /^(w[t-z]|x[a-z])$/.test(m.writer);
     const train = all.filter((m) => m.split === 'train');

@@ -1,0 +1,52 @@
+/**
+ * Training reads a follow-up's second turn as the bot reads it (with the first question and the first answer's
+ * passages as context): an answerable one as a question its passage answers, an out-of-scope one ("and what's
+ * her direct number?") as a question to decline — so the answerability model learns from both.
+ */
+import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
+import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
+import { prepareRankerData } from '../../../src/knowledge/understand/train-ranker';
+import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
+
+let engine: KnowledgeEngine;
+beforeAll(async () => {
+  engine = await bundledGuidanceEngine();
+});
+
+const CHAIR = 'The Delegated Safeguarding Partners meeting is chaired by the Partnership Chair';
+const msg = (id: string, writer: string, extra: Partial<CorpusMessage>): CorpusMessage =>
+  ({ id, split: 'train', writer, persona: 'DSL', style: 'plain', kind: 'answerable', message: '', ...extra }) as CorpusMessage;
+
+describe('ranker training data from follow-ups', () => {
+  it('an out-of-scope second turn is a question to decline, ranked with the first turn as context', () => {
+    const train = [
+      msg('a-1', 'a', { message: 'who chairs the delegated safeguarding partners meeting?', gold: [CHAIR] }),
+      msg('a-2', 'a', { kind: 'out_of_scope', message: 'what is the chair of the partnership paid?', near: 'partnership chair' }),
+      msg('b-1', 'b', {
+        kind: 'followup',
+        turns: [
+          { message: 'who chairs the DSP meeting', gold: [CHAIR] },
+          { message: 'whats her direct phone number', out_of_scope: true, near: 'chair contact' },
+        ],
+      }),
+      msg('b-2', 'b', {
+        kind: 'followup',
+        turns: [
+          { message: 'who is the partnership chair at the moment', gold: [CHAIR] },
+          { message: 'and until when', gold: [CHAIR], facts: ['2024-2026'] },
+        ],
+      }),
+    ];
+    const { items } = prepareRankerData(train, engine.index);
+    const byId = new Map(items.map((it) => [it.id, it]));
+    expect([...byId.keys()].sort()).toEqual(['a-1', 'a-2', 'b-1#1', 'b-1#2', 'b-2#1', 'b-2#2']);
+    const oos = byId.get('b-1#2')!;
+    expect(oos.answerable).toBe(false);
+    expect(oos.gold.size).toBe(0);
+    // Read in context: the first answer's passage is marked for the reranker.
+    const chair = engine.index.chunks.findIndex((c) => c.text.includes(CHAIR));
+    expect(oos.candidates.find((c) => c.d === chair)?.features.get('ctx:same')).toBe(1);
+    expect(byId.get('b-2#2')!.answerable).toBe(true);
+    expect([...byId.get('b-2#2')!.gold]).toContain(chair);
+  });
+});
