@@ -73,7 +73,9 @@ describe('a person in the Agents Playground', () => {
   it('gets two paragraphs of one section when both are likely, the second introduced as such', async () => {
     await pg.sendAndWait('whats working well with neglect', /Also in the same section:/, 20_000);
     const text = await pg.page.locator('body').innerText();
-    expect(text).toMatch(/From the CSCP Annual Report 2024-2025 — What's working well\?:[\s\S]*Also in the same section:[\s\S]*Neglect is part of this training/);
+    // The second paragraph's own sentence under "Also in the same section:" (which sentence is the sentence model's
+    // choice: since the models retrained on 9,485 messages it quotes the toolkit, before that the training).
+    expect(text).toMatch(/From the CSCP Annual Report 2024-2025 — What's working well\?:[\s\S]*Also in the same section:\s*\n\s*\S[^\n]{20,}/);
     await pg.screenshot('03h-answer-same-section');
   });
 
