@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Chunk } from '../knowledge.types';
 import type { LexicalIndex } from '../search/lexical-index';
-import { buildQuery, VocabularyHelper, type Query } from '../search/query';
+import { buildQuery, VocabularyHelper, type Query, type QueryTerm } from '../search/query';
 import { factTypesAsked, factTypesHeld, holds, type FactType } from './fact-types';
 import { splitSentences } from '../chunker';
 import { stemToken, tokenize } from './text';
@@ -386,6 +386,20 @@ export class Ranker {
     return f;
   }
 
+  /** The share of the query's weight (each term weighed by `weigh`) that passage `d` matches; undefined when nothing weighs. */
+  private coverage(q: Query, d: number, weigh: (t: QueryTerm) => number): number | undefined {
+    const { tf, th } = this.termCounts(d);
+    let all = 0;
+    let covered = 0;
+    for (const t of q.terms) {
+      const w = weigh(t);
+      if (!w) continue;
+      all += w;
+      covered += w * this.matchTerm(t, tf, th, d).weight;
+    }
+    return all ? covered / all : undefined;
+  }
+
   private answerabilityFeaturesAll(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features): Features {
     const f: Features = new Map();
     for (const [k, v] of phrasing ?? []) f.set(`phr:${k}`, v);
@@ -397,32 +411,11 @@ export class Ranker {
     for (const name of ['cov_own', 'cov_any', 'cov_known', 'cov_head', 'rare_missing', 'prox', 'bm25', 'knn']) f.set(`top_${name}`, top?.features.get(name) ?? 0);
     // What the best passage covers of the question with every word at full weight: the words the learned
     // weights count for less ("next", "this week") are also what a near miss asks for and the passage lacks.
-    if (top && this.necessity) {
-      const { tf, th } = this.termCounts(top.d);
-      let all = 0;
-      let covered = 0;
-      for (const t of q.terms) {
-        const w = this.rarity(t) * t.weight;
-        all += w;
-        covered += w * this.matchTerm(t, tf, th, top.d).weight;
-      }
-      f.set('top_cov_plain', all ? covered / all : 0);
-    }
+    if (top && this.necessity) f.set('top_cov_plain', this.coverage(q, top.d, (t) => this.rarity(t) * t.weight) ?? 0);
     // What the best passage covers of the message's own words (a follow-up's query also carries the previous
     // question's words at a lower weight, which the previous answer's passage covers whatever is asked now:
     // "and what's her direct number?"). For a question on its own, every word is its own.
-    if (top) {
-      const { tf, th } = this.termCounts(top.d);
-      let all = 0;
-      let covered = 0;
-      for (const t of q.terms) {
-        if (t.weight < 1) continue;
-        const w = this.termWeight(t);
-        all += w;
-        covered += w * this.matchTerm(t, tf, th, top.d).weight;
-      }
-      f.set('top_cov_turn', all ? covered / all : top.features.get('cov_any') ?? 0);
-    }
+    if (top) f.set('top_cov_turn', this.coverage(q, top.d, (t) => (t.weight < 1 ? 0 : this.termWeight(t))) ?? top.features.get('cov_any') ?? 0);
     const ix = this.index;
     let total = 0;
     let unknown = 0;
