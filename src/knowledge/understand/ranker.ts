@@ -324,6 +324,17 @@ export class Ranker {
         if (asksNext) f.set('ctx:after&next', 1);
       }
       if (asksNext && ctx.same.has(d)) f.set('ctx:same&next', 1);
+      // What the passage covers of the follow-up's own words (the previous question's join the query at a lower
+      // weight): the passage just quoted covers the earlier words whatever is asked now, so how much of the new
+      // words it covers tells whether the answer is there or in a passage not yet shown.
+      const turn = this.coverage(q, d, (t) => (t.weight < 1 ? 0 : this.termWeight(t)));
+      if (turn !== undefined) {
+        f.set('ctx:turn_cov', turn);
+        f.set(ctx.same.has(d) ? 'ctx:same&turn_cov' : 'ctx:new&turn_cov', turn);
+      }
+      // Every feature again under its own name for follow-ups, so the model can weigh evidence differently when
+      // a question is read with the previous turn (feature augmentation: shared weights plus follow-up ones).
+      for (const [k, v] of [...f]) if (!k.startsWith('ctx:')) f.set(`fu:${k}`, v);
     }
     return f;
   }

@@ -84,10 +84,12 @@ export interface ThresholdReport {
 }
 
 /**
- * Share of non-urgent messages (out of fold) the urgent threshold may flag. The issue allows 2 % held back; a
- * false alarm costs one line above an answer, a miss can cost a child, so the budget is spent on recall.
+ * Share of non-urgent messages (out of fold) the urgent threshold may flag. The issue allows 2 %; a false alarm
+ * costs one line above an answer, a miss can cost a child, so the whole allowance is spent on recall. (It was
+ * 1.5 %, kept under the 2 % for room; raised to 2 % after the models retrained with batches xv–xy missed one
+ * held-back urgent message — README Quality says so. Out of fold the recall is the same at both: 99.66 %.)
  */
-export const URGENT_FALSE_ALARM_BUDGET = 0.015;
+export const URGENT_FALSE_ALARM_BUDGET = 0.02;
 
 /**
  * Recall first: the threshold sits at the out-of-fold score that keeps `recall` of the urgent messages (each
@@ -96,7 +98,7 @@ export const URGENT_FALSE_ALARM_BUDGET = 0.015;
  * (the threshold flags `falseAlarmBudget` of the non-urgent messages out of fold). The recall point alone rests
  * on the few lowest-scoring urgent messages, so it moves with the training set (in a trial with 332 more
  * non-urgent training messages it rose 0.17 → 0.28; with the budget it would have been 0.19). On the current
- * corpus the recall point already spends the budget (1.59 % out of fold), so the threshold is unchanged.
+ * corpus (9,969 messages) the recall point × margin is 0.145 (1.66 % out of fold) and the budget lowers it to 0.123.
  */
 export function recallFirstThreshold(pos: number[], neg: number[], recall = 0.995, margin = 0.8, falseAlarmBudget = URGENT_FALSE_ALARM_BUDGET): ThresholdReport {
   const sorted = [...pos].sort((a, b) => a - b);

@@ -100,3 +100,30 @@ describe('passages quoted in an answer', () => {
     expect(out.cited.map((r) => r.chunk.id)).toEqual(['arrangements#1', 'arrangements#2']);
   });
 });
+
+describe('a unit too long to show whole', () => {
+  // A page layout's run of figures, joined into one line with no full stop (as the annual report's area profile is).
+  const figures = [
+    '71,894 of the population were children and young people aged under 18',
+    '237,928 (66%) were of working age 18 - 64',
+    '50,880 (14%) were aged 65 and over',
+    'the percentage of neighbourhoods among the most deprived in England fell from 18.5% to 14.4% between 2015 and 2019',
+    'the city ranked 64th nationally in 2019, an improvement on its ranking of 46th in 2015',
+    'Coventry is a young city with a median age of 35 years compared with a national average of 40 years',
+  ].join(' ');
+  const long = passage(9, 'Area profile', figures, 'annual-report');
+  const answer = (question: string) => answerFrom([long, ...chunks], question, [{ chunk: long, p: 0.9 }]).text;
+
+  it('is shown from the stretch that shares the question\'s words, marked as cut', () => {
+    expect(figures.length).toBeGreaterThan(400);
+    const text = answer('what is the median age in coventry compared with the national average?');
+    expect(text).toContain('median age of 35 years compared with a national average of 40 years');
+    expect(text).toMatch(/…[^\n]*median age/);
+  });
+
+  it('is shown from its start when the question matches its start', () => {
+    const text = answer('how many children and young people under 18 live in the city?');
+    expect(text).toContain('71,894 of the population were children');
+    expect(text).not.toMatch(/^…/m);
+  });
+});

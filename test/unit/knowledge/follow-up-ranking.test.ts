@@ -45,6 +45,29 @@ describe('follow-up ranking', () => {
     for (const c of alone.candidates) expect([...c.features.keys()].filter((k) => k.startsWith('ctx:'))).toEqual([]);
   });
 
+  it("reads how much of the follow-up's own words each passage covers, apart from the previous question's", () => {
+    const { ctx } = contextAndNext();
+    const { index } = engine;
+    const prev = index.chunks.find((c) => c.id === ctx)!;
+    // The follow-up's query carries the previous question's words at a lower weight; the passage just quoted covers
+    // those, so only the new words tell whether it answers now.
+    const q = engine.ranker.query('zzz qqq?', prev.text.split(/\s+/).slice(0, 12).join(' '));
+    const r = engine.ranker.rank('zzz qqq?', undefined, q, [ctx]);
+    const same = r.candidates.find((c) => c.chunk.id === ctx)!;
+    expect(same.features.get('cov_any')).toBeGreaterThan(0);
+    expect(same.features.get('ctx:turn_cov')).toBe(0);
+    expect(same.features.get('ctx:same&turn_cov')).toBe(0);
+    // Every feature is there again for follow-ups (learned apart), and never for a question on its own.
+    expect(same.features.get('fu:cov_any')).toBe(same.features.get('cov_any'));
+    expect([...same.features.keys()].some((k) => k.startsWith('fu:ctx:'))).toBe(false);
+    const alone = engine.ranker.rank(prev.text.split(/\s+/).slice(0, 12).join(' '));
+    for (const c of alone.candidates) expect([...c.features.keys()].filter((k) => k.startsWith('fu:') || k.startsWith('ctx:'))).toEqual([]);
+    // And a follow-up whose own words the passage holds covers them.
+    const own = prev.text.split(/\s+/).filter((w) => /^[a-z]{6,}$/i.test(w)).slice(0, 3).join(' ');
+    const r2 = engine.ranker.rank(`and ${own}?`, undefined, engine.ranker.query(`and ${own}?`, 'zzz'), [ctx]);
+    expect(r2.candidates.find((c) => c.chunk.id === ctx)!.features.get('ctx:turn_cov')).toBeGreaterThan(0.5);
+  });
+
   it('the committed reranker has learned weights for the new features', () => {
     const r = engine.ranker.rank('and what happens after that?', undefined, undefined, [contextAndNext().ctx]);
     const after = r.candidates.find((c) => c.features.get('ctx:after&next'));
@@ -52,6 +75,9 @@ describe('follow-up ranking', () => {
     // The same candidate without the two features scores lower: the model uses them, in the direction the data gave.
     const model = engine.ranker.artefact!.reranker;
     expect(predict(model, after!.features)[1]).toBeGreaterThan(predict(model, without)[1]);
+    // Follow-ups have weights of their own: the own-words coverage, and copies of the question features.
+    const keys = Object.keys(model.weights);
+    expect(keys).toEqual(expect.arrayContaining(['ctx:turn_cov', 'fu:cov_any', 'fu:stage1_rr']));
   });
 
   it('a follow-up whose best passage is the one just quoted is not just the previous answer again while another passage may answer', () => {
