@@ -11,7 +11,7 @@ import type { Query } from '../search/query';
 import { factTypesHeld, type FactType } from '../understand/fact-types';
 import type { LinearModelJson } from '../understand/linear-model';
 import { unitContext, unitScores } from './unit-model';
-import { quotable, scoreUnit, unitsOf, CONTINUES, type Unit } from './units';
+import { queryWeight, quotable, scoreUnit, unitsOf, CONTINUES, type Unit } from './units';
 import { stemToken } from '../understand/text';
 
 /** About the length of a short Teams message; the first 800 characters must carry the facts. */
@@ -91,9 +91,7 @@ function clipAround(s: string, max: number, weightOf: (stem: string) => number):
   if (scores[0] >= top - 1e-9) return clip(s, max);
   const ties = scores.flatMap((x, i) => (x >= top - 1e-9 ? [i] : []));
   const best = ties[Math.floor(ties.length / 2)];
-  const rest = s.slice(words[best].at);
-  const shown = clip(rest, max);
-  return `…${shown}`;
+  return `…${clip(s.slice(words[best].at), max)}`;
 }
 
 /** A sentence that starts by pointing back ("This…", "They…", or "The toolkit…" after a sentence naming the toolkit). */
@@ -219,7 +217,7 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
     if (o !== i && !units[o].isItem && units[o].opensList && !chosen.has(o)) chosen.delete(i);
   }
   const weights = new Map<string, number>();
-  for (const t of q.terms) weights.set(t.stem, Math.max(weights.get(t.stem) ?? 0, t.weight * (t.tid !== undefined ? idf(t.tid) : 1)));
+  for (const t of q.terms) weights.set(t.stem, Math.max(weights.get(t.stem) ?? 0, queryWeight(t, idf)));
   const weightOf = (stem: string) => weights.get(stem) ?? 0;
   const lines: string[] = [];
   let prevLine = -1;

@@ -104,6 +104,11 @@ export function quotable(units: Unit[]): Unit[] {
   });
 }
 
+/** A question term's weight in a sentence's score: its rarity, times its weight in the query. */
+export function queryWeight(t: Query['terms'][number], idf: (tid: number) => number): number {
+  return t.weight * (t.tid !== undefined ? idf(t.tid) : 1);
+}
+
 /**
  * How strongly a unit shares the question's words (each weighted by rarity and by its weight in the query: a
  * follow-up's words from the previous question count less). `only` scores a subset of the terms.
@@ -115,7 +120,7 @@ export function scoreUnit(u: Unit, q: Query, idf: (tid: number) => number, vocab
     let best = 0;
     if (u.terms.has(t.stem)) best = 1;
     for (const e of t.expansions) if (e.weight > best && e.tids.every((x) => u.terms.has(vocabTerm(x)))) best = e.weight;
-    if (best > 0) s += best * t.weight * (t.tid !== undefined ? idf(t.tid) : 1);
+    if (best > 0) s += best * queryWeight(t, idf);
   }
   return s;
 }

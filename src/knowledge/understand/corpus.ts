@@ -40,6 +40,11 @@ export interface CorpusMessage {
   leans?: boolean;
 }
 
+/** A two-turn exchange's second turn when it leans on the first (read with the first turn as context). */
+export function leaningSecondTurn(m: CorpusMessage): Turn | undefined {
+  return m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
+}
+
 export interface Corpus {
   messages: CorpusMessage[];
   /** sha256 over the files' bytes in name order: the artefacts record which corpus they came from. */

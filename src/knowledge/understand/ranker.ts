@@ -327,7 +327,7 @@ export class Ranker {
       // What the passage covers of the follow-up's own words (the previous question's join the query at a lower
       // weight): the passage just quoted covers the earlier words whatever is asked now, so how much of the new
       // words it covers tells whether the answer is there or in a passage not yet shown.
-      const turn = this.coverage(q, d, (t) => (t.weight < 1 ? 0 : this.termWeight(t)));
+      const turn = this.coverage(q, d, this.ownWord, { tf, th });
       if (turn !== undefined) {
         f.set('ctx:turn_cov', turn);
         f.set(ctx.same.has(d) ? 'ctx:same&turn_cov' : 'ctx:new&turn_cov', turn);
@@ -397,9 +397,11 @@ export class Ranker {
     return f;
   }
 
+  /** A term's weight when it is the message's own word; 0 for the previous question's (a follow-up's query carries them at a lower weight). */
+  private readonly ownWord = (t: QueryTerm): number => (t.weight < 1 ? 0 : this.termWeight(t));
+
   /** The share of the query's weight (each term weighed by `weigh`) that passage `d` matches; undefined when nothing weighs. */
-  private coverage(q: Query, d: number, weigh: (t: QueryTerm) => number): number | undefined {
-    const { tf, th } = this.termCounts(d);
+  private coverage(q: Query, d: number, weigh: (t: QueryTerm) => number, { tf, th } = this.termCounts(d)): number | undefined {
     let all = 0;
     let covered = 0;
     for (const t of q.terms) {
@@ -426,7 +428,7 @@ export class Ranker {
     // What the best passage covers of the message's own words (a follow-up's query also carries the previous
     // question's words at a lower weight, which the previous answer's passage covers whatever is asked now:
     // "and what's her direct number?"). For a question on its own, every word is its own.
-    if (top) f.set('top_cov_turn', this.coverage(q, top.d, (t) => (t.weight < 1 ? 0 : this.termWeight(t))) ?? top.features.get('cov_any') ?? 0);
+    if (top) f.set('top_cov_turn', this.coverage(q, top.d, this.ownWord) ?? top.features.get('cov_any') ?? 0);
     const ix = this.index;
     let total = 0;
     let unknown = 0;

@@ -4,7 +4,7 @@
  * fitted on out-of-fold reranker probabilities, so both see training questions as they will see new ones.
  */
 import type { Chunk } from '../knowledge.types';
-import { foldText, passagesHolding, type CorpusMessage } from './corpus';
+import { foldText, leaningSecondTurn, passagesHolding, type CorpusMessage } from './corpus';
 import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
 import { QuestionNeighbours, contentStems, type StoredQuestion } from './neighbours';
 import { Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
@@ -34,6 +34,8 @@ export interface Item {
   gold: Set<number>;
   ranking: Ranking;
   candidates: Candidate[];
+  /** A follow-up's second turn, read in the context of the first. */
+  secondTurn?: boolean;
 }
 
 export interface RankerTrainReport {
@@ -80,7 +82,7 @@ export function phrasingOf(train: CorpusMessage[]): StoredMessage[] {
     const text = m.kind === 'followup' ? m.turns?.[0]?.message : m.kind === 'answerable' || m.kind === 'out_of_scope' ? m.message : undefined;
     if (text) out.push({ stems: viewOf(text).stems, intent: m.kind === 'out_of_scope' ? 'oos' : 'ans', writer: m.writer });
     // A follow-up's second turn as typed ("and who chairs it?", "what's her direct number?"): answerable or not.
-    const second = m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
+    const second = leaningSecondTurn(m);
     if (second && (second.out_of_scope || second.gold?.length)) out.push({ stems: viewOf(second.message).stems, intent: second.out_of_scope ? 'oos' : 'ans', writer: m.writer });
   }
   return out;
@@ -107,14 +109,14 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
     items.push({ id, writer: m.writer, answerable: m.kind !== 'out_of_scope', gold, ranking: r, candidates: r.candidates });
     // A follow-up's second turn, read as the bot reads it: with the first question's words and the first
     // answer's passages as context.
-    const second = m.kind === 'followup' && m.leans !== false ? m.turns?.[1] : undefined;
+    const second = leaningSecondTurn(m);
     // A second turn the guidance does not answer ("and what's her number?") is an out-of-scope question read
     // in that context: the answerability model learns that the first answer's passages do not answer it.
     const gold2 = second?.gold?.length ? new Set(passagesHolding(texts, second.gold)) : new Set<number>();
     if (second && (gold2.size || second.out_of_scope)) {
       const ctx = [...gold].map((i) => index.chunks[i].id);
       const r2 = ranker.rank(second.message, m.writer, ranker.query(second.message, message, m.writer), ctx);
-      items.push({ id: `${m.id}#2`, writer: m.writer, answerable: !second.out_of_scope, gold: gold2, ranking: r2, candidates: r2.candidates });
+      items.push({ id: `${m.id}#2`, writer: m.writer, answerable: !second.out_of_scope, gold: gold2, ranking: r2, candidates: r2.candidates, secondTurn: true });
     }
   }
   const rand = prng(5);
@@ -151,9 +153,6 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
   }
   return { ranker, items, oof, fitReranker, questions, phrasing, dropKnn, unasked };
 }
-
-/** A follow-up's second turn, read in the context of the first (item ids `<message id>#2`). */
-const isSecondTurn = (it: Item) => it.id.endsWith('#2');
 
 export function trainRanker(
   train: CorpusMessage[],
@@ -196,7 +195,7 @@ export function trainRanker(
     });
   }
   // Thresholds are set on questions whose passages' neighbour features were kept, as they are when the bot answers.
-  const all = ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct, drop: dropKnn.has(e.it.id), none: unasked.has(e.it.id), followUp: isSecondTurn(e.it) }));
+  const all = ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct, drop: dropKnn.has(e.it.id), none: unasked.has(e.it.id), followUp: !!e.it.secondTurn }));
   const scored = all.filter((s) => !s.drop);
   // Follow-ups (second turns read with the first answer's passages) get their own answer threshold, by the same
   // stated cost on them alone: they continue a topic the guidance covers, and some still ask what it does not give.
