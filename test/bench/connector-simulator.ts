@@ -41,6 +41,8 @@ export class ConnectorSimulator {
   readonly delivered = new Map<string, number>();
   /** performance.now() of each accepted message to a conversation that is not watched. */
   readonly acceptedAt: number[] = [];
+  /** The id given to each accepted message to a conversation that is not watched, with its conversation. */
+  readonly acceptedIds = new Map<string, string>();
   /** performance.now() of every request (answered or not). */
   readonly arrivals: number[] = [];
   readonly watched: WatchedActivity[] = [];
@@ -94,6 +96,7 @@ export class ConnectorSimulator {
   resetCounters(): void {
     this.delivered.clear();
     this.acceptedAt.length = 0;
+    this.acceptedIds.clear();
     this.arrivals.length = 0;
     this.count429 = this.count503 = this.count404 = this.count403 = this.insideRetryAfter = this.requests = 0;
     this.firstAcceptedAt = undefined;
@@ -225,6 +228,7 @@ export class ConnectorSimulator {
         if (!watched) {
           this.firstAcceptedAt ??= now;
           this.acceptedAt.push(now);
+          this.acceptedIds.set(id, conversationId);
           this.opts.onAccepted?.(this.acceptedAt.length);
         }
       }
