@@ -4,6 +4,8 @@ import { captureConversation } from './conversation-capture';
 import type { BotDeps, Command, FeatureModule, SubmitHandler } from './deps';
 import { sendHelp } from './features/core.feature';
 import { isPersonal } from './turn';
+import type { Intent } from '../src/knowledge/knowledge.types';
+import { commandWord } from '../src/knowledge/understand/intent.classifier';
 import { createTurnGate } from './turn-gate';
 
 export interface AppOptions {
@@ -98,6 +100,15 @@ export function createApp(opts: AppOptions): Application<TurnState> {
   }
 
   async function runSubmit(ctx: TurnContext, value: Record<string, unknown>): Promise<void> {
+    // A command offered under an answer ("Or did you want me to: …"): runs as if its word had been typed.
+    if (value.verb === 'command') {
+      const intent = typeof value.intent === 'string' && Object.hasOwn(intents, value.intent) ? (value.intent as Intent) : undefined;
+      const target = intent ? byName.get(intents[intent]) : undefined;
+      if (intent && target) {
+        await commandStarts(ctx);
+        return target.run(ctx, deps, commandWord(intent));
+      }
+    }
     const handler = submits.get(value.verb as string);
     if (!handler) {
       deps.logger.warn({ activityId: ctx.activity.id, verb: String(value.verb).slice(0, 40) }, 'unknown card action');

@@ -1,4 +1,4 @@
-import type { AnswerResult, AnswerSource } from '../src/knowledge/knowledge.types';
+import type { AnswerResult, AnswerSource, Intent } from '../src/knowledge/knowledge.types';
 import { compactTitle, SAME_SECTION } from '../src/knowledge/answer/compose';
 import type { OutgoingMessage } from '../src/delivery/notifier';
 import { adaptiveCard, cardAttachment, text, type CardElement } from './card';
@@ -81,11 +81,41 @@ export function citedSources(result: AnswerResult, max = 3): AnswerSource[] {
   return result.sources.filter((s) => result.answer.includes(`[${s.n}]`)).slice(0, max);
 }
 
-/** The card under an answer: the cited sources with their passage on demand, and follow-up questions. */
+/**
+ * What an offered command does, in the words of its button, and the command the button runs. A newsletter the
+ * person may want to stop is offered as their subscriptions (whose card has its own Unsubscribe button): one tap
+ * under an answer never unsubscribes anyone.
+ */
+const OFFERS: Record<Intent, { title: string; run: Intent }> = {
+  help: { title: 'See what I can do', run: 'help' },
+  subscribe: { title: 'Subscribe me to the newsletter', run: 'subscribe' },
+  unsubscribe: { title: 'Manage my newsletter subscription', run: 'my-subscriptions' },
+  'my-subscriptions': { title: 'Show my newsletter subscriptions', run: 'my-subscriptions' },
+  training: { title: 'Show upcoming training sessions', run: 'training' },
+  'my-training': { title: 'Show my training bookings', run: 'my-training' },
+  survey: { title: 'Get the parent survey link', run: 'survey' },
+  escalate: { title: 'Raise a professional disagreement', run: 'escalate' },
+  'my-escalations': { title: 'Show my escalations', run: 'my-escalations' },
+};
+
+/**
+ * "Or did you want me to: …" — a command the message may have meant, one tap away. The button is a card action
+ * (verb `command`) that runs the command as if its word had been typed, in the person's own chat.
+ */
+export function offerBlock(intent: Intent): CardElement[] {
+  const offer = OFFERS[intent];
+  return [
+    text('Or did you want me to:', { weight: 'Bolder' }),
+    { type: 'ActionSet', spacing: 'Small', actions: [{ type: 'Action.Submit', title: offer.title, data: { verb: 'command', intent: offer.run } }] },
+  ];
+}
+
+/** The card under an answer: the cited sources with their passage on demand, follow-up questions, an offered command. */
 export function buildSourcesCard(result: AnswerResult) {
-  const body: CardElement[] = [];
+  // The offered command comes first: when the message was meant as a command, it is what the person wants.
+  const body: CardElement[] = result.offeredCommand && !result.urgent ? offerBlock(result.offeredCommand) : [];
   const shown = citedSources(result);
-  if (shown.length) body.push(text('Sources', { weight: 'Bolder', size: 'Medium' }), ...shown.flatMap(sourceBlock));
+  if (shown.length) body.push(text('Sources', { weight: 'Bolder', size: 'Medium', ...(body.length ? { spacing: 'Large' } : {}) }), ...shown.flatMap(sourceBlock));
   if (result.followUps.length) {
     body.push(text('You could also ask', { weight: 'Bolder', spacing: 'Large' }));
     for (const q of result.followUps.slice(0, 3)) {
@@ -125,7 +155,7 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
       .filter((line) => line.trim())
       .join('\n\n') + notices;
   const cited = citedSources(result, 5);
-  const withSources = cited.length > 0 || result.followUps.length > 0;
+  const withSources = cited.length > 0 || result.followUps.length > 0 || (Boolean(result.offeredCommand) && !result.urgent);
   // The notification / chat-list preview: plain words, no markdown or citation markers.
   const summary = snippet(result.answer.replace(/\[\d+\]/g, '').replace(/[*_`#>]/g, ''), 120);
   return {

@@ -4,6 +4,7 @@ import { parseAskSubmit } from '../../cards/digest.submit';
 import { createAnswerLogStore, type AnswerLogStore } from '../../src/knowledge/answer-log.store';
 import { createKnowledgeService, type KnowledgeService } from '../../src/knowledge/knowledge.service';
 import { commandIntent } from '../../src/knowledge/understand/route';
+import { isPersonal } from '../turn';
 import { within } from '../../src/time-limits';
 import { createIntervalJob } from '../../src/scheduler/interval-job';
 import { createLeasedJob } from '../../src/scheduler/leased-job';
@@ -30,7 +31,11 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
   const conversationId = ctx.activity.conversation?.id ?? '';
   // The previous turn's context is worth a short wait, never a long one: without it the question stands alone.
   const context = options.docId || !conversationId ? undefined : await within(svc.messages.contextFor(conversationId), CONTEXT_READ_MS);
-  const { result, context: next } = await svc.knowledge.converse(question, context, options);
+  const turn = await svc.knowledge.converse(question, context, options);
+  const { context: next } = turn;
+  // A command is offered only in the person's own chat: in a channel "subscribe" would act for the channel, and
+  // in a group chat the newsletter and the lists are refused.
+  const result = turn.result.offeredCommand && !isPersonal(ctx) ? { ...turn.result, offeredCommand: undefined } : turn.result;
   const message = buildAnswerMessage(result, { feedbackLoop: !result.urgent });
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
   const activityId = ctx.activity.id;

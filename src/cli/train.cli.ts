@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   saveArtefact('intent', intent.artefact, out);
   const i = intent.report;
   process.stdout.write(
-    `intent   threshold ${i.threshold.toFixed(3)}; out-of-fold commands routed ${(100 * i.routed).toFixed(1)}%, questions misrouted ${i.misrouted}; ${Object.keys(intent.artefact.model.weights).length} weights\n`,
+    `intent   threshold ${i.threshold.toFixed(3)}; out-of-fold commands routed ${(100 * i.routed).toFixed(1)}%, questions misrouted ${i.misrouted}; offered from ${i.offer.toFixed(3)}: commands offered ${(100 * i.offered).toFixed(1)}%, questions shown an offer ${(100 * i.questionsOffered).toFixed(1)}%; ${Object.keys(intent.artefact.model.weights).length} weights\n`,
   );
 
   // The ranker learns on the bundled guidance: the passages the corpus's gold snippets come from.

@@ -198,7 +198,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     // Safety first, on the whole message: a child at risk is never swallowed by a command.
     const view = viewOf(input.text);
     const urgent = checkUrgentView(models.urgent, view);
-    const intent = urgent.urgent ? undefined : classifyIntentView(models.intent, view).intent;
+    const decision = urgent.urgent ? undefined : classifyIntentView(models.intent, view);
+    const intent = decision?.intent;
     if (intent) return { result: base({ answer: INTENT_TEXT[intent], intent }) };
 
     const asked = questionPart(input.text);
@@ -265,6 +266,9 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       followUps: outcome === 'answer' ? followUps(ranking) : [],
       mode: 'extractive',
       ...(urgent.risk ? { risk: urgent.risk } : {}),
+      // A question that may have been a command ("anything on county lines next month?") keeps its answer and is
+      // offered the command too; never beside an emergency reply, nor under a digest item's "Ask me about this".
+      ...(decision?.offer && !options.docId ? { offeredCommand: decision.offer } : {}),
     });
     // The topic carries over even when the answer was only "the closest I found".
     const keep = cites.length ? cites : ranking.candidates.slice(0, 2).map((c) => c.chunk.id);

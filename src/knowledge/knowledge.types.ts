@@ -80,6 +80,8 @@ export interface AnswerResult {
   notFound: boolean;
   urgent: boolean;
   intent?: Intent;
+  /** A command the message may have meant (below the routing threshold): offered as one tap under the answer. */
+  offeredCommand?: Intent;
   /** Best first, up to 5. */
   sources: AnswerSource[];
   followUps: string[];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateCard } from '../helpers/card-validator';
 import { makeUser, startTestBot, type TestBot } from '../helpers/bot-harness';
+import { channelMessages, sharedActivity } from '../helpers/trust';
 
 /** Questions written for these tests (not taken from the evaluation set). */
 describe('guidance Q&A over HTTP', () => {
@@ -163,6 +164,50 @@ describe('guidance Q&A over HTTP', () => {
       const { reply } = await ask('<script>alert(1)</script> [click me](https://evil.example) {"type":"AdaptiveCard"} who is the LADO?');
       expect(reply.text).not.toContain('<script>');
       expect(reply.text).not.toContain('](https://evil.example)');
+    });
+  });
+
+  describe('a message that may be a command is answered, with the command one tap away', () => {
+    // Written for this test (not from the corpus); with the committed models its commands' probability falls
+    // between the offer threshold and the routing threshold (the unit test of the shipped model checks the band).
+    const MAYBE_TRAINING = 'any sessions on exploitation this term';
+    const offers = (card: unknown) => {
+      const out: { title: string; data: Record<string, unknown> }[] = [];
+      JSON.stringify(card, (_k, v) => {
+        if (v && typeof v === 'object' && v.type === 'Action.Submit' && v.data?.verb === 'command') out.push(v);
+        return v;
+      });
+      return out;
+    };
+
+    it('in the person’s own chat: an answer, then "Or did you want me to:", whose button runs the command there', async () => {
+      const { user, reply, id } = await ask(MAYBE_TRAINING);
+      expect(reply.text).not.toMatch(/^Here are the upcoming/);
+      const card = reply.attachments[0].content;
+      expect(validateCard(card)).toEqual([]);
+      expect(JSON.stringify(card)).toContain('Or did you want me to:');
+      expect(offers(card)).toEqual([expect.objectContaining({ title: 'Show upcoming training sessions', data: { verb: 'command', intent: 'training' } })]);
+      t.connector.clear();
+      await t.submit(user, offers(card)[0].data, id);
+      const sent = t.connector.messagesTo(t.personalConversationId(user));
+      expect(sent).toHaveLength(1);
+      expect(JSON.stringify(sent[0].body)).toContain('Upcoming multi-agency training');
+    });
+
+    it('in a channel: the answer without the offer (a command there would act for the channel)', async () => {
+      const user = makeUser();
+      await t.post(sharedActivity(t, user, { type: 'message', text: MAYBE_TRAINING }));
+      const sent = channelMessages(t);
+      expect(sent).toHaveLength(1);
+      expect(JSON.stringify(sent[0].body)).not.toContain('Or did you want me to');
+    });
+
+    it('a forged command action for an unknown command gets the help card, and runs nothing', async () => {
+      const user = makeUser();
+      await t.submit(user, { verb: 'command', intent: 'constructor' });
+      const sent = t.connector.messagesTo(t.personalConversationId(user));
+      expect(sent).toHaveLength(1);
+      expect(JSON.stringify(sent[0].body)).toContain('That button is no longer available');
     });
   });
 });

@@ -96,6 +96,15 @@ describe('a person in the Agents Playground', () => {
     await pg.screenshot('03f-closest');
   });
 
+  it('asks something that may be a command, gets an answer with the command offered, and taps it', async () => {
+    await pg.sendAndWait('any sessions on exploitation this term', 'Or did you want me to:', 20_000);
+    await pg.screenshot('03i-command-offered');
+    const before = await pg.count('Upcoming multi-agency training');
+    await pg.click('Show upcoming training sessions');
+    await pg.waitForText('Upcoming multi-agency training', before + 1, 20_000);
+    await pg.screenshot('03j-offered-command-run');
+  });
+
   it('describes a child in danger and sees 999 first', async () => {
     // The welcome and help cards also mention 999, so wait for the answer's own opening line.
     await pg.sendAndWait('a girl in my class has just told me she took a load of pills an hour ago', /^If a child is in immediate danger, call 999/);

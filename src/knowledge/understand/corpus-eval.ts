@@ -15,8 +15,12 @@ export interface SplitFigures {
   messages: number;
   urgent: { n: number; led999: number; byRisk: Record<string, [number, number]> };
   nonUrgent: { n: number; flagged: number };
-  commands: { n: number; routed: number };
+  /** `offered`: not routed, but the right command offered beside the answer (one tap). */
+  commands: { n: number; routed: number; offered: number };
   questionsRoutedToCommand: number;
+  /** Questions (not urgent, not commands) shown an offered command under their answer. */
+  questionsOffered: number;
+  questions: number;
   answerable: { n: number; h1: number; h3: number; h5: number; rr: number; facts: number; factsFound: number; refused: number; confident: number; confidentWrong: number };
   outOfScope: { n: number; declined: number };
   followups: { n: number; right: number };
@@ -44,8 +48,10 @@ function empty(): SplitFigures {
     messages: 0,
     urgent: { n: 0, led999: 0, byRisk: {} },
     nonUrgent: { n: 0, flagged: 0 },
-    commands: { n: 0, routed: 0 },
+    commands: { n: 0, routed: 0, offered: 0 },
     questionsRoutedToCommand: 0,
+    questionsOffered: 0,
+    questions: 0,
     answerable: { n: 0, h1: 0, h3: 0, h5: 0, rr: 0, facts: 0, factsFound: 0, refused: 0, confident: 0, confidentWrong: 0 },
     outOfScope: { n: 0, declined: 0 },
     followups: { n: 0, right: 0 },
@@ -67,6 +73,8 @@ function score(f: SplitFigures, m: CorpusMessage, asker: Asker): void {
     const second = asker.ask(t2.message, first.context).result;
     f.nonUrgent.n++;
     if (second.urgent) f.nonUrgent.flagged++;
+    f.questions++;
+    if (second.offeredCommand) f.questionsOffered++;
     if (t2.out_of_scope) {
       f.followupsOutOfScope.n++;
       if (second.notFound) f.followupsOutOfScope.declined++;
@@ -102,10 +110,16 @@ function score(f: SplitFigures, m: CorpusMessage, asker: Asker): void {
   if (want) {
     f.commands.n++;
     if (r.intent === want) f.commands.routed++;
-    else f.misses.push(`${m.id} intent ${r.intent ?? 'none'} != ${want}: ${short(m.message)}`);
-  } else if (r.intent && m.kind !== 'urgent') {
-    f.questionsRoutedToCommand++;
-    f.misses.push(`${m.id} question routed to ${r.intent} [${m.kind}]: ${short(m.message)}`);
+    else {
+      if (!r.intent && r.offeredCommand === want) f.commands.offered++;
+      f.misses.push(`${m.id} intent ${r.intent ?? 'none'}${r.offeredCommand ? ` (offered ${r.offeredCommand})` : ''} != ${want}: ${short(m.message)}`);
+    }
+  } else if (m.kind !== 'urgent') {
+    f.questions++;
+    if (r.intent) {
+      f.questionsRoutedToCommand++;
+      f.misses.push(`${m.id} question routed to ${r.intent} [${m.kind}]: ${short(m.message)}`);
+    } else if (r.offeredCommand) f.questionsOffered++;
   }
   if (m.kind === 'answerable' && m.gold?.length) {
     const a = f.answerable;
@@ -152,7 +166,9 @@ export function formatFigures(figs: Record<Split, SplitFigures>): string {
     ['urgent led with 999', (f) => `${pct(f.urgent.led999, f.urgent.n)} (${f.urgent.led999}/${f.urgent.n})`],
     ['non-urgent flagged urgent', (f) => `${pct(f.nonUrgent.flagged, f.nonUrgent.n)} (${f.nonUrgent.flagged}/${f.nonUrgent.n})`],
     ['commands routed', (f) => `${pct(f.commands.routed, f.commands.n)} (${f.commands.routed}/${f.commands.n})`],
+    ['commands offered, not routed', (f) => `${pct(f.commands.offered, f.commands.n)} (${f.commands.offered}/${f.commands.n})`],
     ['questions routed to a command', (f) => String(f.questionsRoutedToCommand)],
+    ['questions shown a command offer', (f) => `${pct(f.questionsOffered, f.questions)} (${f.questionsOffered}/${f.questions})`],
     ['answerable: right passage first', (f) => pct(f.answerable.h1, f.answerable.n)],
     ['answerable: in the top three', (f) => pct(f.answerable.h3, f.answerable.n)],
     ['answerable: in the top five', (f) => pct(f.answerable.h5, f.answerable.n)],

@@ -19,6 +19,11 @@ export interface IntentArtefact {
   /** classes[0] is 'none' (a question or anything else); the rest are intents. */
   model: LinearModelJson;
   threshold: number;
+  /**
+   * Between this and `threshold` the message is answered as a question and the likeliest command is offered
+   * beside the answer (train.ts: INTENT_MAX_OFFERED). Absent in artefacts trained before offers: none offered.
+   */
+  offer?: number;
   /** Longer messages are read as questions, whatever they ask (a command is a line, not a story). */
   maxTokens: number;
   /** The training messages (stems and what each was), for the nearest-message features. */
@@ -42,6 +47,11 @@ const COMMAND_WORDS: Record<string, Intent> = {
   'my escalations': 'my-escalations',
 };
 
+/** The word that runs a command as typed (the inverse of COMMAND_WORDS): what an offered command's button sends. */
+export function commandWord(intent: Intent): string {
+  return Object.keys(COMMAND_WORDS).find((w) => COMMAND_WORDS[w] === intent) ?? 'help';
+}
+
 /**
  * A short message that names one of the person's own lists ("check on my escalation please", "show my
  * training") is that command, whatever else it says: the product's command names, matched on stems.
@@ -64,6 +74,8 @@ function ownList(view: MessageView): Intent | undefined {
 
 export interface IntentDecision {
   intent?: Intent;
+  /** Not routed, but likely enough to offer beside the answer (one tap sends the command's own word). */
+  offer?: Intent;
   score: number;
 }
 
@@ -91,6 +103,6 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   const p = predict(a.model, x);
   // A command at all when the commands together are likely enough; then the likeliest of them.
   const mass = commandMass(p);
-  if (mass < a.threshold) return { score: mass };
+  if (mass < a.threshold) return a.offer !== undefined && mass >= a.offer ? { offer: a.model.classes[likeliestCommand(p)] as Intent, score: mass } : { score: mass };
   return { intent: a.model.classes[likeliestCommand(p)] as Intent, score: mass };
 }

@@ -165,8 +165,19 @@ const INTENT_WORD_PENALTY = 10;
 const INTENT_MAX_MISROUTED = 0.004;
 /** The command threshold never goes above this (a model certain of nothing would otherwise route nothing). */
 const INTENT_MAX_THRESHOLD = 0.99;
+/**
+ * Share of non-command questions (out of fold) that may be shown one tappable "Or did you want me to: …" line
+ * under their answer, for the likeliest command, when the commands' probability is below the routing threshold
+ * but at least the offer threshold. The answer stays whole: an offer to a question costs one line, while a
+ * command left to search costs the person retyping it (3 of 18 commands in everyday words were routed on a
+ * private set). A choice about cost, set here before any split was measured.
+ */
+export const INTENT_MAX_OFFERED = 0.05;
 
-export function trainIntent(train: CorpusMessage[], corpusHash: string): { artefact: IntentArtefact; report: { threshold: number; routed: number; misrouted: number } } {
+export function trainIntent(
+  train: CorpusMessage[],
+  corpusHash: string,
+): { artefact: IntentArtefact; report: { threshold: number; routed: number; misrouted: number; offer: number; offered: number; questionsOffered: number } } {
   const intents = [...new Set(train.map(expectedIntent).filter((x): x is string => !!x))].sort();
   const classes = ['none', ...intents];
   const views = train.map((m) => intentView(m.message, INTENT_MAX_TOKENS));
@@ -196,9 +207,15 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string): { artef
   const cmds = oof.filter((o) => o.y !== 0);
   const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && commandMass(o.p) >= threshold).length;
   const misrouted = questions.filter((p) => p >= threshold).length;
+  // Below the threshold, the likeliest command is offered (not routed) down to the mass that INTENT_MAX_OFFERED
+  // of the questions reach.
+  const offer = Math.min(threshold, (questions[Math.floor(INTENT_MAX_OFFERED * questions.length)] ?? threshold) + 1e-3);
+  const band = (p: number) => p >= offer && p < threshold;
+  const offered = cmds.filter((o) => band(commandMass(o.p)) && likeliestCommand(o.p) === o.y).length;
+  const questionsOffered = questions.filter(band).length;
   const model = fit(examples);
   return {
-    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
-    report: { threshold, routed: routed / Math.max(cmds.length, 1), misrouted },
+    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, offer, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
+    report: { threshold, routed: routed / Math.max(cmds.length, 1), misrouted, offer, offered: offered / Math.max(cmds.length, 1), questionsOffered: questionsOffered / Math.max(questions.length, 1) },
   };
 }

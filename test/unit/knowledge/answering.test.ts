@@ -48,7 +48,10 @@ describe('a confident answer', () => {
     expect(r.answer).toContain(
       'The three Lead Safeguarding Partners are:\n• Coventry City Council Chief Executive\n• Coventry and Rugby Integrated Care Board Chief Executive\n• West Midlands Police Chief Constable',
     );
-    expect(r.answer).not.toMatch(/^• the local authority$/m);
+    // An item of the other lists comes only under its own opening line (the statutory definition), never alone.
+    const lines = r.answer.split('\n');
+    const item = lines.indexOf('• the local authority');
+    if (item >= 0) expect(lines[item - 1]).toMatch(/defined under the Children Act 2004 .* as:$/);
     // Across answers to unseen questions: every item quoted from a list that has an opening line comes with that line.
     let items = 0;
     for (const m of sample('answerable', 150)) {
@@ -215,5 +218,25 @@ describe('bad input', () => {
     expect(r.answer).not.toContain('<img');
     expect(r.answer).not.toContain('](https://evil.example)');
     expect(r.answer).not.toContain('"type":"AdaptiveCard"');
+  });
+});
+
+describe('a command offered beside the answer', () => {
+  // Written for this test; with the committed models its commands' probability is in the offer band.
+  const MAYBE_TRAINING = 'any sessions on exploitation this term';
+
+  it('answers the message as a question and offers the likeliest command', () => {
+    const { result } = engine.converse(MAYBE_TRAINING);
+    expect(result.intent).toBeUndefined();
+    expect(result.offeredCommand).toBe('training');
+    expect(result.answer.length).toBeGreaterThan(0);
+  });
+
+  it('offers nothing under a digest item’s "Ask me about this" (one document), nor beside a danger described', () => {
+    const docId = engine.converse('who are the delegated safeguarding partners?').result.sources[0].chunkId.split('#')[0];
+    expect(engine.converse(MAYBE_TRAINING, undefined, { docId }).result.offeredCommand).toBeUndefined();
+    const urgent = engine.converse(`${MAYBE_TRAINING}? asking because a 13 year old from our club just got into a car with two older men he met online and he's not answering his phone`).result;
+    expect(urgent.urgent).toBe(true);
+    expect(urgent.offeredCommand).toBeUndefined();
   });
 });

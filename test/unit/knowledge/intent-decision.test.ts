@@ -3,15 +3,17 @@
  * are likely enough (1 − p(none) at the threshold), then the likeliest command.
  */
 import { commandMass, likeliestCommand } from '../../../src/knowledge/understand/intent-decision';
-import { classifyIntentView, type IntentArtefact } from '../../../src/knowledge/understand/intent.classifier';
+import { classifyIntentView, commandWord, type IntentArtefact } from '../../../src/knowledge/understand/intent.classifier';
+import { languageModels } from '../../../src/knowledge/understand/language-model';
 import { viewOf } from '../../../src/knowledge/understand/message-features';
 
 /** A two-command model by hand: "bookings" points equally at both training commands, "chair" at none. */
-function artefact(threshold: number): IntentArtefact {
+function artefact(threshold: number, offer?: number): IntentArtefact {
   return {
     corpusHash: 'test',
     featureOptions: { charGrams: false, lexicon: false, bigrams: false },
     threshold,
+    ...(offer !== undefined ? { offer } : {}),
     maxTokens: 40,
     messages: [],
     model: {
@@ -43,5 +45,33 @@ describe('command decision', () => {
     expect(classifyIntentView(a, viewOf('who is the chair')).intent).toBeUndefined();
     // The same message routes or not with the threshold alone.
     expect(classifyIntentView(artefact(0.999), viewOf('bookings list')).intent).toBeUndefined();
+  });
+
+  it('offers the likeliest command, without routing it, between the offer threshold and the routing threshold', () => {
+    // "bookings list" has the commands together at about 0.996: below 0.999, above 0.9.
+    const d = classifyIntentView(artefact(0.999, 0.9), viewOf('bookings list'));
+    expect(d.intent).toBeUndefined();
+    expect(d.offer).toBe('my-training');
+    // Above the routing threshold it is routed, not offered; below the offer threshold, neither.
+    expect(classifyIntentView(artefact(0.8, 0.5), viewOf('bookings list'))).toMatchObject({ intent: 'my-training' });
+    expect(classifyIntentView(artefact(0.8, 0.5), viewOf('bookings list')).offer).toBeUndefined();
+    expect(classifyIntentView(artefact(0.999, 0.9), viewOf('who is the chair')).offer).toBeUndefined();
+    // An artefact trained before offers offers nothing.
+    expect(classifyIntentView(artefact(0.999), viewOf('bookings list')).offer).toBeUndefined();
+  });
+});
+
+describe('the shipped command model and its offers', () => {
+  const INTENTS = ['help', 'subscribe', 'unsubscribe', 'my-subscriptions', 'training', 'my-training', 'survey', 'escalate', 'my-escalations'] as const;
+
+  it('has an offer threshold below its routing threshold', () => {
+    const a = languageModels().intent;
+    expect(typeof a.offer).toBe('number');
+    expect(a.offer!).toBeLessThan(a.threshold);
+    expect(a.offer!).toBeGreaterThan(0);
+  });
+
+  it('routes the word an offered command runs as, for every command', () => {
+    for (const intent of INTENTS) expect(classifyIntentView(languageModels().intent, viewOf(commandWord(intent)))).toMatchObject({ intent, score: 1 });
   });
 });
