@@ -110,10 +110,14 @@ export function offerBlock(intent: Intent): CardElement[] {
   ];
 }
 
+/** The command offered under this reply, if any: never beside an emergency reply. */
+const offeredIn = (result: AnswerResult): Intent | undefined => (result.urgent ? undefined : result.offeredCommand);
+
 /** The card under an answer: the cited sources with their passage on demand, follow-up questions, an offered command. */
 export function buildSourcesCard(result: AnswerResult) {
   // The offered command comes first: when the message was meant as a command, it is what the person wants.
-  const body: CardElement[] = result.offeredCommand && !result.urgent ? offerBlock(result.offeredCommand) : [];
+  const offered = offeredIn(result);
+  const body: CardElement[] = offered ? offerBlock(offered) : [];
   const shown = citedSources(result);
   if (shown.length) body.push(text('Sources', { weight: 'Bolder', size: 'Medium', ...(body.length ? { spacing: 'Large' } : {}) }), ...shown.flatMap(sourceBlock));
   if (result.followUps.length) {
@@ -155,7 +159,7 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
       .filter((line) => line.trim())
       .join('\n\n') + notices;
   const cited = citedSources(result, 5);
-  const withSources = cited.length > 0 || result.followUps.length > 0 || (Boolean(result.offeredCommand) && !result.urgent);
+  const withSources = cited.length > 0 || result.followUps.length > 0 || offeredIn(result) !== undefined;
   // The notification / chat-list preview: plain words, no markdown or citation markers.
   const summary = snippet(result.answer.replace(/\[\d+\]/g, '').replace(/[*_`#>]/g, ''), 120);
   return {

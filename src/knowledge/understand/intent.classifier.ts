@@ -103,6 +103,8 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   const p = predict(a.model, x);
   // A command at all when the commands together are likely enough; then the likeliest of them.
   const mass = commandMass(p);
-  if (mass < a.threshold) return a.offer !== undefined && mass >= a.offer ? { offer: a.model.classes[likeliestCommand(p)] as Intent, score: mass } : { score: mass };
-  return { intent: a.model.classes[likeliestCommand(p)] as Intent, score: mass };
+  const likeliest = a.model.classes[likeliestCommand(p)] as Intent;
+  if (mass >= a.threshold) return { intent: likeliest, score: mass };
+  // Below it, likely enough to offer beside the answer (artefacts trained before offers have no `offer`).
+  return a.offer !== undefined && mass >= a.offer ? { offer: likeliest, score: mass } : { score: mass };
 }
