@@ -35,9 +35,10 @@ export interface RankerArtefact {
   /**
    * `answer` and `closest` for questions; `followUp` for a follow-up read with the previous answer's passages
    * (chosen by the same stated cost on the follow-ups alone; absent in models trained before it, which then use
-   * `answer`).
+   * `answer`); `fresh` for a question whose best passage was added since training (chosen by the same cost on the
+   * training questions read that way: without their closeness to earlier out-of-scope questions).
    */
-  thresholds: { answer: number; closest: number; followUp?: number };
+  thresholds: { answer: number; closest: number; followUp?: number; fresh?: number };
   /**
    * The training questions as they were typed (all their stems, not only the content words), each marked
    * answerable (`ans`) or out of scope (`oos`): how a new question is phrased against them is evidence for
@@ -366,6 +367,7 @@ export class Ranker {
       const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx, asksNext);
       return { d, chunk: this.index.chunks[d], stage1: score, features, p: 0 };
     });
+    addRelativeFeatures(candidates, !!ctx);
     const model = this.artefact?.reranker;
     for (const c of candidates) c.p = model ? predict(model, c.features)[1] : (c.features.get('stage1_ratio') ?? 0) * 0.5;
     candidates.sort((a, b) => b.p - a.p || b.stage1 - a.stage1);
@@ -381,8 +383,9 @@ export class Ranker {
     // confidence reaches the "closest" threshold (which nearly every answerable training question reaches):
     // the guidance nearest the question, said to be only that, rather than signposts alone.
     const cover = candidates[0]?.features.get('cov_any') ?? 0;
-    // A follow-up (read with the previous answer's passages) has its own answer threshold.
-    const answerAt = ctx && th.followUp !== undefined ? th.followUp : th.answer;
+    // A follow-up (read with the previous answer's passages) has its own answer threshold, and so does a question
+    // whose best passage is in a document added since training (read with less evidence).
+    const answerAt = ctx && th.followUp !== undefined ? th.followUp : fresh && th.fresh !== undefined ? th.fresh : th.answer;
     const outcome: Outcome =
       candidates.length === 0 ? 'none' : confidence >= answerAt && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
     return { query: q, asked, evidence, phrasing, candidates, answerFeatures, confidence, outcome };
@@ -537,4 +540,33 @@ function topK(ids: ArrayLike<number> & Iterable<number>, scores: Float64Array, k
     }
   }
   return heap.sort((a, b) => scores[b] - scores[a]);
+}
+
+/** Features read against the other candidates of the same question. */
+const RELATIVE = ['cov_own', 'cov_any', 'cov_head', 'bm25', 'prox', 'ctx:turn_cov'];
+
+/**
+ * Each candidate's evidence against the best any candidate of the same question has (its value minus the best, and
+ * whether it is the best): a logistic reranker scores candidates one at a time, and what makes a passage the answer
+ * is often that it covers the question better than the others do — for a follow-up, the follow-up's own words
+ * rather than the words of the passage just quoted.
+ */
+function addRelativeFeatures(cands: Candidate[], followUp: boolean): void {
+  for (const name of RELATIVE) {
+    let best = -Infinity;
+    for (const c of cands) {
+      const v = c.features.get(name);
+      if (v !== undefined && v > best) best = v;
+    }
+    if (best === -Infinity) continue;
+    for (const c of cands) {
+      const v = c.features.get(name) ?? 0;
+      const add = (k: string, x: number) => {
+        c.features.set(k, x);
+        if (followUp) c.features.set(`fu:${k}`, x);
+      };
+      add(`rel:${name}`, v - best);
+      if (v >= best - 1e-9 && best > 0) add(`best:${name}`, 1);
+    }
+  }
 }

@@ -200,12 +200,18 @@ export function trainRanker(
   // Follow-ups (second turns read with the first answer's passages) get their own answer threshold, by the same
   // stated cost on them alone: they continue a topic the guidance covers, and some still ask what it does not give.
   const followUps = scored.filter((s) => s.followUp);
-  const thresholds = { ...chooseThresholds(scored.filter((s) => !s.followUp)), ...(followUps.some((s) => !s.answerable) ? { followUp: chooseThresholds(followUps).answer } : {}) };
+  // Questions read as the bot reads one about a document added since training (no closeness to earlier
+  // out-of-scope questions): their own threshold by the same cost, as they have less evidence either way.
+  const fresh = all.filter((s) => s.none && !s.followUp);
+  const thresholds = {
+    ...chooseThresholds(scored.filter((s) => !s.followUp)),
+    ...(followUps.some((s) => !s.answerable) ? { followUp: chooseThresholds(followUps).answer } : {}),
+    ...(fresh.some((s) => !s.answerable) ? { fresh: chooseThresholds(fresh).answer } : {}),
+  };
   const at = outcomesAt(scored.filter((s) => !s.followUp), thresholds.answer);
   const atFollowUp = outcomesAt(followUps, thresholds.followUp ?? thresholds.answer);
-  // The same threshold on the questions read as the bot reads one about a document added since training.
-  const fresh = all.filter((s) => s.none);
-  const atUnasked = { ...outcomesAt(fresh, thresholds.answer), belowClosest: fresh.filter((s) => s.answerable && s.p < thresholds.closest).length / Math.max(fresh.filter((s) => s.answerable).length, 1) };
+  const freshAt = thresholds.fresh ?? thresholds.answer;
+  const atUnasked = { ...outcomesAt(fresh, freshAt), belowClosest: fresh.filter((s) => s.answerable && s.p < thresholds.closest).length / Math.max(fresh.filter((s) => s.answerable).length, 1) };
 
   const reranker = fitReranker(items);
   const answerability = fitAnswerability(ansExamples);

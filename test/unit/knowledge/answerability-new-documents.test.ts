@@ -44,4 +44,28 @@ describe('answerability on a document added since training', () => {
     expect(bundled.candidates[0].chunk.docId).not.toBe('bruising');
     expect(bundled.answerFeatures.has('knn_out_of_scope')).toBe(true);
   });
+
+  it('judges a question about a new passage at the threshold chosen for questions read that way, the bundled ones at the answer threshold', async () => {
+    const { chunks } = await loadFolderChunks(GUIDANCE_DIR);
+    const added: Chunk = { ...chunks[0], id: 'bruising#0', docId: 'bruising', ordinal: 0, headingPath: ['Bruising protocol'], title: 'Bruising protocol', text: BRUISING, url: '' };
+    const engine = createKnowledgeEngine([...chunks, added], { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+    const th = engine.ranker.artefact!.thresholds;
+    expect(th.fresh).toBeDefined();
+    const saved = { ...th };
+    try {
+      const fresh = engine.ranker.rank(QUESTION).confidence;
+      const bundledQ = 'who are the lead safeguarding partners?';
+      const bundled = engine.ranker.rank(bundledQ).confidence;
+      // Only the fresh threshold sits below the new passage's confidence: answered; the same threshold above it: declined.
+      Object.assign(th, { answer: 1.01, closest: 0, fresh: fresh - 0.01 });
+      expect(engine.ranker.rank(QUESTION).outcome).toBe('answer');
+      expect(engine.ranker.rank(bundledQ).outcome).toBe('closest');
+      Object.assign(th, { answer: 0, fresh: Math.min(1.01, fresh + 0.01) });
+      expect(engine.ranker.rank(QUESTION).outcome).toBe('closest');
+      expect(bundled).toBeGreaterThan(0);
+      expect(engine.ranker.rank(bundledQ).outcome).toBe('answer');
+    } finally {
+      Object.assign(th, saved);
+    }
+  });
 });
