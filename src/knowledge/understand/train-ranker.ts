@@ -54,9 +54,13 @@ export interface RankerTrainReport {
 
 const KNN_FEATURES = ['knn', 'knn_best', 'knn_sum3'];
 
+/** The features without which passages answered similar questions (also their follow-up copies, `fu:knn…`). */
 function withoutKnn(f: Features): Features {
   const x = new Map(f);
-  for (const k of KNN_FEATURES) x.delete(k);
+  for (const k of KNN_FEATURES) {
+    x.delete(k);
+    x.delete(`fu:${k}`);
+  }
   return x;
 }
 

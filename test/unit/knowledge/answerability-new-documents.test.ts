@@ -64,6 +64,12 @@ describe('answerability on a document added since training', () => {
       expect(engine.ranker.rank(QUESTION).outcome).toBe('closest');
       expect(bundled).toBeGreaterThan(0);
       expect(engine.ranker.rank(bundledQ).outcome).toBe('answer');
+      // Models trained before the fresh threshold existed judge such a question at the answer threshold.
+      delete th.fresh;
+      Object.assign(th, { answer: fresh + 0.01 });
+      expect(engine.ranker.rank(QUESTION).outcome).toBe('closest');
+      Object.assign(th, { answer: fresh - 0.01 });
+      expect(engine.ranker.rank(QUESTION).outcome).toBe('answer');
     } finally {
       Object.assign(th, saved);
     }

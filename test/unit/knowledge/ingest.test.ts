@@ -49,15 +49,10 @@ describe('knowledge ingestion against Azurite', () => {
     await fresh.init();
     expect(fresh.documentCount()).toBe(2);
     expect(fresh.chunkCount()).toBe(2);
-    // Found and quoted from the stored passage with its catalogue details. (Whether it is answered or shown as "the
-    // closest I found" is the answer model's, at the threshold for passages added since training: this one, the
-    // only passage of a two-passage index, gets 0.71 against 0.73 — README Known limits.)
     const r = await fresh.ask('how should garden ponds be covered when toddlers visit?');
+    expect(r.notFound).toBe(false);
     expect(r.sources[0]).toMatchObject({ title: 'Pond leaflet', section: 'Pond safety', published: '2025-04', url: 'https://example.org/pond' });
     expect(r.answer).toContain('rigid mesh');
-    const named = await fresh.ask('what does the pond leaflet say about mesh?');
-    expect(named.notFound).toBe(false);
-    expect(named.answer).toContain('rigid mesh');
   });
 
   it('skips an unchanged document, replaces a changed one and removes a deleted one', async () => {
@@ -81,9 +76,7 @@ describe('knowledge ingestion against Azurite', () => {
     expect(after[0].rowKey).not.toEqual(before[0].rowKey);
     expect(await chunkRows(tables, 'bath')).toEqual([]);
     expect(service.documentCount()).toBe(1);
-    // The replaced passage is what is found now (the reply itself may lead with 999: the urgent model reads a gate
-    // around a pond as a child near water, a false alarm the recall-first threshold accepts).
-    expect((await service.ask('how high should the gate around a garden pond be?')).sources[0].text).toContain('1.2 metres');
+    expect((await service.ask('how high should the gate around a garden pond be?')).answer).toContain('1.2 metres');
     expect((await service.ask('what does the bath time leaflet say about bath mats?')).notFound).toBe(true);
   });
 

@@ -49,4 +49,30 @@ describe('ranker training data from follow-ups', () => {
     expect(byId.get('b-2#2')!.answerable).toBe(true);
     expect([...byId.get('b-2#2')!.gold]).toContain(chair);
   });
+
+  it('questions read without the evidence of similar earlier questions lose it under every name, follow-up copies too', () => {
+    const train: CorpusMessage[] = [];
+    for (let i = 0; i < 12; i++) {
+      train.push(
+        msg(`w${i}-1`, `w${i}`, {
+          kind: 'followup',
+          turns: [
+            { message: i % 2 ? 'who chairs the DSP meeting' : 'who is the partnership chair', gold: [CHAIR] },
+            { message: 'and until when', gold: [CHAIR], facts: ['2024-2026'] },
+          ],
+        }),
+      );
+    }
+    const { items, oof, dropKnn } = prepareRankerData(train, engine.index);
+    const dropped = items.filter((it) => dropKnn.has(it.id));
+    expect(dropped.some((it) => it.id.endsWith('#2'))).toBe(true);
+    for (const it of items) {
+      const keys = oof.get(it.id)!.flatMap((c) => [...c.features.keys()]);
+      const knn = keys.filter((k) => /^(fu:)?knn/.test(k));
+      if (dropKnn.has(it.id)) expect({ id: it.id, knn }).toEqual({ id: it.id, knn: [] });
+    }
+    // (and the others keep it, follow-ups under both names)
+    const kept = items.find((it) => it.id.endsWith('#2') && !dropKnn.has(it.id))!;
+    expect(oof.get(kept.id)!.some((c) => c.features.has('fu:knn'))).toBe(true);
+  });
 });
