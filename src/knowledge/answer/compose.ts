@@ -104,8 +104,9 @@ function refersBack(u: Unit, before: Unit): boolean {
 /** The sentences of one passage that answer, in document order. */
 function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[], unitModel: LinearModelJson | undefined, seen: Set<string> = new Set()): string {
   // Sentences an earlier passage of the answer already quoted (another document saying the same) are left out,
-  // and so are those that only point at a link the text does not carry.
-  const units = quotable(unitsOf(chunk)).filter((u) => !seen.has(normLine(u.text)));
+  // and so are those that only point at a link the text does not carry. (Not a line that opens a list: an item
+  // of this passage's list is quoted under it even when another passage's list had the same opening line.)
+  const units = quotable(unitsOf(chunk)).filter((u) => u.opensList || !seen.has(normLine(u.text)));
   if (!units.length) return '';
   const idf = (tid: number) => index.idf(tid);
   const term = (tid: number) => names[tid];
@@ -291,13 +292,16 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
     if (picked.filter((x) => section(x.chunk) === section(r.chunk)).length >= 2) continue;
     picked.push(r);
   }
-  // A follow-up whose best passage is the one just quoted also gets the best passage it has not seen, before
-  // any other it has.
+  // A follow-up whose best passage is the one just quoted also gets the best passage it has not seen, in rank
+  // order with the others picked (in place of the third). Others already shown stay: when the previous answer
+  // quoted two passages, the second is often what the follow-up asks about. (Putting the unseen one second and
+  // dropping every other shown one, as before: validation follow-ups right 161 of 227; without the unseen one,
+  // passages in rank order alone: 165; this way 165, and 448 of 573 on the training split against 445.)
   const shown = opts.shown ?? [];
   let fresh: RankedPassage | undefined;
   if (shown.includes(top.chunk.id)) {
     fresh = ranked.slice(1, 5).find((r) => !shown.includes(r.chunk.id) && r.p >= 0.1);
-    if (fresh) picked = [top, fresh, ...picked.slice(1).filter((x) => x !== fresh && !shown.includes(x.chunk.id))].slice(0, 3);
+    if (fresh && !picked.includes(fresh)) picked = [...picked.slice(0, 2), fresh].sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b));
   }
   // Current before dated: a dated source never leads when a current one among the picked speaks to it.
   picked.sort((a, b) => Number(opts.isOutdated(a.chunk)) - Number(opts.isOutdated(b.chunk)));

@@ -135,3 +135,75 @@ export function predict(model: LinearModelJson, x: Features): number[] {
   }
   return softmax(z);
 }
+
+/** The candidates of one question: their features and which of them answer it. */
+export interface RankGroup {
+  xs: Features[];
+  gold: boolean[];
+  /** Pointwise weight of each candidate (default 1). */
+  weights?: number[];
+}
+
+/**
+ * A scorer of candidates, trained on each candidate's own label (logistic) and, with `listWeight`, on the
+ * question's candidates together (the softmax over them should put its mass on those that answer): the first
+ * keeps the score a probability, the second cares only which candidate comes first. AdaGrad per question.
+ * Returned as a two-class model, so `predict` reads it like any other.
+ */
+export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeight?: number } = {}): LinearModelJson {
+  const epochs = opts.epochs ?? 20;
+  const lr = opts.learningRate ?? 0.2;
+  const l2 = opts.l2 ?? 1e-4;
+  const listWeight = opts.listWeight ?? 0;
+  const rand = prng(opts.seed ?? 7);
+  const W = new Map<string, number>();
+  const G = new Map<string, number>();
+  let bias = 0;
+  let gBias = 1e-8;
+  const order = groups.map((_, i) => i);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const gi of order) {
+      const { xs, gold, weights } = groups[gi];
+      if (!xs.length) continue;
+      const z = xs.map((x) => {
+        let s = bias;
+        for (const [f, v] of x) s += (W.get(f) ?? 0) * v;
+        return s;
+      });
+      const g = z.map((s, c) => (weights?.[c] ?? 1) * (1 / (1 + Math.exp(-s)) - (gold[c] ? 1 : 0)));
+      const nGold = gold.filter(Boolean).length;
+      if (listWeight && nGold) {
+        const m = Math.max(...z);
+        const e = z.map((s) => Math.exp(s - m));
+        const sum = e.reduce((a, b) => a + b, 0);
+        e.forEach((v, c) => (g[c] += listWeight * (v / sum - (gold[c] ? 1 / nGold : 0))));
+      }
+      const gb = z.reduce((a, _, c) => a + (weights?.[c] ?? 1) * (1 / (1 + Math.exp(-z[c])) - (gold[c] ? 1 : 0)), 0);
+      gBias += gb * gb;
+      bias -= (lr * gb) / Math.sqrt(gBias);
+      const grad = new Map<string, number>();
+      xs.forEach((x, c) => {
+        for (const [f, v] of x) grad.set(f, (grad.get(f) ?? 0) + g[c] * v);
+      });
+      for (const [f, gf] of grad) {
+        const w = W.get(f) ?? 0;
+        const d = gf + l2 * xs.length * w;
+        const acc = (G.get(f) ?? 1e-8) + d * d;
+        G.set(f, acc);
+        W.set(f, w - (lr * d) / Math.sqrt(acc));
+      }
+    }
+  }
+  const prune = opts.prune ?? 1e-3;
+  const weights: Record<string, number[]> = {};
+  for (const f of [...W.keys()].sort()) {
+    const w = W.get(f)!;
+    if (Math.abs(w) < prune) continue;
+    weights[f] = [0, Math.round(w * 1e3) / 1e3];
+  }
+  return { classes: ['other', 'answers'], bias: [0, Math.round(bias * 1e4) / 1e4], weights };
+}

@@ -27,12 +27,12 @@ const MEASURES: Measure[] = [
   { name: 'questions shown a command offer (the stated budget: 5 % of training questions out of fold)', value: (f) => share(f.questionsOffered, f.questions), target: 0.05, floor: 0.05, lowerIsBetter: true },
   { name: 'questions routed to a command', value: (f) => f.questionsRoutedToCommand, target: 0, floor: 4, lowerIsBetter: true },
   { name: 'out-of-scope questions declined', value: (f) => share(f.outOfScope.declined, f.outOfScope.n), target: 0.9, floor: 0.9 },
-  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.114, lowerIsBetter: true },
-  { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.065, lowerIsBetter: true },
+  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.115, lowerIsBetter: true },
+  { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.05, lowerIsBetter: true },
   { name: 'right passage first', value: (f) => share(f.answerable.h1, f.answerable.n), target: 0.85, floor: 0.85 },
-  { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.946 },
+  { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.95 },
   { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.85 },
-  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.634 },
+  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.68 },
   // No issue target of its own: the out-of-scope target applies to a follow-up the guidance does not answer too.
   { name: 'out-of-scope follow-ups declined', value: (f) => share(f.followupsOutOfScope.declined, f.followupsOutOfScope.n), target: 0.9, floor: 0.9 },
 ];
