@@ -67,17 +67,49 @@ function unionOptions(a: UrgentArtefact): FeatureOptions {
 }
 
 /** Scores a message already read. */
+/**
+ * Every member's log-odds of "urgent" per feature in one map (a two-class model's probability is the logistic of
+ * its two classes' difference), so a window of a long message costs one lookup per feature, not one per member.
+ */
+const merged = new WeakMap<UrgentArtefact, { bias: Float64Array; weights: Map<string, Float64Array> }>();
+function membersAtOnce(a: UrgentArtefact): { bias: Float64Array; weights: Map<string, Float64Array> } {
+  let m = merged.get(a);
+  if (!m) {
+    const M = a.members.length;
+    const urgentAt = a.members.map((x) => x.model.classes.indexOf('urgent'));
+    const bias = Float64Array.from(a.members, (x, k) => x.model.bias[urgentAt[k]] - x.model.bias[1 - urgentAt[k]]);
+    const weights = new Map<string, Float64Array>();
+    a.members.forEach((x, k) => {
+      for (const [f, w] of Object.entries(x.model.weights)) {
+        let arr = weights.get(f);
+        if (!arr) weights.set(f, (arr = new Float64Array(M)));
+        arr[k] = w[urgentAt[k]] - w[1 - urgentAt[k]];
+      }
+    });
+    m = { bias, weights };
+    merged.set(a, m);
+  }
+  return m;
+}
+
 export function checkUrgentView(a: UrgentArtefact, view: MessageView): UrgentCheck {
   if (view.tokens.length === 0) return { urgent: false, score: 0 };
   const cues = messageCues(view.stems);
   const options = unionOptions(a);
   const features = partsOf(view).map((w) => partFeatures(w, options, cues));
   const best = a.members.map(() => ({ score: 0, part: 0 }));
+  const { bias, weights } = membersAtOnce(a);
+  const z = new Float64Array(bias.length);
   features.forEach((x, i) => {
-    a.members.forEach((m, k) => {
-      const s = predict(m.model, x)[1];
+    z.set(bias);
+    for (const [f, v] of x) {
+      const w = weights.get(f);
+      if (w) for (let k = 0; k < z.length; k++) z[k] += w[k] * v;
+    }
+    for (let k = 0; k < z.length; k++) {
+      const s = 1 / (1 + Math.exp(-z[k]));
       if (s > best[k].score) best[k] = { score: s, part: i };
-    });
+    }
   });
   const score = combine(best.map((s) => s.score));
   if (score < a.threshold) return { urgent: false, score };
