@@ -104,9 +104,15 @@ function refersBack(u: Unit, before: Unit): boolean {
 /** The sentences of one passage that answer, in document order. */
 function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[], unitModel: LinearModelJson | undefined, seen: Set<string> = new Set()): string {
   // Sentences an earlier passage of the answer already quoted (another document saying the same) are left out,
-  // and so are those that only point at a link the text does not carry. (Not a line that opens a list: an item
-  // of this passage's list is quoted under it even when another passage's list had the same opening line.)
-  const units = quotable(unitsOf(chunk)).filter((u) => u.opensList || !seen.has(normLine(u.text)));
+  // and so are those that only point at a link the text does not carry. (Not a line that opens a list with an
+  // item not yet quoted: that item is quoted under it even when another passage's list had the same opening line.)
+  const all = quotable(unitsOf(chunk));
+  const unseen = (u: Unit) => !seen.has(normLine(u.text));
+  const itemUnseenBelow = (i: number) => {
+    for (let j = i + 1; j < all.length && all[j].isItem; j++) if (unseen(all[j])) return true;
+    return false;
+  };
+  const units = all.filter((u, i) => unseen(u) || (u.opensList && itemUnseenBelow(i)));
   if (!units.length) return '';
   const idf = (tid: number) => index.idf(tid);
   const term = (tid: number) => names[tid];
@@ -301,7 +307,13 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
   let fresh: RankedPassage | undefined;
   if (shown.includes(top.chunk.id)) {
     fresh = ranked.slice(1, 5).find((r) => !shown.includes(r.chunk.id) && r.p >= 0.1);
-    if (fresh && !picked.includes(fresh)) picked = [...picked.slice(0, 2), fresh].sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b));
+    if (fresh && !picked.includes(fresh)) {
+      // (still at most two paragraphs of one section: an unseen third one takes the place of the shown second)
+      const same = (x: RankedPassage) => section(x.chunk) === section(fresh!.chunk);
+      let keep = picked.slice(0, 2);
+      if (keep.filter(same).length >= 2) keep = keep.filter((x, i) => i === 0 || !same(x));
+      picked = [...keep, fresh].sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b));
+    }
   }
   // Current before dated: a dated source never leads when a current one among the picked speaks to it.
   picked.sort((a, b) => Number(opts.isOutdated(a.chunk)) - Number(opts.isOutdated(b.chunk)));
@@ -315,7 +327,11 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
     // gets room even after a long first one (a whole list), or the follow-up would only repeat the last answer.
     let room = cited.length === 0 ? (picked.length > 1 ? budget - SECOND_PASSAGE_ROOM : budget) : Math.min(budget - used, 320);
     if (r === fresh) room = Math.max(room, FRESH_PASSAGE_ROOM);
-    if (room < 120) break;
+    // (no room left for this one: the unseen passage of a follow-up, if it comes later, still gets its room)
+    if (room < 120) {
+      if (fresh && picked.indexOf(fresh) > picked.indexOf(r)) continue;
+      break;
+    }
     const body = extract(r.chunk, q, asked, room, index, names, opts.unitModel, seen);
     if (!body) continue;
     for (const line of body.split('\n')) seen.add(normLine(line.replace(/^• /, '')));

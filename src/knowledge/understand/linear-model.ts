@@ -147,7 +147,10 @@ export interface RankGroup {
 /**
  * A scorer of candidates, trained on each candidate's own label (logistic) and, with `listWeight`, on the
  * question's candidates together (the softmax over them should put its mass on those that answer): the first
- * keeps the score a probability, the second cares only which candidate comes first. AdaGrad per question.
+ * anchors the scores' level, the second cares only which candidate comes first. With a large `listWeight` the
+ * scores rank well but are calibrated only on average, not candidate by candidate: what reads them as
+ * probabilities (the answer model, fitted on them out of fold) must be fitted on them. AdaGrad per question;
+ * the L2 penalty is applied once per question to each feature it uses, scaled by its number of candidates.
  * Returned as a two-class model, so `predict` reads it like any other.
  */
 export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeight?: number } = {}): LinearModelJson {
@@ -191,7 +194,7 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
       });
       for (const [f, gf] of grad) {
         const w = W.get(f) ?? 0;
-        const d = gf + l2 * xs.length * w;
+        const d = gf + l2 * xs.length * (opts.l2Scale ? opts.l2Scale(f) : 1) * w;
         const acc = (G.get(f) ?? 1e-8) + d * d;
         G.set(f, acc);
         W.set(f, w - (lr * d) / Math.sqrt(acc));

@@ -12,13 +12,13 @@ export const MAX_WORD_CHARS = 30;
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 
+const [LT, GT, AMP, SEMI, CLOSE_BRACKET, OPEN_PAREN, CLOSE_PAREN, SPACE] = [...'<>&;]() '].map((c) => c.charCodeAt(0));
+
 /**
  * Removes markup a person might paste (HTML tags, markdown links and emphasis, card JSON keys) and folds
  * typographic quotes, in linear time: a tag is a `<` followed within 300 characters by a `>` with no other
  * `<` between (so a run of "<" is scanned once, not once per "<").
  */
-const [LT, GT, AMP, SEMI, CLOSE_BRACKET, OPEN_PAREN, CLOSE_PAREN, SPACE] = [...'<>&;]() '].map((c) => c.charCodeAt(0));
-
 export function stripMarkup(raw: string): string {
   const text = raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw;
   const out: string[] = [];

@@ -66,7 +66,6 @@ function unionOptions(a: UrgentArtefact): FeatureOptions {
   };
 }
 
-/** Scores a message already read. */
 /**
  * Every member's log-odds of "urgent" per feature in one map (a two-class model's probability is the logistic of
  * its two classes' difference), so a window of a long message costs one lookup per feature, not one per member.
@@ -77,6 +76,7 @@ function membersAtOnce(a: UrgentArtefact): { bias: Float64Array; weights: Map<st
   if (!m) {
     const M = a.members.length;
     const urgentAt = a.members.map((x) => x.model.classes.indexOf('urgent'));
+    if (a.members.some((x, k) => x.model.classes.length !== 2 || urgentAt[k] < 0)) throw new Error('urgent.json: each member must be a two-class model with an "urgent" class');
     const bias = Float64Array.from(a.members, (x, k) => x.model.bias[urgentAt[k]] - x.model.bias[1 - urgentAt[k]]);
     const weights = new Map<string, Float64Array>();
     a.members.forEach((x, k) => {
@@ -92,6 +92,7 @@ function membersAtOnce(a: UrgentArtefact): { bias: Float64Array; weights: Map<st
   return m;
 }
 
+/** Scores a message already read. */
 export function checkUrgentView(a: UrgentArtefact, view: MessageView): UrgentCheck {
   if (view.tokens.length === 0) return { urgent: false, score: 0 };
   const cues = messageCues(view.stems);

@@ -127,3 +127,47 @@ describe('a unit too long to show whole', () => {
     expect(text).not.toMatch(/^…/m);
   });
 });
+
+describe("a follow-up's passages (found by a fresh-eyes review)", () => {
+  const doc = (id: string, section: string, text: string): Chunk => ({ ...passage(1, section, text, id), id: `${id}#1` });
+
+  it('quotes the passage it has not seen even after a long one it has, with one shown between them', () => {
+    const board = doc(
+      'a',
+      'Board',
+      'The partnership board meets every month to review the work of its groups and agree the priorities for safeguarding children in the city, and this is a long sentence that goes on for a while to fill the room with more words about the board and how it meets and what it does in the year ahead for all of them here. The board also meets every week in a smaller form, with the chairs of its groups, to review the work of the partnership board and its budget for the year and the priorities and its many plans too.',
+    );
+    const groups = doc('b', 'Groups', 'The groups meet every quarter to review training.');
+    const exec = doc('c', 'Exec', 'The executive meets every fortnight to review the board.');
+    const index = buildLexicalIndex([board, groups, exec]);
+    const question = 'how often does the board meet?';
+    const r = composeAnswer(new Ranker(index).query(question), factTypesAsked(question), [board, groups, exec].map((chunk, i) => ({ chunk, p: [0.9, 0.6, 0.5][i] })), index, {
+      isOutdated: () => false,
+      shown: ['a#1', 'b#1'],
+    });
+    expect(r.cited.map((x) => x.chunk.id)).toContain('c#1');
+  });
+
+  it('does not quote a list’s opening line again with nothing under it', () => {
+    const list = 'The delegated safeguarding partners are:\n- the local authority\n- the police\n- the integrated care board';
+    const a = doc('a', 'Partners', list);
+    const b = doc('b', 'Arrangements', `${list}\nOther text about something unrelated entirely here.`);
+    const index = buildLexicalIndex([a, b]);
+    const question = 'who are the delegated safeguarding partners?';
+    const r = composeAnswer(new Ranker(index).query(question), factTypesAsked(question), [a, b].map((chunk, i) => ({ chunk, p: [0.9, 0.8][i] })), index, { isOutdated: () => false });
+    expect(r.text.split('The delegated safeguarding partners are:').length - 1).toBe(1);
+  });
+
+  it('keeps at most two paragraphs of one section when the unseen one is a third', () => {
+    const [s1, s2, s3] = chunks;
+    const index = buildLexicalIndex(chunks);
+    const question = 'who does the independent scrutineer report to?';
+    const r = composeAnswer(new Ranker(index).query(question), factTypesAsked(question), [s1, s2, s3].map((chunk, i) => ({ chunk, p: [0.9, 0.8, 0.7][i] })), index, {
+      isOutdated: () => false,
+      shown: [s1.id, s2.id],
+    });
+    const ids = r.cited.map((x) => x.chunk.id);
+    expect(ids).toContain(s3.id);
+    expect(ids.filter((id) => id.startsWith('arrangements#')).length).toBeLessThanOrEqual(2);
+  });
+});

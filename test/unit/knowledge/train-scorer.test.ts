@@ -16,8 +16,10 @@ function groups(n: number, seed: number): RankGroup[] {
   const rand = prng(seed);
   return Array.from({ length: n }, () => {
     const few = rand() < 0.8;
-    const xs = Array.from({ length: few ? 2 : 40 }, (_, c) => {
-      const answer = c === 0;
+    const n = few ? 2 : 40;
+    const at = Math.floor(rand() * n);
+    const xs = Array.from({ length: n }, (_, c) => {
+      const answer = c === at;
       const byMatch = few ? answer : !answer;
       return new Map<string, number>([
         ['match', byMatch ? 1 : 0],
@@ -25,14 +27,16 @@ function groups(n: number, seed: number): RankGroup[] {
         ['noise', rand()],
       ]);
     });
-    return { xs, gold: xs.map((_, c) => c === 0) };
+    return { xs, gold: xs.map((_, c) => c === at) };
   });
 }
 
+/** Share of questions whose answer scores strictly above every other candidate (a tie is not right). */
 const firstRight = (model: ReturnType<typeof trainScorer>, list: RankGroup[]) =>
   list.filter((g) => {
     const p = g.xs.map((x) => predict(model, x)[1]);
-    return p.indexOf(Math.max(...p)) === 0;
+    const best = Math.max(...p);
+    return p.filter((v) => v === best).length === 1 && g.gold[p.indexOf(best)];
   }).length / list.length;
 
 describe('trainScorer', () => {
