@@ -309,7 +309,8 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
     fresh = ranked.slice(1, 5).find((r) => !shown.includes(r.chunk.id) && r.p >= 0.1);
     if (fresh && !picked.includes(fresh)) {
       // (still at most two paragraphs of one section: an unseen third one takes the place of the shown second)
-      const same = (x: RankedPassage) => section(x.chunk) === section(fresh!.chunk);
+      const freshSection = section(fresh.chunk);
+      const same = (x: RankedPassage) => section(x.chunk) === freshSection;
       let keep = picked.slice(0, 2);
       if (keep.filter(same).length >= 2) keep = keep.filter((x, i) => i === 0 || !same(x));
       picked = [...keep, fresh].sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b));

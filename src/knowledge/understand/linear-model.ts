@@ -46,6 +46,14 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Fisher–Yates, in place, with the seeded generator (each epoch's order). */
+function shuffle(order: number[], rand: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+}
+
 function softmax(z: number[]): number[] {
   const m = Math.max(...z);
   const e = z.map((v) => Math.exp(v - m));
@@ -67,10 +75,7 @@ export function trainLinear(classes: string[], examples: TrainExample[], opts: T
   const order = examples.map((_, i) => i);
   const scale = new Map<string, number>();
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    shuffle(order, rand);
     for (const idx of order) {
       const ex = examples[idx];
       const z = Array.from(bias);
@@ -165,10 +170,7 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
   let gBias = 1e-8;
   const order = groups.map((_, i) => i);
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
+    shuffle(order, rand);
     for (const gi of order) {
       const { xs, gold, weights } = groups[gi];
       if (!xs.length) continue;
@@ -177,7 +179,10 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
         for (const [f, v] of x) s += (W.get(f) ?? 0) * v;
         return s;
       });
+      // Each candidate's logistic gradient (the bias takes their sum: the listwise term's sums to nothing), then
+      // the listwise term's.
       const g = z.map((s, c) => (weights?.[c] ?? 1) * (1 / (1 + Math.exp(-s)) - (gold[c] ? 1 : 0)));
+      const gb = g.reduce((a, b) => a + b, 0);
       const nGold = gold.filter(Boolean).length;
       if (listWeight && nGold) {
         const m = Math.max(...z);
@@ -185,7 +190,6 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
         const sum = e.reduce((a, b) => a + b, 0);
         e.forEach((v, c) => (g[c] += listWeight * (v / sum - (gold[c] ? 1 / nGold : 0))));
       }
-      const gb = z.reduce((a, _, c) => a + (weights?.[c] ?? 1) * (1 / (1 + Math.exp(-z[c])) - (gold[c] ? 1 : 0)), 0);
       gBias += gb * gb;
       bias -= (lr * gb) / Math.sqrt(gBias);
       const grad = new Map<string, number>();

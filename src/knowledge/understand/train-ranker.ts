@@ -147,8 +147,8 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
     if (r < 0.3) dropKnn.add(it.id);
     if (r < 0.15) unasked.add(it.id);
   }
-  // Each question's candidates together: every candidate's own label (logistic, the answer weighted 3, so the
-  // score stays a probability) and, with RERANK_LIST_WEIGHT, which of them comes first (`trainScorer`).
+  // Each question's candidates together: every candidate's own label (logistic, the answer weighted 3, which
+  // anchors the scores' level) and, with RERANK_LIST_WEIGHT, which of them comes first (`trainScorer`).
   const groupsOf = (list: Item[]): RankGroup[] =>
     list.map((it) => {
       const xs = it.candidates.map((c) => (dropKnn.has(it.id) ? withoutKnn(c.features) : c.features));
