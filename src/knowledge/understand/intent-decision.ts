@@ -1,4 +1,6 @@
 /** How the command classifier's probabilities become a decision (shared by training and the bot). */
+import type { Features } from './linear-model';
+import { QUESTION_OPENERS } from './lexicons';
 
 /**
  * Whether a message is a command at all: the probability of all the commands together (1 − p(none)). Which
@@ -14,4 +16,33 @@ export function likeliestCommand(p: number[]): number {
   let k = 1;
   for (let i = 2; i < p.length; i++) if (p[i] > p[k]) k = i;
   return k;
+}
+
+
+const OPENERS = new Set(QUESTION_OPENERS);
+const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
+
+/**
+ * What the command gate reads (a second, small model stacked on the command classifier, trained on its
+ * out-of-fold probabilities): how likely the commands are together and the likeliest alone, which command that
+ * is, how close the message comes to earlier messages of each kind, and its shape (length, a question mark, a
+ * question's first word). The classifier spreads its weight over thousands of words; the gate re-weighs the
+ * few signals that say "command or question" for a message it has not seen. (Out of fold on the training
+ * split, at the same 0.4 % of questions taken for commands: commands routed 84.1 → 86.9 %; every budget from
+ * 0.1 % to 2 % rose; over writer bootstrap resamples the gain was positive in 97 %.)
+ */
+export function gateFeatures(p: number[], classes: string[], neighbours: Features, tokens: string[], text: string): Features {
+  const f: Features = new Map();
+  const mass = commandMass(p);
+  const k = likeliestCommand(p);
+  f.set('mass', logit(mass) / 5);
+  f.set('top', logit(p[k]) / 5);
+  f.set('share', p[k] / Math.max(1e-6, mass));
+  f.set(`cmd:${classes[k]}`, 1);
+  f.set('len', Math.min(tokens.length, 40) / 40);
+  f.set('short', tokens.length <= 4 ? 1 : 0);
+  f.set('q', text.includes('?') ? 1 : 0);
+  f.set('wh', OPENERS.has(tokens[0] ?? '') ? 1 : 0);
+  for (const [key, v] of neighbours) f.set(`nb:${key}`, v);
+  return f;
 }

@@ -2,8 +2,9 @@
  * Commands in natural words ("can I get the newsletter", "stop sending me these", "what have I booked"):
  * a multinomial logistic model over the message's words, word pairs and character n-grams, trained by
  * `npm run train` on the corpus's command, greeting and question messages, with how close the message comes to
- * earlier messages of each kind (message-neighbours.ts) among its features. Only a confident command wins:
- * the commands' probability together must reach a threshold set on out-of-fold training scores so that
+ * earlier messages of each kind (message-neighbours.ts) among its features. A small gate model stacked on it
+ * (trained on its out-of-fold probabilities) says whether the message is a command at all. Only a confident
+ * command wins: the gate's probability must reach a threshold set on out-of-fold training scores so that
  * (nearly) no question is taken for a command; the likeliest command is then the one routed.
  */
 import type { Intent } from '../knowledge.types';
@@ -11,7 +12,7 @@ import { predict, type LinearModelJson } from './linear-model';
 import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
 import { neighboursFor, type StoredMessage } from './message-neighbours';
-import { commandMass, likeliestCommand } from './intent-decision';
+import { commandMass, gateFeatures, likeliestCommand } from './intent-decision';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -24,6 +25,12 @@ export interface IntentArtefact {
    * beside the answer (train.ts: INTENT_MAX_OFFERED). Absent in artefacts trained before offers: none offered.
    */
   offer?: number;
+  /**
+   * The command gate (intent-decision.ts `gateFeatures`): its probability that the message is a command is what
+   * `threshold` and `offer` are set on. Absent in artefacts trained before the gate: the commands' probability
+   * together is used instead.
+   */
+  gate?: LinearModelJson;
   /** Longer messages are read as questions, whatever they ask (a command is a line, not a story). */
   maxTokens: number;
   /** The training messages (stems and what each was), for the nearest-message features. */
@@ -99,12 +106,14 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
   if (view.tokens.length === 0) return { score: 0 };
   const x = featuresOf(view.stems, view.tokens, a.featureOptions);
-  for (const [k, v] of neighboursFor(a.messages).features(view.stems)) x.set(k, v);
+  const near = neighboursFor(a.messages).features(view.stems);
+  for (const [k, v] of near) x.set(k, v);
   const p = predict(a.model, x);
-  // A command at all when the commands together are likely enough; then the likeliest of them.
-  const mass = commandMass(p);
+  // A command at all when the gate (or, in older artefacts, the commands together) is sure enough; then the
+  // likeliest command.
+  const score = a.gate ? predict(a.gate, gateFeatures(p, a.model.classes, near, view.tokens, view.text))[1] : commandMass(p);
   const likeliest = a.model.classes[likeliestCommand(p)] as Intent;
-  if (mass >= a.threshold) return { intent: likeliest, score: mass };
+  if (score >= a.threshold) return { intent: likeliest, score };
   // Below it, likely enough to offer beside the answer (artefacts trained before offers have no `offer`).
-  return a.offer !== undefined && mass >= a.offer ? { offer: likeliest, score: mass } : { score: mass };
+  return a.offer !== undefined && score >= a.offer ? { offer: likeliest, score } : { score };
 }

@@ -179,6 +179,12 @@ export const REQUEST_LEXICON: Record<string, string[]> = {
 };
 
 /**
+ * The first words of a question (for the command gate: "what…", "can…", "is there…" open questions and
+ * requests alike, so the gate learns how much each says, with the other evidence).
+ */
+export const QUESTION_OPENERS: string[] = ['what', 'who', 'when', 'where', 'why', 'how', 'which', 'is', 'are', 'does', 'do', 'can', 'could', 'should'];
+
+/**
  * Words that lean on what was said before, for the follow-up classifier: continuations ("and…", "what
  * about…") and words that point back ("it", "they", "that one").
  */

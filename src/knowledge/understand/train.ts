@@ -9,7 +9,7 @@ import { predict, prng, trainLinear, type Features, type LinearModelJson, type T
 import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
-import { commandMass, likeliestCommand } from './intent-decision';
+import { gateFeatures, likeliestCommand } from './intent-decision';
 import { MessageNeighbours, withoutWriters, type StoredMessage } from './message-neighbours';
 
 /**
@@ -173,6 +173,9 @@ const INTENT_MAX_THRESHOLD = 0.99;
  * private set). A choice about cost, set here before any split was measured.
  */
 export const INTENT_MAX_OFFERED = 0.05;
+/** The command gate's training: a handful of features, so more regularised than the classifier. */
+const INTENT_GATE_EPOCHS = 30;
+const INTENT_GATE_L2 = 1e-3;
 
 export function trainIntent(
   train: CorpusMessage[],
@@ -184,11 +187,12 @@ export function trainIntent(
   // Earlier messages as evidence: each training message sees only other writers' (as a stranger's would).
   const stored: StoredMessage[] = train.map((m, i) => ({ stems: views[i].stems, intent: expectedIntent(m) ?? 'none', writer: m.writer }));
   const neighbours = new MessageNeighbours(stored);
+  const neighbourFeatures = train.map((m, i) => neighbours.features(views[i].stems, m.writer));
   const examples = train.map((m, i) => {
     const v = views[i];
     const intent = expectedIntent(m);
     const x = featuresOf(v.stems, v.tokens, INTENT_FEATURES);
-    for (const [k, val] of neighbours.features(v.stems, m.writer)) x.set(k, val);
+    for (const [k, val] of neighbourFeatures[i]) x.set(k, val);
     return { x, y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, urgent: isUrgent(m), writer: m.writer };
   });
   const fit = (ex: typeof examples) =>
@@ -201,21 +205,33 @@ export function trainIntent(
       if (fold[i] === k) oof[i] = { p: predict(model, e.x), y: e.y };
     });
   }
+  // The gate: a second model over the classifier's out-of-fold probabilities and the message's shape, itself
+  // scored out of fold on the same writer folds; the thresholds are set on its scores.
+  const gateExamples = examples.map((e, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i].tokens, views[i].text), y: e.y === 0 ? 0 : 1, weight: 1 }));
+  const fitGate = (ex: typeof gateExamples) => trainLinear(['question', 'command'], ex, { epochs: INTENT_GATE_EPOCHS, l2: INTENT_GATE_L2 });
+  const score = new Array<number>(examples.length);
+  for (let k = 0; k < K; k++) {
+    const gate = fitGate(gateExamples.filter((_, i) => fold[i] !== k));
+    gateExamples.forEach((e, i) => {
+      if (fold[i] === k) score[i] = predict(gate, e.x)[1];
+    });
+  }
   // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
-  const questions = oof.filter((o, i) => o.y === 0 && !examples[i].urgent).map((o) => commandMass(o.p)).sort((a, b) => b - a);
+  const questions = oof.flatMap((o, i) => (o.y === 0 && !examples[i].urgent ? [score[i]] : [])).sort((a, b) => b - a);
   const threshold = Math.min(INTENT_MAX_THRESHOLD, Math.max(0.35, (questions[Math.floor(INTENT_MAX_MISROUTED * questions.length)] ?? 0.5) + 1e-3));
-  const cmds = oof.filter((o) => o.y !== 0);
-  const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && commandMass(o.p) >= threshold).length;
+  const cmds = oof.flatMap((o, i) => (o.y !== 0 ? [{ ...o, s: score[i] }] : []));
+  const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && o.s >= threshold).length;
   const misrouted = questions.filter((p) => p >= threshold).length;
   // Below the threshold, the likeliest command is offered (not routed) down to the mass that INTENT_MAX_OFFERED
   // of the questions reach.
   const offer = Math.min(threshold, (questions[Math.floor(INTENT_MAX_OFFERED * questions.length)] ?? threshold) + 1e-3);
   const band = (p: number) => p >= offer && p < threshold;
-  const offered = cmds.filter((o) => band(commandMass(o.p)) && likeliestCommand(o.p) === o.y).length;
+  const offered = cmds.filter((o) => band(o.s) && likeliestCommand(o.p) === o.y).length;
   const questionsOffered = questions.filter(band).length;
   const model = fit(examples);
+  const gate = fitGate(gateExamples);
   return {
-    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, threshold, offer, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
+    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, gate, threshold, offer, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
     report: { threshold, routed: routed / Math.max(cmds.length, 1), misrouted, offer, offered: offered / Math.max(cmds.length, 1), questionsOffered: questionsOffered / Math.max(questions.length, 1) },
   };
 }

@@ -2,7 +2,7 @@
  * How the command classifier's probabilities become a decision: a command at all when the commands together
  * are likely enough (1 − p(none) at the threshold), then the likeliest command.
  */
-import { commandMass, likeliestCommand } from '../../../src/knowledge/understand/intent-decision';
+import { commandMass, gateFeatures, likeliestCommand } from '../../../src/knowledge/understand/intent-decision';
 import { classifyIntentView, commandWord, type IntentArtefact } from '../../../src/knowledge/understand/intent.classifier';
 import { languageModels } from '../../../src/knowledge/understand/language-model';
 import { viewOf } from '../../../src/knowledge/understand/message-features';
@@ -61,11 +61,42 @@ describe('command decision', () => {
   });
 });
 
+describe('the command gate', () => {
+  /** A gate by hand that reads only the message's shape: a question mark says "question", whatever the words. */
+  const gate = { classes: ['question', 'command'], bias: [0, 3], weights: { q: [0, -8] } };
+
+  it('decides routing in place of the commands’ probability together', () => {
+    // The same words, the same classifier probabilities (about 0.996 together): routed, or not, by the gate.
+    const a = { ...artefact(0.8, 0.5), gate };
+    expect(classifyIntentView(a, viewOf('bookings list'))).toMatchObject({ intent: 'my-training' });
+    const asked = classifyIntentView(a, viewOf('bookings list?'));
+    expect(asked.intent).toBeUndefined();
+    expect(asked.offer).toBeUndefined();
+    expect(asked.score).toBeLessThan(0.5);
+    // Without a gate (an artefact trained before it) the commands' probability together decides, as before.
+    expect(classifyIntentView(artefact(0.8, 0.5), viewOf('bookings list?'))).toMatchObject({ intent: 'my-training' });
+  });
+
+  it('reads the classifier’s probabilities, the likeliest command, the nearest messages and the message’s shape', () => {
+    const f = gateFeatures([0.1, 0.2, 0.7], ['none', 'help', 'training'], new Map([['knn:training', 0.6]]), ['what', 'courses', 'are', 'on'], 'what courses are on?');
+    expect(f.get('cmd:training')).toBe(1);
+    expect(f.get('share')).toBeCloseTo(0.7 / 0.9, 9);
+    expect(f.get('mass')).toBeCloseTo(Math.log(0.9 / 0.1) / 5, 9);
+    expect(f.get('nb:knn:training')).toBe(0.6);
+    expect(f.get('q')).toBe(1);
+    expect(f.get('wh')).toBe(1);
+    expect(f.get('short')).toBe(1);
+    const g = gateFeatures([0.1, 0.2, 0.7], ['none', 'help', 'training'], new Map(), ['book', 'me', 'on', 'the', 'neglect', 'course', 'please'], 'book me on the neglect course please');
+    expect([g.get('q'), g.get('wh'), g.get('short')]).toEqual([0, 0, 0]);
+  });
+});
+
 describe('the shipped command model and its offers', () => {
   const INTENTS = ['help', 'subscribe', 'unsubscribe', 'my-subscriptions', 'training', 'my-training', 'survey', 'escalate', 'my-escalations'] as const;
 
-  it('has an offer threshold below its routing threshold', () => {
+  it('has a gate, and an offer threshold below its routing threshold', () => {
     const a = languageModels().intent;
+    expect(a.gate?.classes).toEqual(['question', 'command']);
     expect(typeof a.offer).toBe('number');
     expect(a.offer!).toBeLessThan(a.threshold);
     expect(a.offer!).toBeGreaterThan(0);

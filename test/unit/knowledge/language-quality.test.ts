@@ -21,7 +21,7 @@ const share = (a: number, b: number) => (b ? a / b : 0);
 const MEASURES: Measure[] = [
   { name: 'urgent messages led with 999', value: (f) => share(f.urgent.led999, f.urgent.n), target: 1, floor: 1 },
   { name: 'non-urgent messages flagged urgent', value: (f) => share(f.nonUrgent.flagged, f.nonUrgent.n), target: 0.02, floor: 0.025, lowerIsBetter: true },
-  { name: 'commands routed', value: (f) => share(f.commands.routed, f.commands.n), target: 0.98, floor: 0.95 },
+  { name: 'commands routed', value: (f) => share(f.commands.routed, f.commands.n), target: 0.98, floor: 0.968 },
   // No issue target of its own: a command not routed but offered as one tap under the answer (INTENT_MAX_OFFERED).
   { name: 'commands routed or offered', value: (f) => share(f.commands.routed + f.commands.offered, f.commands.n), target: 0.98, floor: 0.98 },
   { name: 'questions shown a command offer (the stated budget: 5 % of training questions out of fold)', value: (f) => share(f.questionsOffered, f.questions), target: 0.05, floor: 0.05, lowerIsBetter: true },

@@ -1,0 +1,52 @@
+/**
+ * Training the command model (`trainIntent`): the classifier, then the gate stacked on its out-of-fold
+ * probabilities, with the routing and offer thresholds set on the gate's out-of-fold scores. A small corpus by
+ * hand, six writers, so each message is scored by models that never saw its writer.
+ */
+import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
+import { classifyIntentView } from '../../../src/knowledge/understand/intent.classifier';
+import { viewOf } from '../../../src/knowledge/understand/message-features';
+import { trainIntent } from '../../../src/knowledge/understand/train';
+
+const COMMANDS: [string, string[]][] = [
+  ['subscribe', ['sign me up to the newsletter', 'can i get the newsletter please', 'add me to the mailing list', 'put me on the bulletin', 'i want the newsletter sent to me', 'subscribe me']],
+  ['training', ['what courses can i book', 'show me the training sessions', 'any training coming up i can book', 'list the courses on offer', 'book me on a course', 'training dates please']],
+  ['my-escalations', ['what happened to my escalation', 'any update on my escalations', 'show the concerns i escalated', 'did anyone pick up my escalation', 'status of my escalation', 'check my escalation']],
+];
+const QUESTIONS = [
+  'who chairs the partnership board', 'what is the threshold document', 'how often do the lead partners meet', 'what did the annual report say about neglect',
+  'where is the escalation policy', 'what training does the partnership say staff need', 'who are the lead safeguarding partners', 'what is a rapid review',
+  'how many practitioners attended learning events', 'what does the newsletter say about exploitation', 'what is early help', 'who is the designated doctor',
+];
+
+function corpus(): CorpusMessage[] {
+  const out: CorpusMessage[] = [];
+  const writers = ['wa', 'wb', 'wc', 'wd', 'we', 'wf'];
+  writers.forEach((writer, w) => {
+    const base = { split: 'train' as const, writer, persona: 'dsl', style: 'plain' };
+    for (const [intent, texts] of COMMANDS) out.push({ ...base, id: `${writer}-${intent}`, kind: 'command', intent, message: texts[w] });
+    QUESTIONS.forEach((q, i) => {
+      if (i % writers.length === w || (i + 1) % writers.length === w) out.push({ ...base, id: `${writer}-q${i}`, kind: 'answerable', message: q });
+    });
+  });
+  return out;
+}
+
+describe('trainIntent', () => {
+  const { artefact, report } = trainIntent(corpus(), 'test');
+
+  it('stacks a gate on the classifier and sets both thresholds on the gate’s scores', () => {
+    expect(artefact.gate?.classes).toEqual(['question', 'command']);
+    expect(Object.keys(artefact.gate!.weights)).toEqual(expect.arrayContaining(['mass', 'len', 'cmd:subscribe', 'nb:knn:none']));
+    expect(report.threshold).toBe(artefact.threshold);
+    expect(artefact.offer).toBeLessThanOrEqual(artefact.threshold);
+    // Out of fold the gate's threshold lets (nearly) no question through.
+    expect(report.misrouted).toBeLessThanOrEqual(1);
+  });
+
+  it('routes commands it has not seen, and leaves questions to the search', () => {
+    expect(classifyIntentView(artefact, viewOf('please sign me up for the newsletter'))).toMatchObject({ intent: 'subscribe' });
+    expect(classifyIntentView(artefact, viewOf('any update on the escalation i raised')).intent).toBe('my-escalations');
+    expect(classifyIntentView(artefact, viewOf('who chairs the lead partners meeting')).intent).toBeUndefined();
+  });
+});
