@@ -1,6 +1,7 @@
 /** How the command classifier's probabilities become a decision (shared by training and the bot). */
-import type { Features } from './linear-model';
+import { predict, type Features, type LinearModelJson } from './linear-model';
 import { QUESTION_OPENERS } from './lexicons';
+import { featuresOf, type FeatureOptions, type MessageView } from './message-features';
 
 /**
  * Whether a message is a command at all: the probability of all the commands together (1 − p(none)). Which
@@ -31,7 +32,8 @@ const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p))
  * split, at the same 0.4 % of questions taken for commands: commands routed 84.1 → 86.9 %; every budget from
  * 0.1 % to 2 % rose; over writer bootstrap resamples the gain was positive in 97 %.)
  */
-export function gateFeatures(p: number[], classes: string[], neighbours: Features, tokens: string[], text: string): Features {
+export function gateFeatures(p: number[], classes: string[], neighbours: Features, view: Pick<MessageView, 'tokens' | 'text'>): Features {
+  const { tokens, text } = view;
   const f: Features = new Map();
   const mass = commandMass(p);
   const k = likeliestCommand(p);
@@ -45,4 +47,16 @@ export function gateFeatures(p: number[], classes: string[], neighbours: Feature
   f.set('wh', OPENERS.has(tokens[0] ?? '') ? 1 : 0);
   for (const [key, v] of neighbours) f.set(`nb:${key}`, v);
   return f;
+}
+
+/** The gate's probability that the message is a command (what the routing and offer thresholds are set on). */
+export function gateScore(gate: LinearModelJson, p: number[], classes: string[], neighbours: Features, view: Pick<MessageView, 'tokens' | 'text'>): number {
+  return predict(gate, gateFeatures(p, classes, neighbours, view))[1];
+}
+
+/** The classifier's features: the message's words, pairs and n-grams, with its nearest-message evidence. */
+export function commandFeatures(view: MessageView, opts: FeatureOptions, neighbours: Features): Features {
+  const x = featuresOf(view.stems, view.tokens, opts);
+  for (const [k, v] of neighbours) x.set(k, v);
+  return x;
 }

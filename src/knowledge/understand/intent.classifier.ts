@@ -9,10 +9,10 @@
  */
 import type { Intent } from '../knowledge.types';
 import { predict, type LinearModelJson } from './linear-model';
-import { featuresOf, viewOf, type FeatureOptions, type MessageView } from './message-features';
+import { viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
 import { neighboursFor, type StoredMessage } from './message-neighbours';
-import { commandMass, gateFeatures, likeliestCommand } from './intent-decision';
+import { commandFeatures, commandMass, gateScore, likeliestCommand } from './intent-decision';
 
 export interface IntentArtefact {
   corpusHash: string;
@@ -105,13 +105,11 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   if (exact) return { intent: exact, score: 1 };
   const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
   if (view.tokens.length === 0) return { score: 0 };
-  const x = featuresOf(view.stems, view.tokens, a.featureOptions);
   const near = neighboursFor(a.messages).features(view.stems);
-  for (const [k, v] of near) x.set(k, v);
-  const p = predict(a.model, x);
+  const p = predict(a.model, commandFeatures(view, a.featureOptions, near));
   // A command at all when the gate (or, in older artefacts, the commands together) is sure enough; then the
   // likeliest command.
-  const score = a.gate ? predict(a.gate, gateFeatures(p, a.model.classes, near, view.tokens, view.text))[1] : commandMass(p);
+  const score = a.gate ? gateScore(a.gate, p, a.model.classes, near, view) : commandMass(p);
   const likeliest = a.model.classes[likeliestCommand(p)] as Intent;
   if (score >= a.threshold) return { intent: likeliest, score };
   // Below it, likely enough to offer beside the answer (artefacts trained before offers have no `offer`).

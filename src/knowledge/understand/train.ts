@@ -9,7 +9,7 @@ import { predict, prng, trainLinear, type Features, type LinearModelJson, type T
 import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
-import { gateFeatures, likeliestCommand } from './intent-decision';
+import { commandFeatures, gateFeatures, likeliestCommand } from './intent-decision';
 import { MessageNeighbours, withoutWriters, type StoredMessage } from './message-neighbours';
 
 /**
@@ -167,7 +167,7 @@ const INTENT_MAX_MISROUTED = 0.004;
 const INTENT_MAX_THRESHOLD = 0.99;
 /**
  * Share of non-command questions (out of fold) that may be shown one tappable "Or did you want me to: …" line
- * under their answer, for the likeliest command, when the commands' probability is below the routing threshold
+ * under their answer, for the likeliest command, when the gate's probability is below the routing threshold
  * but at least the offer threshold. The answer stays whole: an offer to a question costs one line, while a
  * command left to search costs the person retyping it (3 of 18 commands in everyday words were routed on a
  * private set). A choice about cost, set here before any split was measured.
@@ -176,6 +176,18 @@ export const INTENT_MAX_OFFERED = 0.05;
 /** The command gate's training: a handful of features, so more regularised than the classifier. */
 const INTENT_GATE_EPOCHS = 30;
 const INTENT_GATE_L2 = 1e-3;
+
+/**
+ * The routing and offer thresholds from the gate's out-of-fold scores of questions (highest first): routing at
+ * the score that INTENT_MAX_MISROUTED of them reach (within 0.35–0.99); below it, the likeliest command is
+ * offered (not routed) down to the score that INTENT_MAX_OFFERED of them reach.
+ */
+export function intentThresholds(questionScores: number[]): { threshold: number; offer: number } {
+  const q = [...questionScores].sort((a, b) => b - a);
+  const threshold = Math.min(INTENT_MAX_THRESHOLD, Math.max(0.35, (q[Math.floor(INTENT_MAX_MISROUTED * q.length)] ?? 0.5) + 1e-3));
+  const offer = Math.min(threshold, (q[Math.floor(INTENT_MAX_OFFERED * q.length)] ?? threshold) + 1e-3);
+  return { threshold, offer };
+}
 
 export function trainIntent(
   train: CorpusMessage[],
@@ -189,11 +201,8 @@ export function trainIntent(
   const neighbours = new MessageNeighbours(stored);
   const neighbourFeatures = train.map((m, i) => neighbours.features(views[i].stems, m.writer));
   const examples = train.map((m, i) => {
-    const v = views[i];
     const intent = expectedIntent(m);
-    const x = featuresOf(v.stems, v.tokens, INTENT_FEATURES);
-    for (const [k, val] of neighbourFeatures[i]) x.set(k, val);
-    return { x, y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, urgent: isUrgent(m), writer: m.writer };
+    return { x: commandFeatures(views[i], INTENT_FEATURES, neighbourFeatures[i]), y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, urgent: isUrgent(m), writer: m.writer };
   });
   const fit = (ex: typeof examples) =>
     trainLinear(classes, ex, { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? INTENT_WORD_PENALTY : 1) });
@@ -207,7 +216,7 @@ export function trainIntent(
   }
   // The gate: a second model over the classifier's out-of-fold probabilities and the message's shape, itself
   // scored out of fold on the same writer folds; the thresholds are set on its scores.
-  const gateExamples = examples.map((e, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i].tokens, views[i].text), y: e.y === 0 ? 0 : 1, weight: 1 }));
+  const gateExamples = examples.map((e, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i]), y: e.y === 0 ? 0 : 1, weight: 1 }));
   const fitGate = (ex: typeof gateExamples) => trainLinear(['question', 'command'], ex, { epochs: INTENT_GATE_EPOCHS, l2: INTENT_GATE_L2 });
   const score = new Array<number>(examples.length);
   for (let k = 0; k < K; k++) {
@@ -218,13 +227,10 @@ export function trainIntent(
   }
   // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
   const questions = oof.flatMap((o, i) => (o.y === 0 && !examples[i].urgent ? [score[i]] : [])).sort((a, b) => b - a);
-  const threshold = Math.min(INTENT_MAX_THRESHOLD, Math.max(0.35, (questions[Math.floor(INTENT_MAX_MISROUTED * questions.length)] ?? 0.5) + 1e-3));
+  const { threshold, offer } = intentThresholds(questions);
   const cmds = oof.flatMap((o, i) => (o.y !== 0 ? [{ ...o, s: score[i] }] : []));
   const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && o.s >= threshold).length;
   const misrouted = questions.filter((p) => p >= threshold).length;
-  // Below the threshold, the likeliest command is offered (not routed) down to the mass that INTENT_MAX_OFFERED
-  // of the questions reach.
-  const offer = Math.min(threshold, (questions[Math.floor(INTENT_MAX_OFFERED * questions.length)] ?? threshold) + 1e-3);
   const band = (p: number) => p >= offer && p < threshold;
   const offered = cmds.filter((o) => band(o.s) && likeliestCommand(o.p) === o.y).length;
   const questionsOffered = questions.filter(band).length;

@@ -1,6 +1,7 @@
 /**
- * How the command classifier's probabilities become a decision: a command at all when the commands together
- * are likely enough (1 − p(none) at the threshold), then the likeliest command.
+ * How the command classifier's probabilities become a decision: a command at all when the gate stacked on the
+ * classifier (or, in an artefact trained before the gate, the commands' probability together, 1 − p(none)) is
+ * sure enough, then the likeliest command.
  */
 import { commandMass, gateFeatures, likeliestCommand } from '../../../src/knowledge/understand/intent-decision';
 import { classifyIntentView, commandWord, type IntentArtefact } from '../../../src/knowledge/understand/intent.classifier';
@@ -77,8 +78,22 @@ describe('the command gate', () => {
     expect(classifyIntentView(artefact(0.8, 0.5), viewOf('bookings list?'))).toMatchObject({ intent: 'my-training' });
   });
 
+  it('is given the classifier’s probabilities for the part of the message the classifier read', () => {
+    // A gate that routes only when the commands together are likely: "bookings list" (about 0.996) yes, "who is
+    // the chair" (about 0.05) no.
+    const byMass = { ...artefact(0.8, 0.5), gate: { classes: ['question', 'command'], bias: [0, -4], weights: { mass: [0, 10] } } };
+    expect(classifyIntentView(byMass, viewOf('bookings list')).intent).toBe('my-training');
+    expect(classifyIntentView(byMass, viewOf('who is the chair')).score).toBeLessThan(0.01);
+    // A long message is read from its last sentences: a question mark only in the background before them is not
+    // what the gate sees.
+    const long = `Is this the right place? ${'We have a busy term with lots going on in school and the staff are stretched. '.repeat(3)}Bookings list please. Bookings list.`;
+    const a = { ...artefact(0.8, 0.5), gate };
+    expect(viewOf(long).tokens.length).toBeGreaterThan(40);
+    expect(classifyIntentView(a, viewOf(long)).intent).toBe('my-training');
+  });
+
   it('reads the classifier’s probabilities, the likeliest command, the nearest messages and the message’s shape', () => {
-    const f = gateFeatures([0.1, 0.2, 0.7], ['none', 'help', 'training'], new Map([['knn:training', 0.6]]), ['what', 'courses', 'are', 'on'], 'what courses are on?');
+    const f = gateFeatures([0.1, 0.2, 0.7], ['none', 'help', 'training'], new Map([['knn:training', 0.6]]), { tokens: ['what', 'courses', 'are', 'on'], text: 'what courses are on?' });
     expect(f.get('cmd:training')).toBe(1);
     expect(f.get('share')).toBeCloseTo(0.7 / 0.9, 9);
     expect(f.get('mass')).toBeCloseTo(Math.log(0.9 / 0.1) / 5, 9);
@@ -86,7 +101,7 @@ describe('the command gate', () => {
     expect(f.get('q')).toBe(1);
     expect(f.get('wh')).toBe(1);
     expect(f.get('short')).toBe(1);
-    const g = gateFeatures([0.1, 0.2, 0.7], ['none', 'help', 'training'], new Map(), ['book', 'me', 'on', 'the', 'neglect', 'course', 'please'], 'book me on the neglect course please');
+    const g = gateFeatures([0.1, 0.2, 0.7], ['none', 'help', 'training'], new Map(), { tokens: ['book', 'me', 'on', 'the', 'neglect', 'course', 'please'], text: 'book me on the neglect course please' });
     expect([g.get('q'), g.get('wh'), g.get('short')]).toEqual([0, 0, 0]);
   });
 });

@@ -6,7 +6,7 @@
 import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { classifyIntentView } from '../../../src/knowledge/understand/intent.classifier';
 import { viewOf } from '../../../src/knowledge/understand/message-features';
-import { trainIntent } from '../../../src/knowledge/understand/train';
+import { intentThresholds, INTENT_MAX_OFFERED, trainIntent } from '../../../src/knowledge/understand/train';
 
 const COMMANDS: [string, string[]][] = [
   ['subscribe', ['sign me up to the newsletter', 'can i get the newsletter please', 'add me to the mailing list', 'put me on the bulletin', 'i want the newsletter sent to me', 'subscribe me']],
@@ -35,18 +35,38 @@ function corpus(): CorpusMessage[] {
 describe('trainIntent', () => {
   const { artefact, report } = trainIntent(corpus(), 'test');
 
-  it('stacks a gate on the classifier and sets both thresholds on the gate’s scores', () => {
+  it('stacks a gate on the classifier, reading its probabilities, the nearest messages and the message’s shape', () => {
     expect(artefact.gate?.classes).toEqual(['question', 'command']);
     expect(Object.keys(artefact.gate!.weights)).toEqual(expect.arrayContaining(['mass', 'len', 'cmd:subscribe', 'nb:knn:none']));
-    expect(report.threshold).toBe(artefact.threshold);
-    expect(artefact.offer).toBeLessThanOrEqual(artefact.threshold);
-    // Out of fold the gate's threshold lets (nearly) no question through.
-    expect(report.misrouted).toBeLessThanOrEqual(1);
+    expect(report.routed).toBeGreaterThan(0.5);
   });
 
   it('routes commands it has not seen, and leaves questions to the search', () => {
     expect(classifyIntentView(artefact, viewOf('please sign me up for the newsletter'))).toMatchObject({ intent: 'subscribe' });
     expect(classifyIntentView(artefact, viewOf('any update on the escalation i raised')).intent).toBe('my-escalations');
     expect(classifyIntentView(artefact, viewOf('who chairs the lead partners meeting')).intent).toBeUndefined();
+  });
+});
+
+describe('the command thresholds, from the gate’s out-of-fold scores of questions', () => {
+  // 500 question scores 0.0018 … 0.9, 0.0018 apart (more than the thresholds' 0.001 margin).
+  const scores = Array.from({ length: 500 }, (_, i) => (0.9 * (i + 1)) / 500);
+
+  it('routes above the score 0.4 % of questions reach, and offers down to the score 5 % reach', () => {
+    const { threshold, offer } = intentThresholds(scores);
+    // Highest first, the third score (0.4 % of 500 = 2 above it) is 0.8964: the two above it are taken.
+    expect(threshold).toBeCloseTo(0.8964 + 1e-3, 9);
+    expect(scores.filter((s) => s >= threshold).length).toBe(2);
+    // 5 % of 500 = 25 reach the offer threshold, the two routed among them.
+    expect(scores.filter((s) => s >= offer).length).toBe(INTENT_MAX_OFFERED * 500);
+    expect(scores.filter((s) => s >= offer && s < threshold).length).toBe(INTENT_MAX_OFFERED * 500 - 2);
+  });
+
+  it('keeps the routing threshold within 0.35–0.99 and the offer at or below it', () => {
+    expect(intentThresholds(scores.map((s) => s / 10))).toEqual({ threshold: 0.35, offer: expect.any(Number) });
+    expect(intentThresholds(scores.map((s) => s / 10)).offer).toBeLessThan(0.35);
+    const sure = intentThresholds(scores.map(() => 1));
+    expect(sure.threshold).toBe(0.99);
+    expect(sure.offer).toBe(0.99);
   });
 });
