@@ -19,7 +19,6 @@ export function likeliestCommand(p: number[]): number {
   return k;
 }
 
-
 const OPENERS = new Set(QUESTION_OPENERS);
 const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
 

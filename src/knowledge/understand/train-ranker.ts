@@ -10,7 +10,7 @@ import { QuestionNeighbours, contentStems, type StoredQuestion } from './neighbo
 import { Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
 import type { LexicalIndex } from '../search/lexical-index';
-import { writerFolds } from './train';
+import { outOfFold, writerFolds } from './train';
 import { withoutWriters, type StoredMessage } from './message-neighbours';
 import { viewOf } from './message-features';
 import { learnNecessity } from './term-necessity';
@@ -338,14 +338,7 @@ export function trainFollowUp(train: CorpusMessage[], ranker: Ranker, corpusHash
   }
   const pos = examples.filter((e) => e.y).length;
   const fit = (list: typeof examples) => trainLinear(['standalone', 'follow-up'], list.map((e) => ({ x: e.x, y: e.y, weight: e.y ? (examples.length - pos) / Math.max(pos, 1) / 3 : 1 })), { epochs: 25, l2: 1e-3, learningRate: 0.1 });
-  const { fold, k: K } = writerFolds(examples.map((e) => e.writer));
-  const oof = new Array<number>(examples.length);
-  for (let k = 0; k < K; k++) {
-    const model = fit(examples.filter((_, i) => fold[i] !== k));
-    examples.forEach((e, i) => {
-      if (fold[i] === k) oof[i] = predict(model, e.x)[1];
-    });
-  }
+  const oof = outOfFold(examples, fit, (model, e) => predict(model, e.x)[1]);
   const neg = oof.filter((_, i) => !examples[i].y).sort((a, b) => b - a);
   const threshold = Math.max(0.05, neg[Math.floor(maxFalse * neg.length)] ?? 0.5);
   const recall = oof.filter((p, i) => examples[i].y && p >= threshold).length / Math.max(pos, 1);

@@ -21,6 +21,22 @@ export function writerFolds(writers: string[]): { fold: number[]; k: number } {
   return { fold: writers.map((w) => names.indexOf(w)), k: names.length };
 }
 
+/**
+ * Out-of-fold scores: for each writer in turn, a model fitted on everyone else's items scores that writer's
+ * items (folds as `writerFolds`).
+ */
+export function outOfFold<T extends { writer: string }, M, R>(items: T[], fit: (train: T[]) => M, score: (model: M, item: T) => R): R[] {
+  const { fold, k: K } = writerFolds(items.map((it) => it.writer));
+  const out = new Array<R>(items.length);
+  for (let k = 0; k < K; k++) {
+    const model = fit(items.filter((_, i) => fold[i] !== k));
+    items.forEach((it, i) => {
+      if (fold[i] === k) out[i] = score(model, it);
+    });
+  }
+  return out;
+}
+
 const URGENT_FEATURES: FeatureOptions = { charGrams: true, lexicon: true };
 
 interface Sample {
@@ -118,14 +134,11 @@ export function recallFirstThreshold(pos: number[], neg: number[], recall = 0.99
 /** Out-of-fold urgent scores of the train split, one member (each writer held out in turn). */
 export function urgentOutOfFold(train: CorpusMessage[], o: UrgentTrainOptions = URGENT_TRAIN): { pos: number[]; neg: number[]; scores: number[] } {
   const samples = train.map((m) => urgentSample(m, o));
-  const { fold, k: K } = writerFolds(train.map((m) => m.writer));
-  const scores = new Array<number>(samples.length);
-  for (let k = 0; k < K; k++) {
-    const model = fitUrgent(samples.filter((_, i) => fold[i] !== k), o);
-    samples.forEach((s, i) => {
-      if (fold[i] === k) scores[i] = scoreSample(model, s);
-    });
-  }
+  const scores = outOfFold(
+    samples.map((s, i) => ({ s, writer: train[i].writer })),
+    (part) => fitUrgent(part.map((x) => x.s), o),
+    (model, x) => scoreSample(model, x.s),
+  );
   return { pos: scores.filter((_, i) => samples[i].positive), neg: scores.filter((_, i) => !samples[i].positive), scores };
 }
 
@@ -206,27 +219,14 @@ export function trainIntent(
   });
   const fit = (ex: typeof examples) =>
     trainLinear(classes, ex, { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? INTENT_WORD_PENALTY : 1) });
-  const { fold, k: K } = writerFolds(examples.map((e) => e.writer));
-  const oof: { p: number[]; y: number }[] = new Array(examples.length);
-  for (let k = 0; k < K; k++) {
-    const model = fit(examples.filter((_, i) => fold[i] !== k));
-    examples.forEach((e, i) => {
-      if (fold[i] === k) oof[i] = { p: predict(model, e.x), y: e.y };
-    });
-  }
+  const oof = outOfFold(examples, fit, (model, e) => ({ p: predict(model, e.x), y: e.y }));
   // The gate: a second model over the classifier's out-of-fold probabilities and the message's shape, itself
   // scored out of fold on the same writer folds; the thresholds are set on its scores.
-  const gateExamples = examples.map((e, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i]), y: e.y === 0 ? 0 : 1, weight: 1 }));
+  const gateExamples = examples.map((e, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i]), y: e.y === 0 ? 0 : 1, weight: 1, writer: e.writer }));
   const fitGate = (ex: typeof gateExamples) => trainLinear(['question', 'command'], ex, { epochs: INTENT_GATE_EPOCHS, l2: INTENT_GATE_L2 });
-  const score = new Array<number>(examples.length);
-  for (let k = 0; k < K; k++) {
-    const gate = fitGate(gateExamples.filter((_, i) => fold[i] !== k));
-    gateExamples.forEach((e, i) => {
-      if (fold[i] === k) score[i] = predict(gate, e.x)[1];
-    });
-  }
+  const score = outOfFold(gateExamples, fitGate, (gate, e) => predict(gate, e.x)[1]);
   // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
-  const questions = oof.flatMap((o, i) => (o.y === 0 && !examples[i].urgent ? [score[i]] : [])).sort((a, b) => b - a);
+  const questions = oof.flatMap((o, i) => (o.y === 0 && !examples[i].urgent ? [score[i]] : []));
   const { threshold, offer } = intentThresholds(questions);
   const cmds = oof.flatMap((o, i) => (o.y !== 0 ? [{ ...o, s: score[i] }] : []));
   const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && o.s >= threshold).length;
