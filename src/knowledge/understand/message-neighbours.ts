@@ -34,29 +34,62 @@ function termsOf(stems: string[]): Map<string, number> {
 }
 
 export class MessageNeighbours {
-  private readonly idf = new Map<string, number>();
-  /** term → the messages that have it and its weight in each (normalised TF-IDF). */
-  private readonly postings = new Map<string, { ids: Int32Array; w: Float64Array }>();
+  /** term → its number: the index of its inverse document frequency and of its posting list. */
+  private readonly termIds = new Map<string, number>();
+  private readonly idf: Float64Array;
+  /**
+   * Every term's posting list in one pair of arrays (compressed sparse rows): term `t`'s messages and its
+   * weight in each (normalised TF-IDF) are at `offsets[t]` up to `offsets[t + 1]`, in message order. (One small
+   * typed array per term, as before, was most of the start-up time and garbage: about 80,000 of them.)
+   */
+  private readonly offsets: Int32Array;
+  private readonly ids: Int32Array;
+  private readonly w: Float64Array;
   /** Similarity per message, reused across calls (and the messages touched), so a call allocates little. */
   private readonly sim: Float64Array;
 
   constructor(private readonly messages: StoredMessage[]) {
-    const terms = messages.map((m) => termsOf(m.stems));
-    const df = new Map<string, number>();
-    for (const t of terms) for (const k of t.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-    const n = Math.max(messages.length, 1);
-    for (const [k, d] of df) this.idf.set(k, Math.log(1 + n / (1 + d)));
-    const lists = new Map<string, { ids: number[]; w: number[] }>();
-    terms.forEach((t, i) => {
-      const v = this.vector(t);
-      v.keys.forEach((k, j) => {
-        let p = lists.get(k);
-        if (!p) lists.set(k, (p = { ids: [], w: [] }));
-        p.ids.push(i);
-        p.w.push(v.weights[j]);
-      });
+    // Each message's terms as numbers and counts, numbering terms as they first appear.
+    const df: number[] = [];
+    const rows = messages.map((m) => {
+      const t = termsOf(m.stems);
+      const ids = new Int32Array(t.size);
+      const counts = new Float64Array(t.size);
+      let j = 0;
+      for (const [k, c] of t) {
+        let id = this.termIds.get(k);
+        if (id === undefined) {
+          id = df.length;
+          this.termIds.set(k, id);
+          df.push(0);
+        }
+        df[id]++;
+        ids[j] = id;
+        counts[j++] = c;
+      }
+      return { ids, counts };
     });
-    for (const [k, p] of lists) this.postings.set(k, { ids: Int32Array.from(p.ids), w: Float64Array.from(p.w) });
+    const n = Math.max(messages.length, 1);
+    this.idf = Float64Array.from(df, (d) => Math.log(1 + n / (1 + d)));
+    this.offsets = new Int32Array(df.length + 1);
+    for (let t = 0; t < df.length; t++) this.offsets[t + 1] = this.offsets[t] + df[t];
+    const total = this.offsets[df.length];
+    this.ids = new Int32Array(total);
+    this.w = new Float64Array(total);
+    const next = this.offsets.slice(0, df.length);
+    rows.forEach(({ ids, counts }, i) => {
+      let norm = 0;
+      for (let j = 0; j < ids.length; j++) {
+        const x = (1 + Math.log(counts[j])) * this.idf[ids[j]];
+        norm += x * x;
+      }
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < ids.length; j++) {
+        const at = next[ids[j]]++;
+        this.ids[at] = i;
+        this.w[at] = ((1 + Math.log(counts[j])) * this.idf[ids[j]]) / norm;
+      }
+    });
     this.sim = new Float64Array(messages.length);
   }
 
@@ -65,7 +98,8 @@ export class MessageNeighbours {
     const w: number[] = [];
     let norm = 0;
     for (const [k, c] of t) {
-      const x = (1 + Math.log(c)) * (this.idf.get(k) ?? Math.log(1 + this.messages.length));
+      const id = this.termIds.get(k);
+      const x = (1 + Math.log(c)) * (id !== undefined ? this.idf[id] : Math.log(1 + this.messages.length));
       keys.push(k);
       w.push(x);
       norm += x * x;
@@ -84,12 +118,12 @@ export class MessageNeighbours {
     const touched: number[] = [];
     try {
       q.keys.forEach((k, j) => {
-        const p = this.postings.get(k);
-        if (!p) return;
-        for (let x = 0; x < p.ids.length; x++) {
-          const i = p.ids[x];
+        const t = this.termIds.get(k);
+        if (t === undefined) return;
+        for (let x = this.offsets[t]; x < this.offsets[t + 1]; x++) {
+          const i = this.ids[x];
           if (sim[i] === 0) touched.push(i);
-          sim[i] += q.weights[j] * p.w[x];
+          sim[i] += q.weights[j] * this.w[x];
         }
       });
     } catch (e) {

@@ -44,6 +44,53 @@ describe('intent neighbours', () => {
     });
   });
 
+  it('gives exactly the TF-IDF cosine over stems and stem pairs, computed message by message', () => {
+    // A reference written from the definition (no posting lists), on messages sharing words in many ways.
+    const words = ['stop', 'send', 'me', 'the', 'newsletter', 'sign', 'up', 'who', 'chair', 'partnership', 'book', 'cours'];
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = (k: number) => Array.from({ length: k }, () => words[Math.floor(rand() * words.length)]);
+    const kinds = ['unsubscribe', 'subscribe', 'none'];
+    const many = Array.from({ length: 60 }, (_, i) => ({ stems: pick(1 + (i % 7)), intent: kinds[i % 3] }));
+    const counts = (st: string[]) => {
+      const t = new Map<string, number>();
+      st.forEach((w, i) => {
+        t.set(w, (t.get(w) ?? 0) + 1);
+        if (i) t.set(`${st[i - 1]}_${w}`, (t.get(`${st[i - 1]}_${w}`) ?? 0) + 1);
+      });
+      return t;
+    };
+    const df = new Map<string, number>();
+    for (const m of many) for (const k of counts(m.stems).keys()) df.set(k, (df.get(k) ?? 0) + 1);
+    const idf = (k: string) => Math.log(1 + many.length / (1 + (df.get(k) ?? many.length)));
+    const unit = (st: string[], unknownIdf = Math.log(1 + many.length)) => {
+      const v = new Map<string, number>();
+      for (const [k, c] of counts(st)) v.set(k, (1 + Math.log(c)) * (df.has(k) ? idf(k) : unknownIdf));
+      const norm = Math.sqrt([...v.values()].reduce((a, x) => a + x * x, 0)) || 1;
+      for (const [k, x] of v) v.set(k, x / norm);
+      return v;
+    };
+    const index = new MessageNeighbours(many);
+    for (let q = 0; q < 40; q++) {
+      const query = [...pick(1 + (q % 6)), ...(q % 4 === 0 ? ['zebra'] : [])];
+      const qv = unit(query);
+      const expected = new Map<string, number>();
+      let top = { s: 0, kind: '' };
+      for (const m of many) {
+        const mv = unit(m.stems);
+        let s = 0;
+        for (const [k, x] of qv) s += x * (mv.get(k) ?? 0);
+        if (s <= 0) continue;
+        if (s > (expected.get(`knn:${m.intent}`) ?? 0)) expected.set(`knn:${m.intent}`, s);
+        if (s > top.s) top = { s, kind: m.intent };
+      }
+      const got = index.features(query);
+      expect([...got.keys()].sort()).toEqual([...expected.keys(), ...(top.kind ? [`knn_top:${top.kind}`] : [])].sort());
+      for (const [k, s] of expected) expect(got.get(k)).toBeCloseTo(s, 9);
+      if (top.kind) expect(got.get(`knn_top:${top.kind}`)).toBeCloseTo(top.s, 9);
+    }
+  });
+
   it("leaves a writer's own messages out when asked (training reads each writer as a stranger)", () => {
     const f = n.features(stems('please stop sending me the newsletter'), 'a');
     expect(f.has('knn:unsubscribe')).toBe(false);
