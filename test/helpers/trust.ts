@@ -15,6 +15,9 @@ v8.setFlagsFromString('--expose-gc');
 /** A full garbage collection (V8's `gc`, exposed at run time). */
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 
+/** Garbage collections of the whole heap: major, incremental marking, weak callbacks. */
+const WHOLE_HEAP_GC = new Set<number>([constants.NODE_PERFORMANCE_GC_MAJOR, constants.NODE_PERFORMANCE_GC_INCREMENTAL, constants.NODE_PERFORMANCE_GC_WEAKCB]);
+
 /**
  * POSTs an activity and measures the CPU this process spent until the response (the bot runs in-process).
  * The heap is collected in full first, outside the measure: `process.cpuUsage()` counts the whole Jest worker,
@@ -44,8 +47,6 @@ export async function postTimed(t: TestBot, activity: Record<string, unknown>, h
     observer.disconnect();
   }
 }
-
-const WHOLE_HEAP_GC = new Set<number>([constants.NODE_PERFORMANCE_GC_MAJOR, constants.NODE_PERFORMANCE_GC_INCREMENTAL, constants.NODE_PERFORMANCE_GC_WEAKCB]);
 
 /** The largest Adaptive Card among everything the connector received (and any invoke bodies given). */
 export function largestCard(t: TestBot, invokeBodies: unknown[] = []): number {

@@ -1,5 +1,5 @@
 /** How the command classifier's probabilities become a decision (shared by training and the bot). */
-import { predict, type Features, type LinearModelJson } from './linear-model';
+import { logit, predict, type Features, type LinearModelJson } from './linear-model';
 import { QUESTION_OPENERS } from './lexicons';
 import { featuresOf, type FeatureOptions, type MessageView } from './message-features';
 
@@ -20,7 +20,6 @@ export function likeliestCommand(p: number[]): number {
 }
 
 const OPENERS = new Set(QUESTION_OPENERS);
-const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
 
 /**
  * What the command gate reads (a second, small model stacked on the command classifier, trained on its
@@ -36,8 +35,8 @@ export function gateFeatures(p: number[], classes: string[], neighbours: Feature
   const f: Features = new Map();
   const mass = commandMass(p);
   const k = likeliestCommand(p);
-  f.set('mass', logit(mass) / 5);
-  f.set('top', logit(p[k]) / 5);
+  f.set('mass', logit(mass, 1e-6) / 5);
+  f.set('top', logit(p[k], 1e-6) / 5);
   f.set('share', p[k] / Math.max(1e-6, mass));
   f.set(`cmd:${classes[k]}`, 1);
   f.set('len', Math.min(tokens.length, 40) / 40);

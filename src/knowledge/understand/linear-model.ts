@@ -214,3 +214,8 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
   }
   return { classes: ['other', 'answers'], bias: [0, Math.round(bias * 1e4) / 1e4], weights };
 }
+
+/** Log-odds of a probability, clamped `floor` away from 0 and 1. */
+export function logit(p: number, floor: number): number {
+  return Math.log(Math.max(p, floor) / Math.max(1 - p, floor));
+}

@@ -33,6 +33,9 @@ function termsOf(stems: string[]): Map<string, number> {
   return t;
 }
 
+/** A term's weight in a message before normalisation: its count, damped, times its rarity. */
+const tfIdf = (count: number, idf: number): number => (1 + Math.log(count)) * idf;
+
 export class MessageNeighbours {
   /** term → its number: the index of its inverse document frequency and of its posting list. */
   private readonly termIds = new Map<string, number>();
@@ -78,16 +81,14 @@ export class MessageNeighbours {
     this.w = new Float64Array(total);
     const next = this.offsets.slice(0, df.length);
     rows.forEach(({ ids, counts }, i) => {
+      const xs = Float64Array.from(counts, (c, j) => tfIdf(c, this.idf[ids[j]]));
       let norm = 0;
-      for (let j = 0; j < ids.length; j++) {
-        const x = (1 + Math.log(counts[j])) * this.idf[ids[j]];
-        norm += x * x;
-      }
+      for (const x of xs) norm += x * x;
       norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < ids.length; j++) {
         const at = next[ids[j]]++;
         this.ids[at] = i;
-        this.w[at] = ((1 + Math.log(counts[j])) * this.idf[ids[j]]) / norm;
+        this.w[at] = xs[j] / norm;
       }
     });
     this.sim = new Float64Array(messages.length);
@@ -99,7 +100,7 @@ export class MessageNeighbours {
     let norm = 0;
     for (const [k, c] of t) {
       const id = this.termIds.get(k);
-      const x = (1 + Math.log(c)) * (id !== undefined ? this.idf[id] : Math.log(1 + this.messages.length));
+      const x = tfIdf(c, id !== undefined ? this.idf[id] : Math.log(1 + this.messages.length));
       keys.push(k);
       w.push(x);
       norm += x * x;

@@ -6,7 +6,7 @@
  * counting, so danger late in a long message is not diluted. The threshold is chosen on out-of-fold
  * scores (each corpus writer held out in turn) to miss none; a false alarm costs a line.
  */
-import { predict, type LinearModelJson } from './linear-model';
+import { logit, predict, type LinearModelJson } from './linear-model';
 import { featuresOf, messageCues, partFeatures, partsOfView, viewOf, type FeatureOptions, type MessagePart, type MessageView } from './message-features';
 
 /** Messages longer than this (in words) are read window by window. */
@@ -43,11 +43,10 @@ export function partsOf(view: MessageView): MessagePart[] {
   return partsOfView(view, LONG_TOKENS);
 }
 
-const logit = (p: number) => Math.log(Math.max(p, 1e-9) / Math.max(1 - p, 1e-9));
 
 /** The ensemble probability from its members' scores. */
 export function combine(scores: number[]): number {
-  const z = scores.reduce((a, s) => a + logit(s), 0) / Math.max(scores.length, 1);
+  const z = scores.reduce((a, s) => a + logit(s, 1e-9), 0) / Math.max(scores.length, 1);
   return 1 / (1 + Math.exp(-z));
 }
 
