@@ -81,15 +81,18 @@ export class MessageNeighbours {
     this.w = new Float64Array(total);
     const next = this.offsets.slice(0, df.length);
     rows.forEach(({ ids, counts }, i) => {
-      const xs = Float64Array.from(counts, (c, j) => tfIdf(c, this.idf[ids[j]]));
+      // Each weight is written where it belongs, then divided by the row's norm in place (a row's terms are
+      // distinct, so its last posting in each list is the one just written).
       let norm = 0;
-      for (const x of xs) norm += x * x;
-      norm = Math.sqrt(norm) || 1;
       for (let j = 0; j < ids.length; j++) {
         const at = next[ids[j]]++;
+        const x = tfIdf(counts[j], this.idf[ids[j]]);
         this.ids[at] = i;
-        this.w[at] = xs[j] / norm;
+        this.w[at] = x;
+        norm += x * x;
       }
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < ids.length; j++) this.w[next[ids[j]] - 1] /= norm;
     });
     this.sim = new Float64Array(messages.length);
   }

@@ -43,7 +43,6 @@ export function partsOf(view: MessageView): MessagePart[] {
   return partsOfView(view, LONG_TOKENS);
 }
 
-
 /** The ensemble probability from its members' scores. */
 export function combine(scores: number[]): number {
   const z = scores.reduce((a, s) => a + logit(s, 1e-9), 0) / Math.max(scores.length, 1);
