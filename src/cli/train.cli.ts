@@ -1,14 +1,18 @@
 /*
- * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR]
+ * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR] [--part urgent|rest]
  * Fits the language layer's models on the corpus's train split and writes models/*.json (with the corpus
  * hash they came from). Deterministic: the same corpus gives the same artefacts.
+ * The urgent classifier (the longest part) and the other models are fitted by two child processes at once, one
+ * per core: they share nothing but the corpus, and each child writes its own artefacts, so the result is the
+ * same as fitting them one after the other (`--part urgent` or `--part rest` runs one part alone).
  * --validate: trains without those train writers (a validation split, see validationSplit) into --out, never
  * into models/; `npm run eval:corpus -- --validate … --models DIR` then measures on their messages.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/artefacts';
-import { defaultCorpusDir, loadCorpus, validationSplit, writerList } from '../knowledge/understand/corpus';
+import { defaultCorpusDir, loadCorpus, validationSplit, writerList, type CorpusMessage } from '../knowledge/understand/corpus';
 import { trainIntent, trainUrgent } from '../knowledge/understand/train';
 import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
 import { trainUnits } from '../knowledge/understand/train-units';
@@ -18,8 +22,32 @@ import { loadFolderChunks } from '../knowledge/local-corpus';
 import { loadConfigOrExit } from '../config';
 import { parseArgs } from './cli-engine';
 
+const PARTS = ['urgent', 'rest'] as const;
+type Part = (typeof PARTS)[number];
+
+/** Runs this script once per part, at the same time; when one part fails the other is stopped, and the run fails. */
+function runParts(argv: string[]): Promise<number> {
+  const children = PARTS.map((part) => ({ part, child: spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv, '--part', part], { stdio: 'inherit', env: process.env }) }));
+  const runs = children.map(
+    ({ part, child }) =>
+      new Promise<number>((resolve) => {
+        const failed = (why: string) => {
+          process.stderr.write(`train: the ${part} part ${why}; stopping the other part\n`);
+          for (const other of children) if (other.child !== child && other.child.exitCode === null) other.child.kill();
+          resolve(1);
+        };
+        child.on('error', (e) => failed(`could not start (${e.message})`));
+        child.on('exit', (code, signal) => (code === 0 ? resolve(0) : failed(`stopped (${signal ?? `exit code ${code}`})`)));
+      }),
+  );
+  return Promise.all(runs).then((codes) => (codes.every((c) => c === 0) ? 0 : 1));
+}
+
 async function main(): Promise<number> {
-  const { opts } = parseArgs(process.argv.slice(2), ['corpus', 'out', 'validate']);
+  const argv = process.argv.slice(2);
+  const { opts } = parseArgs(argv, ['corpus', 'out', 'validate', 'part']);
+  if (opts.part !== undefined && !PARTS.includes(opts.part as Part)) throw new Error(`--part is one of ${PARTS.join(', ')}`);
+  const part = opts.part as Part | undefined;
   const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
   const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
   let corpus = loadCorpus(dir);
@@ -30,7 +58,11 @@ async function main(): Promise<number> {
   }
   fs.mkdirSync(out, { recursive: true });
   const train = corpus.messages.filter((m) => m.split === 'train');
-  process.stdout.write(`corpus ${corpus.hash}: ${corpus.messages.length} messages, ${train.length} in train\n`);
+  if (part === undefined) {
+    process.stdout.write(`corpus ${corpus.hash}: ${corpus.messages.length} messages, ${train.length} in train; fitting the urgent classifier and the other models at once\n`);
+    return runParts(argv);
+  }
+  if (part === 'rest') return trainRest(train, corpus.hash, out);
 
   const urgent = trainUrgent(train, corpus.hash);
   saveArtefact('urgent', urgent.artefact, out);
@@ -38,8 +70,12 @@ async function main(): Promise<number> {
   process.stdout.write(
     `urgent   threshold ${u.threshold.toFixed(3)}; out-of-fold recall ${(100 * u.recall).toFixed(1)}%, false positives ${(100 * u.falsePositiveRate).toFixed(2)}%; ${urgent.artefact.members.reduce((a, m) => a + Object.keys(m.model.weights).length, 0)} weights\n`,
   );
+  return 0;
+}
 
-  const intent = trainIntent(train, corpus.hash);
+/** Every model but the urgent classifier: commands, the ranker and answer model, sentences, follow-ups. */
+async function trainRest(train: CorpusMessage[], corpusHash: string, out: string): Promise<number> {
+  const intent = trainIntent(train, corpusHash);
   saveArtefact('intent', intent.artefact, out);
   const i = intent.report;
   process.stdout.write(
@@ -50,9 +86,9 @@ async function main(): Promise<number> {
   const config = loadConfigOrExit(process.env);
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
   const index = buildLexicalIndex(chunks);
-  const ranker = trainRanker(train, index, corpus.hash);
+  const ranker = trainRanker(train, index, corpusHash);
   saveArtefact('ranker', ranker.artefact, out);
-  saveArtefact('questions', { corpusHash: corpus.hash, questions: ranker.questions }, out);
+  saveArtefact('questions', { corpusHash: corpusHash, questions: ranker.questions }, out);
   const r = ranker.report;
   const at = r.atThreshold;
   process.stdout.write(
@@ -62,13 +98,13 @@ async function main(): Promise<number> {
       `         as if about a document nobody has asked about yet: out-of-scope declined ${(100 * r.atThresholdUnasked.oosDeclined).toFixed(1)}%, answerable refused ${(100 * r.atThresholdUnasked.answerableRefused).toFixed(1)}% (${(100 * r.atThresholdUnasked.belowClosest).toFixed(1)}% below "the closest I found"); stated cost ${r.cost.unasked.toFixed(3)}\n` +
       `         term weights learned for ${Object.keys(ranker.artefact.necessity?.terms ?? {}).length} words\n`,
   );
-  const units = trainUnits(train, index, corpus.hash);
+  const units = trainUnits(train, index, corpusHash);
   saveArtefact('units', units.artefact, out);
   const us = units.report;
   process.stdout.write(
     `units    ${us.questions} questions; the sentence ranked first holds a fact asked for: out-of-fold ${(100 * us.oofFirst).toFixed(1)}% (by shared words ${(100 * us.lexicalFirst).toFixed(1)}%), in the first two ${(100 * us.oofTopTwo).toFixed(1)}% (${(100 * us.lexicalTopTwo).toFixed(1)}%)\n`,
   );
-  const follow = trainFollowUp(train, new Ranker(index), corpus.hash);
+  const follow = trainFollowUp(train, new Ranker(index), corpusHash);
   saveArtefact('follow-up', follow.artefact, out);
   const fu = follow.report;
   process.stdout.write(
