@@ -27,7 +27,7 @@ type Part = (typeof PARTS)[number];
 
 /** Runs this script once per part, at the same time; when one part fails the other is stopped, and the run fails. */
 function runParts(argv: string[]): Promise<number> {
-  const children = PARTS.map((part) => ({ part, child: spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv, '--part', part], { stdio: 'inherit', env: process.env }) }));
+  const children = PARTS.map((part) => ({ part, child: spawn(process.execPath, [...process.execArgv, process.argv[1], ...argv, '--part', part], { stdio: 'inherit' }) }));
   const runs = children.map(
     ({ part, child }) =>
       new Promise<number>((resolve) => {
