@@ -32,8 +32,9 @@ function runParts(argv: string[]): Promise<number> {
     ({ part, child }) =>
       new Promise<number>((resolve) => {
         const failed = (why: string) => {
-          process.stderr.write(`train: the ${part} part ${why}; stopping the other part\n`);
-          for (const other of children) if (other.child !== child && other.child.exitCode === null) other.child.kill();
+          const running = children.filter((other) => other.child !== child && other.child.exitCode === null && !other.child.killed);
+          process.stderr.write(`train: the ${part} part ${why}${running.length ? '; stopping the other part' : ''}\n`);
+          for (const other of running) other.child.kill();
           resolve(1);
         };
         child.on('error', (e) => failed(`could not start (${e.message})`));
@@ -88,7 +89,7 @@ async function trainRest(train: CorpusMessage[], corpusHash: string, out: string
   const index = buildLexicalIndex(chunks);
   const ranker = trainRanker(train, index, corpusHash);
   saveArtefact('ranker', ranker.artefact, out);
-  saveArtefact('questions', { corpusHash: corpusHash, questions: ranker.questions }, out);
+  saveArtefact('questions', { corpusHash, questions: ranker.questions }, out);
   const r = ranker.report;
   const at = r.atThreshold;
   process.stdout.write(
