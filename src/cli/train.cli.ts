@@ -8,7 +8,7 @@
  * --validate: trains without those train writers (a validation split, see validationSplit) into --out, never
  * into models/; `npm run eval:corpus -- --validate … --models DIR` then measures on their messages.
  * --folds N: cross-validates in N folds of writers instead of one writer at a time (about four times faster with
- * N = 10, for trials; the thresholds come out slightly different, so the committed models use the default).
+ * N = 10, for trials; the thresholds come out different, so the committed models use the default).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';

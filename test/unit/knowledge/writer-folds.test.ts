@@ -55,10 +55,12 @@ describe('writer folds', () => {
     for (const model of fitted) expect(model.size).toBeGreaterThanOrEqual(writers.length - Math.ceil(writers.length / 10));
   });
 
-  it('refuses a fold count that cannot hold writers out', () => {
+  it('refuses a fold count that cannot hold writers out, and keeps the one set before', () => {
+    useWriterFolds(10);
     for (const bad of [0, 1, 2.5, -3, Number.NaN]) {
       expect(() => useWriterFolds(bad)).toThrow(/at least 2/);
       expect(() => writerFolds(['a', 'b'], bad)).toThrow(/at least 2/);
     }
+    expect(writerFolds(items.map((it) => it.writer)).k).toBe(10);
   });
 });
