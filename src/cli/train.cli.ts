@@ -50,18 +50,22 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const { opts } = parseArgs(argv, ['corpus', 'out', 'validate', 'part', 'folds']);
   if (opts.part !== undefined && !PARTS.includes(opts.part as Part)) throw new Error(`--part is one of ${PARTS.join(', ')}`);
+  const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
+  /** Options that train models unlike the committed ones write them elsewhere. */
+  const notIntoModels = (why: string) => {
+    if (path.resolve(out) === path.resolve(modelsDir())) throw new Error(`${why}: give another folder with --out`);
+  };
   if (opts.folds !== undefined) {
     if (typeof opts.folds !== 'string' || !/^\d+$/.test(opts.folds)) throw new Error('--folds needs a whole number of folds of writers, for example --folds 10');
     useWriterFolds(Number(opts.folds));
-    if (typeof opts.out !== 'string' || path.resolve(opts.out) === path.resolve(modelsDir())) throw new Error('--folds trains models unlike the committed ones: give another folder with --out');
+    notIntoModels('--folds trains models unlike the committed ones');
   }
   const part = opts.part as Part | undefined;
   const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
-  const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
   let corpus = loadCorpus(dir);
   if (opts.validate !== undefined) {
     if (typeof opts.validate !== 'string' || !opts.validate.trim()) throw new Error('--validate needs writer ids, for example --validate wj,wv,xe');
-    if (typeof opts.out !== 'string' || path.resolve(out) === path.resolve(modelsDir())) throw new Error('--validate writes models trained without some writers: give another folder with --out');
+    notIntoModels('--validate writes models trained without some writers');
     corpus = validationSplit(corpus, writerList(opts.validate));
   }
   fs.mkdirSync(out, { recursive: true });
