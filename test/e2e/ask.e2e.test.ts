@@ -100,8 +100,10 @@ describe('guidance Q&A over HTTP', () => {
   });
 
   it('does not treat a topic question as urgent', async () => {
+    // An answer from the guidance or the list of domestic-abuse courses are both fair readings; neither is urgent.
     const { reply } = await ask('What training is there on domestic abuse?');
-    expect(reply.text).not.toContain('call 999');
+    expect(reply.text || reply.attachments?.length).toBeTruthy();
+    expect(JSON.stringify({ text: reply.text, attachments: reply.attachments })).not.toMatch(/call 999|immediate danger/i);
   });
 
   it('routes natural phrasing to a feature instead of a search', async () => {
