@@ -102,8 +102,10 @@ describe('guidance Q&A over HTTP', () => {
   it('does not treat a topic question as urgent', async () => {
     // An answer from the guidance or the list of domestic-abuse courses are both fair readings; neither is urgent.
     const { reply } = await ask('What training is there on domestic abuse?');
-    expect(reply.text || reply.attachments?.length).toBeTruthy();
-    expect(JSON.stringify({ text: reply.text, attachments: reply.attachments })).not.toMatch(/call 999|immediate danger/i);
+    const shown = JSON.stringify({ text: reply.text, attachments: reply.attachments });
+    expect(shown).toMatch(/domestic abuse/i);
+    expect(shown).not.toMatch(/couldn.t find/i);
+    expect(shown).not.toMatch(/call 999|immediate danger/i);
   });
 
   it('routes natural phrasing to a feature instead of a search', async () => {
