@@ -1,7 +1,7 @@
 /**
  * A check of how the urgent classifier reads a danger told after, or inside, a long background (README Quality,
  * ninth session; Known limits): each short urgent and topic message of a split (under 160 characters) after about
- * 3,000 characters of one of three backgrounds written for this check, or inside 40 KB of procedure-like text.
+ * 3,000 characters of one of three backgrounds written for this check, or inside about 47 KB of procedure-like text.
  *
  *   node scripts/run-ts.js scripts/studies/urgent-backgrounds.ts [MODELS_DIR=models] [CORPUS_DIR=test/fixtures/messages]
  */
@@ -20,12 +20,16 @@ const BG: Record<string, string> = {
 };
 const DOC = 'The partnership procedures set out how agencies share information. Practitioners should record concerns promptly and discuss them with their designated lead. Multi-agency meetings review progress against the plan. ';
 const pad = (kind: string, m: string) => kind === 'doc' ? `${DOC.repeat(200)} ${m} ${DOC.repeat(20)}` : `${BG[kind].repeat(Math.ceil(3000 / BG[kind].length))}${m}`;
+const flagged = (text: string) => checkUrgentView(a, viewOf(text)).urgent;
+const count = <T>(xs: T[], p: (x: T) => boolean) => xs.filter(p).length;
 for (const split of ['train', 'heldback']) {
-  const u = corpus.filter((m) => m.split === split && m.kind === 'urgent' && m.message.length < 160);
-  const t = corpus.filter((m) => m.split === split && m.kind === 'topic' && m.message.length < 160);
-  const out = [`${split}: short urgent ${u.length}, topic ${t.length}; alone: urgent missed ${u.filter((m) => !checkUrgentView(a, viewOf(m.message)).urgent).length}`];
+  const short = (kind: string) => corpus.filter((m) => m.split === split && m.kind === kind && m.message.length < 160).map((m) => m.message);
+  const urgent = short('urgent');
+  const topic = short('topic');
+  const out = [`${split}: short urgent ${urgent.length}, topic ${topic.length}; alone: urgent missed ${count(urgent, (m) => !flagged(m))}`];
   for (const kind of ['mixed', 'past', 'present', 'doc']) {
-    out.push(`${kind}: background alone flagged ${checkUrgentView(a, viewOf(pad(kind, ''))).urgent}; urgent missed ${u.filter((m) => !checkUrgentView(a, viewOf(pad(kind, m.message))).urgent).length}` + (kind === 'doc' ? '' : `, topic flagged ${t.filter((m) => checkUrgentView(a, viewOf(pad(kind, m.message))).urgent).length}`));
+    const topics = kind === 'doc' ? '' : `, topic flagged ${count(topic, (m) => flagged(pad(kind, m)))}`;
+    out.push(`${kind}: background alone flagged ${flagged(pad(kind, ''))}; urgent missed ${count(urgent, (m) => !flagged(pad(kind, m)))}${topics}`);
   }
   console.log(out.join('\n  '));
 }
