@@ -1,0 +1,33 @@
+/**
+ * What a recall-first urgent threshold costs, out of fold on the training split only (never the held-back one):
+ * the urgent ensemble's out-of-fold scores (writers dealt into FOLDS folds, 10 by default; 0 = one writer per fold,
+ * as `npm run train` does, about four times slower), then the shipped rule (`recallFirstThreshold`) beside
+ * thresholds that keep every training urgent message, or all but the k lowest, with and without the 0.8 margin:
+ * recall and the share of non-urgent training messages flagged at each.
+ *
+ *   node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]
+ *
+ * (about 16 minutes on one core for the 14,646-message corpus with messages-next joined, ten folds)
+ */
+import * as path from 'node:path';
+import { loadCorpus } from '../../src/knowledge/understand/corpus';
+import { urgentOutOfFold, URGENT_MEMBERS, useWriterFolds, recallFirstThreshold } from '../../src/knowledge/understand/train';
+import { combine } from '../../src/knowledge/understand/urgent.classifier';
+const folds = Number(process.argv[3] ?? 10);
+if (!process.argv[2]) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]');
+if (folds > 0) useWriterFolds(folds);
+const corpus = loadCorpus(path.resolve(process.argv[2]));
+const train = corpus.messages.filter((m) => m.split === 'train');
+const oof = URGENT_MEMBERS.map((o) => urgentOutOfFold(train, o).scores);
+const ens = train.map((_, i) => combine(oof.map((s) => s[i])));
+const pos = ens.filter((_, i) => train[i].kind === 'urgent');
+const neg = ens.filter((_, i) => train[i].kind !== 'urgent');
+const shipped = recallFirstThreshold(pos, neg);
+console.log('shipped rule', shipped);
+const sp = [...pos].sort((a, b) => a - b);
+for (const k of [0, 1, 2, 3, 4, 6]) {
+  for (const margin of [1, 0.8]) {
+    const t = sp[k] * margin;
+    console.log(`keep all but ${k} lowest, margin ${margin}: threshold ${t.toFixed(4)}, recall ${(pos.filter((p) => p >= t).length / pos.length * 100).toFixed(2)} %, flagged ${(neg.filter((p) => p >= t).length / neg.length * 100).toFixed(2)} % (${neg.filter((p) => p >= t).length}/${neg.length})`);
+  }
+}
