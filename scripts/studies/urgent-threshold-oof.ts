@@ -7,7 +7,8 @@
  *
  *   node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]
  *
- * (about 16 minutes on one core for the 14,646-message corpus with messages-next joined, ten folds)
+ * (CORPUS_DIR is one folder of `.jsonl` files: the corpus reader does not look into subfolders. About 16 minutes on
+ * one core for the 14,646 messages of messages/ and messages-next/ in one folder, ten folds.)
  */
 import * as path from 'node:path';
 import { loadCorpus } from '../../src/knowledge/understand/corpus';
