@@ -12,23 +12,20 @@
  */
 import * as path from 'node:path';
 import { loadCorpus } from '../../src/knowledge/understand/corpus';
-import { urgentOutOfFold, URGENT_MEMBERS, useWriterFolds, recallFirstThreshold } from '../../src/knowledge/understand/train';
-import { combine } from '../../src/knowledge/understand/urgent.classifier';
+import { urgentEnsembleOutOfFold, useWriterFolds, recallFirstThreshold } from '../../src/knowledge/understand/train';
 const folds = Number(process.argv[3] ?? 10);
-if (!process.argv[2]) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]');
+if (!process.argv[2] || !Number.isInteger(folds) || folds < 0) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]');
 if (folds > 0) useWriterFolds(folds);
 const corpus = loadCorpus(path.resolve(process.argv[2]));
-const train = corpus.messages.filter((m) => m.split === 'train');
-const oof = URGENT_MEMBERS.map((o) => urgentOutOfFold(train, o).scores);
-const ens = train.map((_, i) => combine(oof.map((s) => s[i])));
-const pos = ens.filter((_, i) => train[i].kind === 'urgent');
-const neg = ens.filter((_, i) => train[i].kind !== 'urgent');
-const shipped = recallFirstThreshold(pos, neg);
-console.log('shipped rule', shipped);
+const { pos, neg } = urgentEnsembleOutOfFold(corpus.messages.filter((m) => m.split === 'train'));
+console.log('shipped rule', recallFirstThreshold(pos, neg));
 const sp = [...pos].sort((a, b) => a - b);
+const pct = (n: number, of: number) => `${((n / of) * 100).toFixed(2)} %`;
 for (const k of [0, 1, 2, 3, 4, 6]) {
   for (const margin of [1, 0.8]) {
     const t = sp[k] * margin;
-    console.log(`keep all but ${k} lowest, margin ${margin}: threshold ${t.toFixed(4)}, recall ${(pos.filter((p) => p >= t).length / pos.length * 100).toFixed(2)} %, flagged ${(neg.filter((p) => p >= t).length / neg.length * 100).toFixed(2)} % (${neg.filter((p) => p >= t).length}/${neg.length})`);
+    const kept = pos.filter((p) => p >= t).length;
+    const flagged = neg.filter((p) => p >= t).length;
+    console.log(`keep all but ${k} lowest, margin ${margin}: threshold ${t.toFixed(4)}, recall ${pct(kept, pos.length)}, flagged ${pct(flagged, neg.length)} (${flagged}/${neg.length})`);
   }
 }

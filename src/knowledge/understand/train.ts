@@ -161,13 +161,16 @@ export function urgentOutOfFold(train: CorpusMessage[], o: UrgentTrainOptions = 
   return { pos: scores.filter((_, i) => samples[i].positive), neg: scores.filter((_, i) => !samples[i].positive), scores };
 }
 
-export function trainUrgent(train: CorpusMessage[], corpusHash: string, members: UrgentTrainOptions[] = URGENT_MEMBERS): { artefact: UrgentArtefact; report: ThresholdReport } {
+/** Out-of-fold scores of the train split by the whole ensemble, urgent messages' and the others' apart. */
+export function urgentEnsembleOutOfFold(train: CorpusMessage[], members: UrgentTrainOptions[] = URGENT_MEMBERS): { pos: number[]; neg: number[] } {
   const oof = members.map((o) => urgentOutOfFold(train, o).scores);
   const ensemble = train.map((_, i) => combine(oof.map((s) => s[i])));
-  const report = recallFirstThreshold(
-    ensemble.filter((_, i) => isUrgent(train[i])),
-    ensemble.filter((_, i) => !isUrgent(train[i])),
-  );
+  return { pos: ensemble.filter((_, i) => isUrgent(train[i])), neg: ensemble.filter((_, i) => !isUrgent(train[i])) };
+}
+
+export function trainUrgent(train: CorpusMessage[], corpusHash: string, members: UrgentTrainOptions[] = URGENT_MEMBERS): { artefact: UrgentArtefact; report: ThresholdReport } {
+  const { pos, neg } = urgentEnsembleOutOfFold(train, members);
+  const report = recallFirstThreshold(pos, neg);
   const fitted = members.map((o) => ({ featureOptions: o.features, model: fitUrgent(train.map((m) => urgentSample(m, o)), o) }));
   const urgent = train.filter(isUrgent);
   const categories = [...new Set(urgent.map((m) => m.risk ?? 'other'))].sort();
