@@ -8,7 +8,7 @@
  *   node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]
  *
  * (CORPUS_DIR is one folder of `.jsonl` files: the corpus reader does not look into subfolders. About 16 minutes on
- * one core for the 14,646 messages of messages/ and messages-next/ in one folder, ten folds.)
+ * one core for the 14,646 messages of test/fixtures/messages, ten folds.)
  */
 import * as path from 'node:path';
 import { loadCorpus } from '../../src/knowledge/understand/corpus';

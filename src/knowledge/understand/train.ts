@@ -127,17 +127,22 @@ export interface ThresholdReport {
 export const URGENT_FALSE_ALARM_BUDGET = 0.02;
 
 /**
- * Recall first: the threshold sits at the out-of-fold score that keeps `recall` of the urgent messages (each
- * writer held out, so these are scores of unseen wording), lowered by `margin` because real messages will
- * be further from the corpus still — and lower still if that leaves part of the false-alarm budget unspent
- * (the threshold flags `falseAlarmBudget` of the non-urgent messages out of fold). The recall point alone rests
- * on the few lowest-scoring urgent messages, so it moves with the training set (in a trial with 332 more
- * non-urgent training messages it rose 0.17 → 0.28; with the budget it would have been 0.19). On the current
- * corpus (9,969 messages) the recall point × margin is 0.145 (1.66 % out of fold) and the budget lowers it to 0.123.
+ * Recall first: the threshold sits at the out-of-fold score of the urgent message ranked `keepAllBut` + 1 from the
+ * bottom (each writer held out, so these are scores of unseen wording): every training urgent message but the
+ * `keepAllBut` lowest reaches it — and lower still if that leaves part of the false-alarm budget unspent (the
+ * threshold then flags `falseAlarmBudget` of the non-urgent messages out of fold).
+ *
+ * Decided before the eleventh session's retraining was scored on the held-back split, from the training split's
+ * out-of-fold costs only (`scripts/studies/urgent-threshold-oof.ts`, 10 folds, 14,646 messages): the rule until
+ * then (99.5 % of urgent messages × a 0.8 margin) kept 99.54 % and flagged 2.04 %; every urgent message 6.3 %;
+ * all but the lowest one 3.2 %; all but two 2.5 %. The issue asks for every urgent message; one lowest score is
+ * allowed for, since a single outlier decides the minimum alone (and corpus labels are not infallible), more are
+ * not. No margin: the point is already the tail of the distribution. Out of fold flags more than held back (2.04 %
+ * out of fold was 1.3 % held back), but the 2 % target may not be met; recall is put first, and README says so.
  */
-export function recallFirstThreshold(pos: number[], neg: number[], recall = 0.995, margin = 0.8, falseAlarmBudget = URGENT_FALSE_ALARM_BUDGET): ThresholdReport {
+export function recallFirstThreshold(pos: number[], neg: number[], keepAllBut = 1, margin = 1, falseAlarmBudget = URGENT_FALSE_ALARM_BUDGET): ThresholdReport {
   const sorted = [...pos].sort((a, b) => a - b);
-  const byRecall = (sorted[Math.floor((1 - recall) * sorted.length)] ?? 0.5) * margin;
+  const byRecall = (sorted[Math.min(keepAllBut, sorted.length - 1)] ?? 0.5) * margin;
   const negatives = [...neg].sort((a, b) => b - a);
   const allowed = Math.floor(falseAlarmBudget * negatives.length);
   // Just above the first non-urgent score beyond the budget, so exactly `allowed` of them reach it.
