@@ -139,8 +139,11 @@ export const URGENT_FALSE_ALARM_BUDGET = 0.02;
  * allowed for, since a single outlier decides the minimum alone (and corpus labels are not infallible), more are
  * not. No margin: the point is already the tail of the distribution. Out of fold flags more than held back (2.04 %
  * out of fold was 1.3 % held back), but the 2 % target may not be met; recall is put first, and README says so.
+ * (With `keepAllBut` at or past the number of urgent messages the highest score is used; the threshold is never
+ * below 0.01.)
  */
 export function recallFirstThreshold(pos: number[], neg: number[], keepAllBut = 1, margin = 1, falseAlarmBudget = URGENT_FALSE_ALARM_BUDGET): ThresholdReport {
+  if (!Number.isInteger(keepAllBut) || keepAllBut < 0) throw new Error(`keepAllBut must be a whole number from 0, not ${keepAllBut}`);
   const sorted = [...pos].sort((a, b) => a - b);
   const byRecall = (sorted[Math.min(keepAllBut, sorted.length - 1)] ?? 0.5) * margin;
   const negatives = [...neg].sort((a, b) => b - a);

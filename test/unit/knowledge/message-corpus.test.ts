@@ -23,8 +23,6 @@ const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 describe('the message corpus', () => {
   const corpus = loadCorpus(DIR);
   const all = corpus.messages;
-  /** Every line kept to the protocol. */
-  const everyLine = all;
   let passages: string[];
   beforeAll(async () => {
     passages = (await loadFolderChunks(GUIDANCE_DIR)).chunks.map((c) => norm(c.text));
@@ -32,7 +30,7 @@ describe('the message corpus', () => {
 
   it('has every field the protocol asks for, unique ids, and one split and writer per file', () => {
     const ids = new Set<string>();
-    for (const m of everyLine) {
+    for (const m of all) {
       expect(m.id && m.split && m.writer && m.persona && m.style && m.kind).toBeTruthy();
       expect(ids.has(m.id)).toBe(false);
       ids.add(m.id);
@@ -58,7 +56,7 @@ describe('the message corpus', () => {
       if (!holding.length) throw new Error(`${id}: gold not verbatim in one passage`);
       for (const f of facts ?? []) if (!holding.some((p) => p.includes(norm(f)))) throw new Error(`${id}: fact not in the gold passage: ${f}`);
     };
-    for (const m of everyLine) {
+    for (const m of all) {
       if (m.kind === 'answerable') check(m.gold, m.facts, m.id);
       if (m.kind === 'followup')
         m.turns!.forEach((t, i) => {

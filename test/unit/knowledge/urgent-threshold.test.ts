@@ -7,12 +7,14 @@
 import { recallFirstThreshold, URGENT_FALSE_ALARM_BUDGET } from '../../../src/knowledge/understand/train';
 
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+/** The scores in a fixed shuffled order, so a rule that forgot to sort them would not pass. */
+const shuffled = (xs: number[]) => xs.map((x, i) => ({ x, k: (i * 7919) % 1009 })).sort((a, b) => a.k - b.k).map((e) => e.x);
 
 describe('urgent threshold', () => {
   it('keeps every urgent message but the lowest one, whatever the false alarms cost', () => {
     // 1,000 urgent messages scoring 0.5–1.0, one outlier at 0.05 and one at 0.1; a fifth of the non-urgent
     // messages score between 0.1 and 0.2, far beyond the budget: the threshold still keeps the 0.1 one.
-    const pos = [0.05, 0.1, ...range(1000, (i) => 0.5 + i / 2000)];
+    const pos = shuffled([...range(1000, (i) => 0.5 + i / 2000), 0.1, 0.05]);
     const neg = range(2000, (i) => (i < 400 ? 0.1 + i / 4000 : (0.1 * i) / 2000));
     const r = recallFirstThreshold(pos, neg);
     expect(r.threshold).toBeCloseTo(0.1, 6);
@@ -32,10 +34,19 @@ describe('urgent threshold', () => {
   });
 
   it('can be told to keep every urgent message, or to allow a margin below the recall point', () => {
-    const pos = [0.05, 0.1, ...range(1000, (i) => 0.5 + i / 2000)];
-    const neg = range(2000, (i) => 0.3 + (0.2 * i) / 2000);
+    const pos = shuffled([...range(1000, (i) => 0.5 + i / 2000), 0.1, 0.05]);
+    // Non-urgent scores all high, so the budget never lowers the recall point here.
+    const neg = range(2000, () => 0.9);
     expect(recallFirstThreshold(pos, neg, 0).threshold).toBeCloseTo(0.05, 6);
     expect(recallFirstThreshold(pos, neg, 0, 0.8).threshold).toBeCloseTo(0.04, 6);
     expect(recallFirstThreshold(pos, neg, 0).recall).toBe(1);
+    expect(recallFirstThreshold(pos, neg, 2).threshold).toBeCloseTo(0.5, 6);
+  });
+
+  it('uses the highest score when asked to leave out as many as there are, and refuses a count that is not one', () => {
+    const neg = range(100, () => 0.9);
+    expect(recallFirstThreshold([0.3, 0.2], neg, 5).threshold).toBeCloseTo(0.3, 6);
+    expect(() => recallFirstThreshold([0.3, 0.2], neg, -1)).toThrow(/whole number/);
+    expect(() => recallFirstThreshold([0.3, 0.2], neg, 0.5)).toThrow(/whole number/);
   });
 });
