@@ -19,13 +19,12 @@ if (folds > 0) useWriterFolds(folds);
 const corpus = loadCorpus(path.resolve(process.argv[2]));
 const { pos, neg } = urgentEnsembleOutOfFold(corpus.messages.filter((m) => m.split === 'train'));
 console.log('shipped rule', recallFirstThreshold(pos, neg));
-const sp = [...pos].sort((a, b) => a - b);
-const pct = (n: number, of: number) => `${((n / of) * 100).toFixed(2)} %`;
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 for (const k of [0, 1, 2, 3, 4, 6]) {
   for (const margin of [1, 0.8]) {
-    const t = sp[k] * margin;
-    const kept = pos.filter((p) => p >= t).length;
-    const flagged = neg.filter((p) => p >= t).length;
-    console.log(`keep all but ${k} lowest, margin ${margin}: threshold ${t.toFixed(4)}, recall ${pct(kept, pos.length)}, flagged ${pct(flagged, neg.length)} (${flagged}/${neg.length})`);
+    // No false-alarm budget: the recall point alone (a budget of 0 can only lower it below every non-urgent score).
+    const r = recallFirstThreshold(pos, neg, k, margin, 0);
+    const flagged = Math.round(r.falsePositiveRate * neg.length);
+    console.log(`keep all but ${k} lowest, margin ${margin}: threshold ${r.threshold.toFixed(4)}, recall ${pct(r.recall)}, flagged ${pct(r.falsePositiveRate)} (${flagged}/${neg.length})`);
   }
 }

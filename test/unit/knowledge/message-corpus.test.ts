@@ -81,7 +81,6 @@ describe('the message corpus', () => {
   });
 
   it('the batches written last (wt–wz, xa–xz, ya–yy, za–zj) repeat nothing across the split: no exact or 70 %-of-words near duplicate', () => {
-    const all = loadCorpus(DIR).messages;
     const late = (m: CorpusMessage) => /^(w[t-z]|x[a-z]|y[a-z]|z[a-j])$/.test(m.writer);
     const train = all.filter((m) => m.split === 'train');
     const held = all.filter((m) => m.split === 'heldback');
