@@ -32,6 +32,15 @@ export interface SemanticSearch {
 
 /** Reciprocal-rank fusion constant (the usual 60) and the semantic ranking's weight against the lexical one. */
 export const FUSION = { k: 60, semanticWeight: 1 };
+/**
+ * An urgent reply quotes the guidance after the 999 lines only while the urgent ensemble's probability is below
+ * this: above it the model takes the message for a report of danger, not a question, and a passage that shares its
+ * words ("Alfie was killed by his mother's partner" under "mum screaming she'll kill him tonight") is noise in an
+ * emergency. Not fitted: the point where the model finds urgent likelier than not. Out of fold on the training split
+ * (ten folds), every answerable question flagged urgent scored below it (13 of 13, highest 0.41), and 1,264 of
+ * the 1,304 urgent messages above it.
+ */
+export const URGENT_QUOTE_BELOW = 0.5;
 
 export interface KnowledgeEngine {
   readonly index: LexicalIndex;
@@ -256,14 +265,15 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       notices.push('long');
       answer = `${LONG_MESSAGE_TEXT}\n\n${answer}`;
     }
-    if (urgent.urgent) answer = outcome === 'answer' ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;
+    const quoteAfter999 = outcome === 'answer' && urgent.score < URGENT_QUOTE_BELOW;
+    if (urgent.urgent) answer = quoteAfter999 ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;
     const result = base({
       notices,
       answer,
       notFound: outcome !== 'answer' && !urgent.urgent,
       urgent: urgent.urgent,
       sources,
-      followUps: outcome === 'answer' ? followUps(ranking) : [],
+      followUps: outcome === 'answer' && (!urgent.urgent || quoteAfter999) ? followUps(ranking) : [],
       mode: 'extractive',
       ...(urgent.risk ? { risk: urgent.risk } : {}),
       // A question that may have been a command ("anything on county lines next month?") keeps its answer and is

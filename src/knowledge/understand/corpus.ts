@@ -47,7 +47,11 @@ export function leaningSecondTurn(m: CorpusMessage): Turn | undefined {
 
 export interface Corpus {
   messages: CorpusMessage[];
-  /** sha256 over the files' bytes in name order: the artefacts record which corpus they came from. */
+  /**
+   * sha256 over the bytes of the files that hold train messages, in name order: the artefacts record which corpus
+   * they came from. The models are fitted on the train split alone, so a held-back batch added later (to measure
+   * them on wording they never saw) does not make them stale.
+   */
   hash: string;
   files: string[];
 }
@@ -62,7 +66,7 @@ export function loadCorpus(dir: string): Corpus {
   const messages: CorpusMessage[] = [];
   for (const f of files) {
     const raw = fs.readFileSync(path.join(dir, f), 'utf8');
-    hash.update(f).update('\0').update(raw).update('\0');
+    const before = messages.length;
     raw.split('\n').forEach((line, i) => {
       if (!line.trim()) return;
       let m: CorpusMessage;
@@ -74,6 +78,7 @@ export function loadCorpus(dir: string): Corpus {
       if (m.kind === 'followup' && !m.message) m.message = m.turns?.[1]?.message ?? '';
       messages.push(m);
     });
+    if (messages.slice(before).some((m) => m.split === 'train')) hash.update(f).update('\0').update(raw).update('\0');
   }
   return { messages, hash: hash.digest('hex').slice(0, 16), files };
 }

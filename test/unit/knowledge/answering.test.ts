@@ -6,7 +6,10 @@
  */
 import * as path from 'node:path';
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
-import { CLOSEST_TEXT, NOT_FOUND_TEXT } from '../../../src/knowledge/knowledge-engine';
+import { CLOSEST_TEXT, NOT_FOUND_TEXT, URGENT_QUOTE_BELOW } from '../../../src/knowledge/knowledge-engine';
+import { languageModels } from '../../../src/knowledge/understand/language-model';
+import { checkUrgentView } from '../../../src/knowledge/understand/urgent.classifier';
+import { viewOf } from '../../../src/knowledge/understand/message-features';
 import { compactTitle } from '../../../src/knowledge/answer/compose';
 import { unitsOf } from '../../../src/knowledge/answer/units';
 import type { Chunk } from '../../../src/knowledge/knowledge.types';
@@ -153,6 +156,26 @@ describe('urgent messages', () => {
       expect(preface.replace(/999/g, '')).not.toMatch(/\d{3,}/);
       expect(preface).toMatch(/Multi Agency Safeguarding Hub/);
     }
+  });
+
+  it('quote the guidance after the 999 lines only while the model is unsure the message reports danger', () => {
+    // A message the model is sure reports danger gets the emergency lines alone (a passage that only shares its
+    // words is noise in an emergency); a question flagged on the recall-first side keeps its answer under them.
+    let sure = 0;
+    let quoted = 0;
+    const flaggedAnswerable = corpus.filter((m) => m.kind === 'answerable').filter((m) => checkUrgentView(languageModels().urgent, viewOf(m.message)).urgent);
+    for (const m of [...sample('urgent', 200), ...sample('urgent', 200, 'train'), ...flaggedAnswerable]) {
+      const r = engine.askExtractive(m.message);
+      if (!r.urgent) continue;
+      const { score } = checkUrgentView(languageModels().urgent, viewOf(m.message));
+      const hasQuote = r.answer.includes('\n\nFrom the CSCP guidance:\n');
+      if (score >= URGENT_QUOTE_BELOW) {
+        sure++;
+        expect({ id: m.id, hasQuote }).toEqual({ id: m.id, hasQuote: false });
+      } else if (hasQuote) quoted++;
+    }
+    expect(sure).toBeGreaterThan(350);
+    expect(quoted).toBeGreaterThan(0);
   });
 
   it('are read whole: danger at the end of a long message still leads with 999', () => {

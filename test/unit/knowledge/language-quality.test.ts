@@ -22,19 +22,19 @@ type Measure = { name: string; value: (f: SplitFigures) => number; target: numbe
 const share = (a: number, b: number) => (b ? a / b : 0);
 const MEASURES: Measure[] = [
   { name: 'urgent messages led with 999', value: (f) => share(f.urgent.led999, f.urgent.n), target: 1, floor: 1 },
-  { name: 'non-urgent messages flagged urgent', value: (f) => share(f.nonUrgent.flagged, f.nonUrgent.n), target: 0.02, floor: 0.024, lowerIsBetter: true },
-  { name: 'commands routed', value: (f) => share(f.commands.routed, f.commands.n), target: 0.98, floor: 0.961 },
+  { name: 'non-urgent messages flagged urgent', value: (f) => share(f.nonUrgent.flagged, f.nonUrgent.n), target: 0.02, floor: 0.0293, lowerIsBetter: true },
+  { name: 'commands routed', value: (f) => share(f.commands.routed, f.commands.n), target: 0.98, floor: 0.96 },
   // No issue target of its own: a command not routed but offered as one tap under the answer (INTENT_MAX_OFFERED).
   { name: 'commands routed or offered', value: (f) => share(f.commands.routed + f.commands.offered, f.commands.n), target: 0.98, floor: 0.979 },
   { name: 'questions shown a command offer (the stated budget: 5 % of training questions out of fold)', value: (f) => share(f.questionsOffered, f.questions), target: 0.05, floor: 0.05, lowerIsBetter: true },
-  { name: 'questions routed to a command', value: (f) => f.questionsRoutedToCommand, target: 0, floor: 4, lowerIsBetter: true },
+  { name: 'questions routed to a command', value: (f) => f.questionsRoutedToCommand, target: 0, floor: 7, lowerIsBetter: true },
   { name: 'out-of-scope questions declined', value: (f) => share(f.outOfScope.declined, f.outOfScope.n), target: 0.9, floor: 0.9 },
-  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.0641, lowerIsBetter: true },
+  { name: 'answerable questions refused', value: (f) => share(f.answerable.refused, f.answerable.n), target: 0.05, floor: 0.0666, lowerIsBetter: true },
   { name: 'confident answers from the wrong passage', value: (f) => share(f.answerable.confidentWrong, f.answerable.confident), target: 0.05, floor: 0.05, lowerIsBetter: true },
   { name: 'right passage first', value: (f) => share(f.answerable.h1, f.answerable.n), target: 0.85, floor: 0.85 },
   { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.95 },
   { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.85 },
-  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.742 },
+  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.749 },
   // No issue target of its own: the out-of-scope target applies to a follow-up the guidance does not answer too.
   { name: 'out-of-scope follow-ups declined', value: (f) => share(f.followupsOutOfScope.declined, f.followupsOutOfScope.n), target: 0.9, floor: 0.9 },
 ];

@@ -3,6 +3,7 @@
  * models were trained on it as it is now.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCorpus, nearDuplicates, validationSplit, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
@@ -80,8 +81,8 @@ describe('the message corpus', () => {
     for (const m of held) expect(trainWriters.has(m.writer)).toBe(false);
   });
 
-  it('the batches written last (wt–wz, xa–xz, ya–yy, za–zj) repeat nothing across the split: no exact or 70 %-of-words near duplicate', () => {
-    const late = (m: CorpusMessage) => /^(w[t-z]|x[a-z]|y[a-z]|z[a-j])$/.test(m.writer);
+  it('the batches written last (wt–wz, xa–xz, ya–yy, za–zm) repeat nothing across the split: no exact or 70 %-of-words near duplicate', () => {
+    const late = (m: CorpusMessage) => /^(w[t-z]|x[a-z]|y[a-z]|z[a-m])$/.test(m.writer);
     const train = all.filter((m) => m.split === 'train');
     const held = all.filter((m) => m.split === 'heldback');
     expect(all.filter(late).length).toBeGreaterThan(1000);
@@ -114,6 +115,27 @@ describe('the message corpus', () => {
     // the corpus itself is untouched
     expect(all.filter((m) => m.writer === 'wj').every((m) => m.split === 'train')).toBe(true);
     expect(() => validationSplit(corpus, ['wb'])).toThrow('no train messages from writer "wb"');
+  });
+
+  it('hashes the train batches only: a held-back batch added later leaves the models current, a train edit does not', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'corpus-hash-'));
+    const line = (id: string, split: string, message: string) => JSON.stringify({ id, split, writer: id.split('-')[0], persona: 'DSL', style: 'plain', kind: 'greeting', message });
+    try {
+      fs.writeFileSync(path.join(dir, 'aa.jsonl'), `${line('aa-1', 'train', 'hello')}\n`);
+      const before = loadCorpus(dir).hash;
+      fs.writeFileSync(path.join(dir, 'ab.jsonl'), `${line('ab-1', 'heldback', 'hiya')}\n`);
+      const withHeld = loadCorpus(dir);
+      expect(withHeld.messages).toHaveLength(2);
+      expect(withHeld.hash).toBe(before);
+      fs.writeFileSync(path.join(dir, 'aa.jsonl'), `${line('aa-1', 'train', 'hello there')}\n`);
+      expect(loadCorpus(dir).hash).not.toBe(before);
+      fs.writeFileSync(path.join(dir, 'ac.jsonl'), `${line('ac-1', 'train', 'morning')}\n`);
+      const moreTrain = loadCorpus(dir).hash;
+      fs.rmSync(path.join(dir, 'ac.jsonl'));
+      expect(moreTrain).not.toBe(loadCorpus(dir).hash);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {
