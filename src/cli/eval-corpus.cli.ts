@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     process.stdout.write(`--distinct: ${dups.size} held-back messages that nearly repeat a train message left out\n`);
   }
   const figs = evaluateCorpus(messages, { ask: (message, context) => engine.converse(message, context as never) });
-  process.stdout.write(`corpus ${corpus.hash} (${corpus.messages.length} messages)\n\n${formatFigures(figs)}\n`);
+  process.stdout.write(`corpus ${corpus.hash} (the train batches' hash; ${corpus.messages.length} messages)\n\n${formatFigures(figs)}\n`);
   const n = typeof opts.misses === 'string' ? Number(opts.misses) : 0;
   if (n > 0) {
     for (const split of ['train', 'heldback'] as const) {

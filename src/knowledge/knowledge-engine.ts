@@ -265,7 +265,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       notices.push('long');
       answer = `${LONG_MESSAGE_TEXT}\n\n${answer}`;
     }
-    const quoteAfter999 = outcome === 'answer' && urgent.score < URGENT_QUOTE_BELOW;
+    // (A digest item's "Ask me about this" asks about that newsletter whatever its headline's words: it is answered.)
+    const quoteAfter999 = outcome === 'answer' && (urgent.score < URGENT_QUOTE_BELOW || !!options.docId);
     if (urgent.urgent) answer = quoteAfter999 ? `${preface}\n\nFrom the CSCP guidance:\n${answer}` : preface;
     const result = base({
       notices,
@@ -282,7 +283,10 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     });
     // The topic carries over even when the answer was only "the closest I found".
     const keep = cites.length ? cites : ranking.candidates.slice(0, 2).map((c) => c.chunk.id);
-    const next: ConversationContext | undefined = keep.length ? { question: asked, chunkIds: keep, at: opts.clock.now().getTime() } : context;
+    // An emergency reply that shows no passage leaves the conversation's topic as it was: the next question is
+    // not read against passages the person never saw.
+    const showsNothing = urgent.urgent && !quoteAfter999;
+    const next: ConversationContext | undefined = keep.length && !showsNothing ? { question: asked, chunkIds: keep, at: opts.clock.now().getTime() } : context;
     return { result, context: next, searched: resolved.isFollowUp ? `${asked} ${context?.question ?? ''}` : asked, outcome };
   }
 

@@ -160,21 +160,31 @@ describe('urgent messages', () => {
 
   it('quote the guidance after the 999 lines only while the model is unsure the message reports danger', () => {
     // A message the model is sure reports danger gets the emergency lines alone (a passage that only shares its
-    // words is noise in an emergency); a question flagged on the recall-first side keeps its answer under them.
-    let sure = 0;
+    // words is noise in an emergency), with no suggested questions and the conversation's topic left as it was; a
+    // question flagged on the recall-first side keeps its answer under them. (The corpus messages are plain text,
+    // so the score read here is the one the engine reads after its input guard.)
+    let sureWithAnswer = 0;
     let quoted = 0;
+    const before = engine.converse('how do I make a referral to MASH?').context;
+    expect(before).toBeDefined();
     const flaggedAnswerable = corpus.filter((m) => m.kind === 'answerable').filter((m) => checkUrgentView(languageModels().urgent, viewOf(m.message)).urgent);
-    for (const m of [...sample('urgent', 200), ...sample('urgent', 200, 'train'), ...flaggedAnswerable]) {
-      const r = engine.askExtractive(m.message);
+    for (const m of [...sample('urgent', 300), ...sample('urgent', 300, 'train'), ...flaggedAnswerable]) {
+      const turn = engine.converse(m.message, before) as ReturnType<KnowledgeEngine['converse']> & { outcome?: string };
+      const r = turn.result;
       if (!r.urgent) continue;
       const { score } = checkUrgentView(languageModels().urgent, viewOf(m.message));
       const hasQuote = r.answer.includes('\n\nFrom the CSCP guidance:\n');
-      if (score >= URGENT_QUOTE_BELOW) {
-        sure++;
-        expect({ id: m.id, hasQuote }).toEqual({ id: m.id, hasQuote: false });
-      } else if (hasQuote) quoted++;
+      expect({ id: m.id, hasQuote }).toEqual({ id: m.id, hasQuote: turn.outcome === 'answer' && score < URGENT_QUOTE_BELOW });
+      if (!hasQuote) {
+        expect(r.followUps).toEqual([]);
+        expect(turn.context).toBe(before);
+      }
+      if (turn.outcome === 'answer' && score >= URGENT_QUOTE_BELOW) sureWithAnswer++;
+      if (hasQuote) quoted++;
     }
-    expect(sure).toBeGreaterThan(350);
+    // Both sides of the rule are exercised: sure emergencies the answer model would have quoted for, and
+    // flagged questions that keep their answer.
+    expect(sureWithAnswer).toBeGreaterThan(0);
     expect(quoted).toBeGreaterThan(0);
   });
 

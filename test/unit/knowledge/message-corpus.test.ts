@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { loadCorpus, nearDuplicates, validationSplit, type CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
@@ -136,6 +137,28 @@ describe('the message corpus', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps the held-back batches frozen: each is byte for byte the file listed in HELDBACK.sha256', () => {
+    // The models' corpus hash covers the train batches only, so this list is what notices an edited held-back line
+    // (a relabelled miss, say). A new held-back batch is added to the list when it joins.
+    const dir = path.join(ROOT, 'test', 'fixtures', 'messages');
+    const listed = new Map(
+      fs
+        .readFileSync(path.join(dir, 'HELDBACK.sha256'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => {
+          const [sum, file] = l.trim().split(/\s+/);
+          return [file, sum] as const;
+        }),
+    );
+    const heldFiles = [...new Set(all.filter((m) => m.split === 'heldback').map((m) => `${m.writer}.jsonl`))].sort();
+    expect(heldFiles.length).toBeGreaterThan(30);
+    const actual = heldFiles.map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')]);
+    expect(actual).toEqual(heldFiles.map((f) => [f, listed.get(f)]));
+    // and nothing listed is a train batch or missing
+    expect([...listed.keys()].sort()).toEqual(heldFiles);
   });
 
   it('is the corpus the committed models were trained on (run `npm run train` after changing it)', () => {
