@@ -4,6 +4,7 @@ import { createAnswerLogStore } from '../../../src/knowledge/answer-log.store';
 import type { AnswerResult } from '../../../src/knowledge/knowledge.types';
 import type { Tables } from '../../../src/storage/tables';
 import { testTables } from '../../helpers/storage';
+import { createAnswerMessageMap } from '../../../bot/features/ask/answer-feedback.store';
 
 const result = (answer: string, notFound = false, urgent = false): AnswerResult => ({
   answer,
@@ -70,5 +71,31 @@ describe('answer log and feedback (Azurite)', () => {
     const left: unknown[] = [];
     for await (const f of tables.client('Feedback').listEntities()) left.push(f);
     expect(left).toEqual([]);
+  });
+});
+
+describe('follow-up context (Azurite)', () => {
+  let tables: Tables;
+  const clock = new ManualClock('2026-02-01T12:00:00Z');
+  beforeAll(async () => {
+    tables = await testTables();
+  });
+  afterAll(async () => {
+    await tables.dropAll();
+  });
+
+  it('keeps the passages the answer quoted, masks the question, and forgets it after a while', async () => {
+    const map = createAnswerMessageMap(tables, clock);
+    await map.saveContext('conv-1', {
+      question: 'my pupil Jayden Smith 07700 900123 - who chairs the partnership?',
+      chunkIds: ['doc#3', 'doc#4'],
+      at: clock.now().getTime(),
+    });
+    const back = await map.contextFor('conv-1');
+    expect(back).toMatchObject({ chunkIds: ['doc#3', 'doc#4'] });
+    expect(back?.question).not.toMatch(/07700|900123/);
+    expect(back?.question).toMatch(/chair/);
+    clock.advance(24 * 60 * 60_000);
+    expect(await map.contextFor('conv-1')).toBeUndefined();
   });
 });
