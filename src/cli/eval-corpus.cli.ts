@@ -1,12 +1,14 @@
 /*
  * npm run eval:corpus [-- --corpus DIR] [--split train|heldback] [--distinct] [--misses N] [--dir GUIDANCE]
- *                     [--validate WRITER,… --models DIR]
+ *                     [--validate WRITER,… --models DIR | --models DIR]
  * Per-kind figures of the language layer on the message corpus, train and held-back splits side by side.
  * --distinct leaves out held-back messages that nearly repeat a train message (same text, or 70 % of their
  * words in common), to show the held-back figures do not lean on wording the models have seen.
  * Tune on train; the held-back split is for measuring only.
  * --validate with --models: the validation split (those train writers' messages, in the held-back column; the
  * real held-back messages not loaded), read by the models `npm run train -- --validate … --out DIR` wrote.
+ * --models alone: the models `npm run train -- --corpus DIR --out MODELS` wrote for this corpus (a retraining
+ * scored before it replaces models/); refused when they were trained on other train batches.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,17 +23,22 @@ async function main(): Promise<number> {
   const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
   let corpus = loadCorpus(dir);
   if (opts.validate !== undefined || opts.models !== undefined) {
-    if (typeof opts.validate !== 'string' || typeof opts.models !== 'string') throw new Error('--validate WRITER,… and --models DIR go together (models trained with the same --validate)');
+    if (opts.validate !== undefined && typeof opts.validate !== 'string') throw new Error('--validate needs writer ids, for example --validate wj,wv,xe');
+    if (typeof opts.models !== 'string') throw new Error('--validate WRITER,… needs --models DIR (models trained with the same --validate)');
     const models = path.resolve(opts.models);
-    corpus = validationSplit(corpus, writerList(opts.validate));
+    // With --validate: models trained without those writers. Alone: models trained on this corpus's train batches
+    // into another folder (`npm run train -- --corpus DIR --out MODELS`), scored before they replace models/.
+    if (typeof opts.validate === 'string') corpus = validationSplit(corpus, writerList(opts.validate));
+    const retrain = typeof opts.validate === 'string' ? `npm run train -- --validate ${opts.validate} --out ${opts.models}` : `npm run train -- --corpus ${dir} --out ${opts.models}`;
     // Every artefact, not one: a training run cut short leaves the folder half old, half new.
     for (const name of ARTEFACT_NAMES) {
       const file = path.join(models, `${name}.json`);
       const trainedOn = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { corpusHash?: string }).corpusHash : 'nothing (missing)';
-      if (trainedOn !== corpus.hash) throw new Error(`${name}.json in ${models} was trained on ${trainedOn}, not on this validation split (${corpus.hash}): run npm run train -- --validate ${opts.validate} --out ${opts.models}`);
+      if (trainedOn !== corpus.hash) throw new Error(`${name}.json in ${models} was trained on ${trainedOn}, not on this corpus's train batches (${corpus.hash}): run ${retrain}`);
     }
     useModelsDir(models);
-    process.stdout.write(`validation split: the train messages of ${opts.validate} in the held-back column, models from ${models}\n`);
+    if (typeof opts.validate === 'string') process.stdout.write(`validation split: the train messages of ${opts.validate} in the held-back column, models from ${models}\n`);
+    else process.stdout.write(`models from ${models}\n`);
   }
   const { engine } = await cliEngine(typeof opts.dir === 'string' ? opts.dir : undefined);
   let messages = typeof opts.split === 'string' ? corpus.messages.filter((m) => m.split === opts.split) : corpus.messages;
