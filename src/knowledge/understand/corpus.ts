@@ -66,7 +66,7 @@ export function loadCorpus(dir: string): Corpus {
   const messages: CorpusMessage[] = [];
   for (const f of files) {
     const raw = fs.readFileSync(path.join(dir, f), 'utf8');
-    const before = messages.length;
+    let holdsTrain = false;
     raw.split('\n').forEach((line, i) => {
       if (!line.trim()) return;
       let m: CorpusMessage;
@@ -77,8 +77,9 @@ export function loadCorpus(dir: string): Corpus {
       }
       if (m.kind === 'followup' && !m.message) m.message = m.turns?.[1]?.message ?? '';
       messages.push(m);
+      holdsTrain ||= m.split === 'train';
     });
-    if (messages.slice(before).some((m) => m.split === 'train')) hash.update(f).update('\0').update(raw).update('\0');
+    if (holdsTrain) hash.update(f).update('\0').update(raw).update('\0');
   }
   return { messages, hash: hash.digest('hex').slice(0, 16), files };
 }
