@@ -52,7 +52,8 @@ export const trainingFeature: FeatureFactory = async (deps) => {
       { name: 'training remind', pattern: /^training\s+remind$/i, run: (ctx, d) => showRemindCard(ctx, d, service) },
       { name: 'training courses', pattern: /^training\s+courses$/i, run: (ctx, d) => showCourses(ctx, d, service) },
       { name: 'my training', pattern: /^my\s+(?:training|bookings?)$/i, run: (ctx, d) => showMyTraining(ctx, d, service) },
-      { name: 'training', pattern: /^(?:training|courses)$/i, run: (ctx, d) => showSessions(ctx, d, service) },
+      // (asked in words, the message may name a course: the list opens filtered to it)
+      { name: 'training', pattern: /^(?:training|courses)$/i, run: (ctx, d, text) => showSessions(ctx, d, service, text) },
     ],
     submits: [
       { verb: V.list, run: (ctx, d, data) => submitFilter(ctx, d, service, data) },

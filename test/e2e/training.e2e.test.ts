@@ -164,6 +164,24 @@ describe('training over HTTP (real server, Azurite, capture connector)', () => {
     expect(validateCard(cardOf(put))).toEqual([]);
   });
 
+  it('an ask that names a course opens the list filtered to it, or says nothing of it is coming up', async () => {
+    await t.say(p3, 'i would like to book onto the next working together course please');
+    const card = cardOf(last(p3));
+    expect(validateCard(card)).toEqual([]);
+    expect(card.body[0].text).toBe('Upcoming multi-agency training');
+    expect(json(card)).toContain('Sessions of **Working Together to Safeguard Children**');
+    // Five to Thrive has no session: the person is told, above everything that is coming up
+    await t.say(p3, 'can I book on to five to thrive training please');
+    const none = cardOf(last(p3));
+    expect(validateCard(none)).toEqual([]);
+    expect(json(none)).toContain('Nothing is coming up for Five to Thrive yet. Here is all the training that is.');
+    expect(json(none)).toContain('Working Together to Safeguard Children');
+    expect(json(none)).not.toContain('Sessions of');
+    // typed as the command word, nothing is guessed
+    await t.say(p3, 'training');
+    expect(json(cardOf(last(p3)))).not.toMatch(/Sessions of|Nothing is coming up/);
+  });
+
   it('the trainer sees bookings per session and gets the attendee list as a card and a CSV file', async () => {
     await t.say(trainer, 'training list');
     const list = cardOf(last(trainer));

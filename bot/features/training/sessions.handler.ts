@@ -7,6 +7,7 @@ import type { BotDeps } from '../../deps';
 import { sendCard } from '../../reply';
 import { sendCardPrivately } from '../../private-reply';
 import { answerCard, personOf } from './training-turn';
+import { courseNamedIn } from '../../../src/training/course-match';
 
 const SHOWN = 10;
 
@@ -28,15 +29,26 @@ export async function myTrainingCard(svc: TrainingService, personId: string, not
 }
 
 /** `training` (and natural phrasing): upcoming sessions. `training <words>` filters by a course whose name has them. */
-export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: TrainingService, filterWords?: string): Promise<void> {
+/**
+ * The sessions card for `training`, typed or asked in words. A message that names a course ("any self harm
+ * training coming up?") opens the list filtered to it (`courseNamedIn`); when that course has nothing coming up,
+ * the person is told so above the whole list, rather than shown an empty one.
+ */
+export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: TrainingService, message?: string): Promise<void> {
   let courseId: string | undefined;
   let notice: CardNotice | undefined;
-  const words = filterWords?.trim().toLowerCase();
-  if (words) {
-    const courses = await svc.listCourses();
-    const hit = courses.find((c) => c.name.toLowerCase() === words) ?? courses.find((c) => c.name.toLowerCase().includes(words));
-    if (hit) courseId = hit.id;
-    else notice = { tone: 'warning', text: 'I could not find a course by that name, so here is everything coming up.' };
+  if (message?.trim()) {
+    const courses = (await svc.listCourses()).filter((c) => c.active);
+    const named = courseNamedIn(message, courses);
+    if (named) {
+      const coming = await svc.upcoming({ courseId: named, limit: 1 });
+      if (coming.length) courseId = named;
+      else {
+        const others = (await svc.upcoming({ limit: 1 })).length > 0;
+        const name = courses.find((c) => c.id === named)?.name ?? 'that course';
+        notice = { tone: 'attention', text: `Nothing is coming up for ${name} yet.${others ? ' Here is all the training that is.' : ''}` };
+      }
+    }
   }
   await sendCard(ctx, await sessionsCard(svc, personOf(ctx).id, courseId, notice), 'Upcoming training');
 }
