@@ -46,7 +46,7 @@ export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: Traini
       else {
         const others = (await svc.upcoming({ limit: 1 })).length > 0;
         const name = courses.find((c) => c.id === named)?.name ?? 'that course';
-        notice = { tone: 'attention', text: `Nothing is coming up for ${name} yet.${others ? ' Here is all the training that is.' : ''}` };
+        notice = { tone: 'warning', text: `Nothing is coming up for ${name} yet.${others ? ' Here is all the training that is.' : ''}` };
       }
     }
   }
