@@ -165,7 +165,7 @@ describe('training over HTTP (real server, Azurite, capture connector)', () => {
   });
 
   it('an ask that names a course opens the list filtered to it, or says nothing of it is coming up', async () => {
-    await t.say(p3, 'i would like to book onto the next working together course please');
+    await t.say(p3, 'i would like to book onto the next working together to safeguard children course please');
     const card = cardOf(last(p3));
     expect(validateCard(card)).toEqual([]);
     expect(card.body[0].text).toBe('Upcoming multi-agency training');

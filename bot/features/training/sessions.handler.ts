@@ -28,7 +28,6 @@ export async function myTrainingCard(svc: TrainingService, personId: string, not
   return buildMyTrainingCard({ views: await svc.myBookings(personId), notice });
 }
 
-/** `training` (and natural phrasing): upcoming sessions. `training <words>` filters by a course whose name has them. */
 /**
  * The sessions card for `training`, typed or asked in words. A message that names a course ("any self harm
  * training coming up?") opens the list filtered to it (`courseNamedIn`); when that course has nothing coming up,
@@ -38,7 +37,7 @@ export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: Traini
   let courseId: string | undefined;
   let notice: CardNotice | undefined;
   if (message?.trim()) {
-    const courses = (await svc.listCourses()).filter((c) => c.active);
+    const courses = await svc.listCourses(); // (active ones only)
     const named = courseNamedIn(message, courses);
     if (named) {
       const coming = await svc.upcoming({ courseId: named, limit: 1 });

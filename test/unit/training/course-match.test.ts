@@ -29,10 +29,26 @@ describe('the course a training ask names', () => {
     expect(named('courses')).toBeUndefined();
     expect(named('any safeguarding training for our team?')).toBeUndefined();
     expect(named('any courses for new staff this term?')).toBeUndefined();
-    expect(named('working together course dates?')).toBe('Working Together to Safeguard Children');
+    expect(named('next working together to safeguard children course?')).toBe('Working Together to Safeguard Children');
+    expect(named('safeguarding awareness e-learning, is it still open?')).toBe('Safeguarding Awareness E-Learning');
     // the taught course and the e-learning have the same distinctive words
     expect(named('domestic abuse training')).toBeUndefined();
     expect(named('any county lines training?')).toBeUndefined();
+  });
+
+  it('does not take an everyday word for a course that uses it', () => {
+    expect(named('any training in the next five weeks?')).toBeUndefined(); // not Five to Thrive
+    expect(named('any training for professionals?')).toBeUndefined(); // not Professional Curiosity
+    expect(named('have the training dates changed?')).toBeUndefined(); // not Pathway to Change
+    expect(named('can you help me find the right course')).toBeUndefined(); // not Right Help, Right Time
+    expect(named('any courses for people who work with children')).toBeUndefined(); // not Working Together
+  });
+
+  it('never counts the words of training itself, even in a course a trainer named so', () => {
+    const withOwn = [...courses, { id: 'dsl-training', name: 'DSL Training' }];
+    expect(courseNamedIn('any training coming up?', withOwn)).toBeUndefined();
+    expect(courseNamedIn('training', withOwn)).toBeUndefined();
+    expect(courseNamedIn('dsl training dates', withOwn)).toBe('dsl-training');
   });
 
   it('names nothing when there are no courses', () => {
