@@ -11,9 +11,13 @@ import { courseNamedIn } from '../../../src/training/course-match';
 
 const SHOWN = 10;
 
-/** The practitioner's sessions card: upcoming sessions (optionally one course), their own booking on each. */
-export async function sessionsCard(svc: TrainingService, personId: string, courseId?: string, notice?: CardNotice): Promise<AdaptiveCard> {
+/**
+ * The practitioner's sessions card: upcoming sessions (optionally one course), their own booking on each. A notice
+ * may depend on whether anything at all is coming up (read from the sessions the card lists anyway).
+ */
+export async function sessionsCard(svc: TrainingService, personId: string, courseId?: string, notice?: CardNotice | ((anyComing: boolean) => CardNotice)): Promise<AdaptiveCard> {
   const [all, views] = await Promise.all([svc.upcoming({ limit: 200 }), svc.upcoming({ courseId, personId, limit: SHOWN + 1 })]);
+  if (typeof notice === 'function') notice = notice(all.length > 0);
   const courses = new Map<string, string>();
   for (const v of all) courses.set(v.session.courseId, v.session.courseName);
   if (courseId && !courses.has(courseId)) {
@@ -35,7 +39,7 @@ export async function myTrainingCard(svc: TrainingService, personId: string, not
  */
 export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: TrainingService, message?: string): Promise<void> {
   let courseId: string | undefined;
-  let notice: CardNotice | undefined;
+  let notice: ((anyComing: boolean) => CardNotice) | undefined;
   if (message?.trim()) {
     const courses = await svc.listCourses(); // (active ones only)
     const named = courseNamedIn(message, courses);
@@ -43,9 +47,8 @@ export async function showSessions(ctx: TurnContext, _deps: BotDeps, svc: Traini
       const coming = await svc.upcoming({ courseId: named, limit: 1 });
       if (coming.length) courseId = named;
       else {
-        const others = (await svc.upcoming({ limit: 1 })).length > 0;
         const name = courses.find((c) => c.id === named)?.name ?? 'that course';
-        notice = { tone: 'warning', text: `Nothing is coming up for ${name} yet.${others ? ' Here is all the training that is.' : ''}` };
+        notice = (others) => ({ tone: 'warning', text: `Nothing is coming up for ${name} yet.${others ? ' Here is all the training that is.' : ''}` });
       }
     }
   }
