@@ -1,10 +1,13 @@
 /*
- * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR] [--part urgent|rest] [--folds N]
+ * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR] [--part urgent|rest|intent] [--folds N]
  * Fits the language layer's models on the corpus's train split and writes models/*.json (with the corpus
  * hash they came from). Deterministic: the same corpus gives the same artefacts.
  * The urgent classifier (the longest part) and the other models are fitted by two child processes at once, one
  * per core: they share nothing but the corpus, and each child writes its own artefacts, so the result is the
- * same as fitting them one after the other (`--part urgent` or `--part rest` runs one part alone).
+ * same as fitting them one after the other (`--part urgent` or `--part rest` runs one part alone; `--part intent`
+ * the command classifier alone, which is part of `rest` and depends on nothing else: for a change to that
+ * classifier's code only, as it rewrites intent.json alone — after a corpus change every artefact must be
+ * retrained, and a test fails when their corpus hashes differ).
  * --validate: trains without those train writers (a validation split, see validationSplit) into --out, never
  * into models/; `npm run eval:corpus -- --validate … --models DIR` then measures on their messages.
  * --folds N: cross-validates in N folds of writers instead of one writer at a time (about four times faster with
@@ -25,7 +28,9 @@ import { loadConfigOrExit } from '../config';
 import { parseArgs } from './cli-engine';
 
 const PARTS = ['urgent', 'rest'] as const;
-type Part = (typeof PARTS)[number];
+/** What `--part` accepts: the parts run at once, and the command classifier alone (a piece of `rest`). */
+const ONE_PART = [...PARTS, 'intent'] as const;
+type Part = (typeof ONE_PART)[number];
 
 /** Runs this script once per part, at the same time; when one part fails the other is stopped, and the run fails. */
 function runParts(argv: string[]): Promise<number> {
@@ -49,7 +54,7 @@ function runParts(argv: string[]): Promise<number> {
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const { opts } = parseArgs(argv, ['corpus', 'out', 'validate', 'part', 'folds']);
-  if (opts.part !== undefined && !PARTS.includes(opts.part as Part)) throw new Error(`--part is one of ${PARTS.join(', ')}`);
+  if (opts.part !== undefined && !ONE_PART.includes(opts.part as Part)) throw new Error(`--part is one of ${ONE_PART.join(', ')}`);
   const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
   /** Options that train models unlike the committed ones write them elsewhere. */
   const notIntoModels = (why: string) => {
@@ -75,6 +80,10 @@ async function main(): Promise<number> {
     return runParts(argv);
   }
   if (part === 'rest') return trainRest(train, corpus.hash, out);
+  if (part === 'intent') {
+    fitIntent(train, corpus.hash, out);
+    return 0;
+  }
 
   const urgent = trainUrgent(train, corpus.hash);
   saveArtefact('urgent', urgent.artefact, out);
@@ -85,14 +94,21 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Every model but the urgent classifier: commands, the ranker and answer model, sentences, follow-ups. */
-async function trainRest(train: CorpusMessage[], corpusHash: string, out: string): Promise<number> {
+/** The command classifier and its gate. */
+function fitIntent(train: CorpusMessage[], corpusHash: string, out: string): void {
   const intent = trainIntent(train, corpusHash);
   saveArtefact('intent', intent.artefact, out);
   const i = intent.report;
+  const a = intent.artefact;
+  const weights = [a.model, ...(a.members ?? []).map((m) => m.model)].reduce((n, m) => n + Object.keys(m.weights).length, 0);
   process.stdout.write(
-    `intent   threshold ${i.threshold.toFixed(3)}; out-of-fold commands routed ${(100 * i.routed).toFixed(1)}%, questions misrouted ${i.misrouted}; offered from ${i.offer.toFixed(3)}: commands offered ${(100 * i.offered).toFixed(1)}%, questions shown an offer ${(100 * i.questionsOffered).toFixed(1)}%; ${Object.keys(intent.artefact.model.weights).length} weights\n`,
+    `intent   threshold ${i.threshold.toFixed(3)}; out-of-fold commands routed ${(100 * i.routed).toFixed(1)}% (${i.wrongCommand} read as another command), questions misrouted ${i.misrouted}; offered from ${i.offer.toFixed(3)}: commands offered ${(100 * i.offered).toFixed(1)}%, questions shown an offer ${(100 * i.questionsOffered).toFixed(1)}%; ${1 + (a.members?.length ?? 0)} member${a.members?.length ? 's' : ''}, ${weights} weights\n`,
   );
+}
+
+/** Every model but the urgent classifier: commands, the ranker and answer model, sentences, follow-ups. */
+async function trainRest(train: CorpusMessage[], corpusHash: string, out: string): Promise<number> {
+  fitIntent(train, corpusHash, out);
 
   // The ranker learns on the bundled guidance: the passages the corpus's gold snippets come from.
   const config = loadConfigOrExit(process.env);

@@ -1,24 +1,33 @@
 /**
  * Commands in natural words ("can I get the newsletter", "stop sending me these", "what have I booked"):
- * a multinomial logistic model over the message's words, word pairs and character n-grams, trained by
- * `npm run train` on the corpus's command, greeting and question messages, with how close the message comes to
- * earlier messages of each kind (message-neighbours.ts) among its features. A small gate model stacked on it
- * (trained on its out-of-fold probabilities) says whether the message is a command at all. Only a confident
- * command wins: the gate's probability must reach a threshold set on out-of-fold training scores so that
- * (nearly) no question is taken for a command; the likeliest command is then the one routed.
+ * multinomial logistic models over the message's words, word pairs, character n-grams and request lexicon (each
+ * member its own choice of these; the first also reads how close the message comes to earlier messages of each
+ * kind, message-neighbours.ts), averaged; trained by `npm run train` on the corpus's command, greeting and
+ * question messages. A small gate model stacked on them (trained on their out-of-fold probabilities) says
+ * whether the message is a command at all. Only a confident command wins: the gate's probability must reach a
+ * threshold set on out-of-fold training scores so that (nearly) no question is taken for a command; the
+ * likeliest command is then the one routed.
  */
 import type { Intent } from '../knowledge.types';
-import { predict, type LinearModelJson } from './linear-model';
+import type { LinearModelJson } from './linear-model';
 import { viewOf, type FeatureOptions, type MessageView } from './message-features';
 import { sentences, stemToken, tokenize } from './text';
 import { neighboursFor, type StoredMessage } from './message-neighbours';
-import { commandFeatures, commandMass, gateScore, likeliestCommand } from './intent-decision';
+import { averageProbabilities, commandMass, gateScore, likeliestCommand, memberProbabilities, type IntentMember } from './intent-decision';
 
 export interface IntentArtefact {
   corpusHash: string;
   featureOptions: FeatureOptions;
   /** classes[0] is 'none' (a question or anything else); the rest are intents. */
   model: LinearModelJson;
+  /** Whether `model` reads the nearest-message evidence (absent: it does, as the committed first member does). */
+  neighbours?: boolean;
+  /**
+   * Further members of the classifier, each over its own features, averaged with `model` (which reads
+   * `featureOptions`); the gate reads each member's confidence too. Absent in artefacts trained before
+   * members: `model` alone.
+   */
+  members?: IntentMember[];
   threshold: number;
   /**
    * Between this and `threshold` the message is answered as a question and the likeliest command is offered
@@ -106,10 +115,11 @@ export function classifyIntentView(a: IntentArtefact, full: MessageView): Intent
   const view = full.tokens.length > a.maxTokens ? intentView(full.text, a.maxTokens) : full;
   if (view.tokens.length === 0) return { score: 0 };
   const near = neighboursFor(a.messages).features(view.stems);
-  const p = predict(a.model, commandFeatures(view, a.featureOptions, near));
+  const ps = memberProbabilities([{ featureOptions: a.featureOptions, model: a.model, neighbours: a.neighbours ?? true }, ...(a.members ?? [])], view, near);
+  const p = averageProbabilities(ps);
   // A command at all when the gate (or, in older artefacts, the commands together) is sure enough; then the
   // likeliest command.
-  const score = a.gate ? gateScore(a.gate, p, a.model.classes, near, view) : commandMass(p);
+  const score = a.gate ? gateScore(a.gate, p, a.model.classes, near, view, ps) : commandMass(p);
   const likeliest = a.model.classes[likeliestCommand(p)] as Intent;
   if (score >= a.threshold) return { intent: likeliest, score };
   // Below it, likely enough to offer beside the answer (artefacts trained before offers have no `offer`).

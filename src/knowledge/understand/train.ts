@@ -9,7 +9,7 @@ import { predict, prng, trainLinear, type Features, type LinearModelJson, type T
 import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
-import { commandFeatures, gateFeatures, likeliestCommand } from './intent-decision';
+import { averageProbabilities, commandFeatures, gateFeatures, likeliestCommand } from './intent-decision';
 import { MessageNeighbours, withoutWriters, type StoredMessage } from './message-neighbours';
 
 /**
@@ -232,10 +232,48 @@ export function intentThresholds(questionScores: number[]): { threshold: number;
   return { threshold, offer };
 }
 
-export function trainIntent(
-  train: CorpusMessage[],
-  corpusHash: string,
-): { artefact: IntentArtefact; report: { threshold: number; routed: number; misrouted: number; offer: number; offered: number; questionsOffered: number } } {
+export interface IntentMemberOptions {
+  features: FeatureOptions;
+  /** L2 multiplier for raw word, pair and character features. */
+  wordPenalty: number;
+  /** Whether the nearest-message evidence is among its features. */
+  neighbours: boolean;
+}
+
+/**
+ * Views of the message a member of the command classifier (intent-decision.ts `IntentMember`) can read: the first
+ * over words, pairs, character n-grams, the request lexicon and the nearest-message evidence (the committed
+ * classifier); one over words, pairs and the request lexicon only; one over words and character n-grams only, both
+ * with raw features regularised less. The three averaged were tried (README Quality, fifteenth session,
+ * `scripts/studies/intent-members-oof.ts`): out of fold on the training split (10 writer folds, the same 0.4 % of
+ * questions taken) commands routed 87.3 → 90.3 %, commands read as another command 98 → 79 of 1,979; on two
+ * batches of hard commands written afterwards 126 → 133 of 160; but on the held-back split questions routed to a
+ * command rose 7 → 13 of 3,022 (commands routed 96.0 → 97.3 %), which the rule set before scoring did not allow.
+ */
+export const INTENT_MEMBER_CHOICES: IntentMemberOptions[] = [
+  { features: INTENT_FEATURES, wordPenalty: INTENT_WORD_PENALTY, neighbours: true },
+  { features: { charGrams: false, lexicon: false, requests: true }, wordPenalty: 3, neighbours: false },
+  { features: { charGrams: true, bigrams: false, lexicon: false, requests: false }, wordPenalty: 3, neighbours: false },
+];
+/** The members `npm run train` fits: the first view alone (see INTENT_MEMBER_CHOICES for the three tried). */
+export const INTENT_MEMBERS: IntentMemberOptions[] = [INTENT_MEMBER_CHOICES[0]];
+
+export interface IntentReport {
+  threshold: number;
+  /** Out of fold: share of commands routed to their own command. */
+  routed: number;
+  /** Out of fold: commands whose likeliest command is another one (routed or not). */
+  wrongCommand: number;
+  /** Out of fold: questions (not urgent) at or above the routing threshold. */
+  misrouted: number;
+  offer: number;
+  offered: number;
+  questionsOffered: number;
+}
+
+/** The command classifier (`memberOptions`: its members, the first stored as `model`; a study may pass others). */
+export function trainIntent(train: CorpusMessage[], corpusHash: string, memberOptions: IntentMemberOptions[] = INTENT_MEMBERS): { artefact: IntentArtefact; report: IntentReport } {
+  if (memberOptions.length === 0) throw new Error('the command classifier needs at least one member');
   const intents = [...new Set(train.map(expectedIntent).filter((x): x is string => !!x))].sort();
   const classes = ['none', ...intents];
   const views = train.map((m) => intentView(m.message, INTENT_MAX_TOKENS));
@@ -243,31 +281,41 @@ export function trainIntent(
   const stored: StoredMessage[] = train.map((m, i) => ({ stems: views[i].stems, intent: expectedIntent(m) ?? 'none', writer: m.writer }));
   const neighbours = new MessageNeighbours(stored);
   const neighbourFeatures = train.map((m, i) => neighbours.features(views[i].stems, m.writer));
-  const examples = train.map((m, i) => {
+  const labels = train.map((m) => {
     const intent = expectedIntent(m);
-    return { x: commandFeatures(views[i], INTENT_FEATURES, neighbourFeatures[i]), y: intent ? classes.indexOf(intent) : 0, weight: intent ? 3 : 1, urgent: isUrgent(m), writer: m.writer };
+    return { y: intent ? classes.indexOf(intent) : 0, urgent: isUrgent(m), writer: m.writer };
   });
-  const fit = (ex: typeof examples) =>
-    trainLinear(classes, ex, { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? INTENT_WORD_PENALTY : 1) });
-  const oof = outOfFold(examples, fit, (model, e) => ({ p: predict(model, e.x), y: e.y }));
-  // The gate: a second model over the classifier's out-of-fold probabilities and the message's shape, itself
+  const members = memberOptions.map((o) => {
+    const examples = train.map((_, i) => ({
+      x: commandFeatures(views[i], o.features, o.neighbours ? neighbourFeatures[i] : new Map()),
+      y: labels[i].y,
+      weight: labels[i].y ? 3 : 1,
+      writer: labels[i].writer,
+    }));
+    const fit = (ex: typeof examples) => trainLinear(classes, ex, { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? o.wordPenalty : 1) });
+    return { o, examples, fit, oof: outOfFold(examples, fit, (model, e) => predict(model, e.x)) };
+  });
+  const memberPs = train.map((_, i) => members.map((m) => m.oof[i]));
+  const oof = labels.map((l, i) => ({ p: averageProbabilities(memberPs[i]), y: l.y }));
+  // The gate: a second model over the members' out-of-fold probabilities and the message's shape, itself
   // scored out of fold on the same writer folds; the thresholds are set on its scores.
-  const gateExamples = examples.map((e, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i]), y: e.y === 0 ? 0 : 1, weight: 1, writer: e.writer }));
+  const gateExamples = labels.map((l, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i], memberPs[i]), y: l.y === 0 ? 0 : 1, weight: 1, writer: l.writer }));
   const fitGate = (ex: typeof gateExamples) => trainLinear(['question', 'command'], ex, { epochs: INTENT_GATE_EPOCHS, l2: INTENT_GATE_L2 });
   const score = outOfFold(gateExamples, fitGate, (gate, e) => predict(gate, e.x)[1]);
   // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
-  const questions = oof.flatMap((o, i) => (o.y === 0 && !examples[i].urgent ? [score[i]] : []));
+  const questions = oof.flatMap((o, i) => (o.y === 0 && !labels[i].urgent ? [score[i]] : []));
   const { threshold, offer } = intentThresholds(questions);
   const cmds = oof.flatMap((o, i) => (o.y !== 0 ? [{ ...o, s: score[i] }] : []));
   const routed = cmds.filter((o) => likeliestCommand(o.p) === o.y && o.s >= threshold).length;
+  const wrongCommand = cmds.filter((o) => likeliestCommand(o.p) !== o.y).length;
   const misrouted = questions.filter((p) => p >= threshold).length;
   const band = (p: number) => p >= offer && p < threshold;
   const offered = cmds.filter((o) => band(o.s) && likeliestCommand(o.p) === o.y).length;
   const questionsOffered = questions.filter(band).length;
-  const model = fit(examples);
+  const [first, ...rest] = members.map((m) => ({ featureOptions: m.o.features, model: m.fit(m.examples), neighbours: m.o.neighbours }));
   const gate = fitGate(gateExamples);
   return {
-    artefact: { corpusHash, featureOptions: INTENT_FEATURES, model, gate, threshold, offer, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
-    report: { threshold, routed: routed / Math.max(cmds.length, 1), misrouted, offer, offered: offered / Math.max(cmds.length, 1), questionsOffered: questionsOffered / Math.max(questions.length, 1) },
+    artefact: { corpusHash, featureOptions: first.featureOptions, model: first.model, ...(first.neighbours ? {} : { neighbours: false }), ...(rest.length ? { members: rest } : {}), gate, threshold, offer, maxTokens: INTENT_MAX_TOKENS, messages: withoutWriters(stored) },
+    report: { threshold, routed: routed / Math.max(cmds.length, 1), wrongCommand, misrouted, offer, offered: offered / Math.max(cmds.length, 1), questionsOffered: questionsOffered / Math.max(questions.length, 1) },
   };
 }

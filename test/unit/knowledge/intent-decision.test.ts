@@ -5,6 +5,7 @@
  */
 import { commandMass, gateFeatures, likeliestCommand } from '../../../src/knowledge/understand/intent-decision';
 import { classifyIntentView, commandWord, type IntentArtefact } from '../../../src/knowledge/understand/intent.classifier';
+import { INTENT_MEMBERS } from '../../../src/knowledge/understand/train';
 import { languageModels } from '../../../src/knowledge/understand/language-model';
 import { viewOf } from '../../../src/knowledge/understand/message-features';
 
@@ -106,11 +107,65 @@ describe('the command gate', () => {
   });
 });
 
+describe('the classifier’s members', () => {
+  /** A second member that reads "list" as the training list (`training`), strongly, and "book" as nothing. */
+  const listMember = {
+    featureOptions: { charGrams: false, lexicon: false, bigrams: false },
+    neighbours: false,
+    model: { classes: ['none', 'my-training', 'training'], bias: [0, 0, 0], weights: { 'w:list': [-2, -2, 6] } },
+  };
+
+  it('averages the members’ probabilities, so a member can change which command is likeliest', () => {
+    // The first member alone leans to `my-training` ("list" 0.4 towards it); with the second, `training`.
+    expect(classifyIntentView(artefact(0.8), viewOf('bookings list')).intent).toBe('my-training');
+    const both = { ...artefact(0.8), members: [listMember] };
+    expect(classifyIntentView(both, viewOf('bookings list')).intent).toBe('training');
+    // A message neither member reads as a command stays a question.
+    expect(classifyIntentView(both, viewOf('who is the chair')).intent).toBeUndefined();
+  });
+
+  it('gives the gate each member’s confidence and whether it agrees on the command', () => {
+    const view = { tokens: ['bookings', 'list'], text: 'bookings list' };
+    const classes = ['none', 'my-training', 'training'];
+    const f = gateFeatures([0.1, 0.3, 0.6], classes, new Map(), view, [
+      [0.1, 0.5, 0.4],
+      [0.1, 0.1, 0.8],
+    ]);
+    expect(f.get('cmd:training')).toBe(1);
+    expect(f.get('m0:agree')).toBe(0);
+    expect(f.get('m1:agree')).toBe(1);
+    expect(f.get('m0:share')).toBeCloseTo(0.5 / 0.9, 9);
+    expect(f.get('m1:top')).toBeCloseTo(Math.log(0.8 / 0.2) / 5, 9);
+    // One member (an artefact without members) adds nothing beyond the averaged confidence.
+    const one = gateFeatures([0.1, 0.3, 0.6], classes, new Map(), view, [[0.1, 0.3, 0.6]]);
+    expect([...one.keys()].filter((k) => k.startsWith('m0:'))).toEqual([]);
+  });
+
+  it('scores with the gate over the members (a gate by hand that reads one member’s agreement)', () => {
+    // "bookings list": the average is `training`; the second member agrees with it, the first (leaning to
+    // `my-training`) does not.
+    const gateOn = (key: string) => ({ classes: ['question', 'command'], bias: [0, -3], weights: { [key]: [0, 6] } });
+    const withGate = (key: string) => ({ ...artefact(0.8), members: [listMember], gate: gateOn(key) });
+    expect(classifyIntentView(withGate('m1:agree'), viewOf('bookings list'))).toMatchObject({ intent: 'training' });
+    const d = classifyIntentView(withGate('m0:agree'), viewOf('bookings list'));
+    expect(d.intent).toBeUndefined();
+    expect(d.score).toBeLessThan(0.1);
+  });
+
+  it('refuses members over different classes', () => {
+    const fewer = { ...listMember, model: { ...listMember.model, classes: ['none', 'training'], bias: [0, 0], weights: {} } };
+    expect(() => classifyIntentView({ ...artefact(0.8), members: [fewer] }, viewOf('bookings list'))).toThrow(/share their classes/);
+    const reordered = { ...listMember, model: { ...listMember.model, classes: ['none', 'training', 'my-training'] } };
+    expect(() => classifyIntentView({ ...artefact(0.8), members: [reordered] }, viewOf('bookings list'))).toThrow(/share their classes/);
+  });
+});
+
 describe('the shipped command model and its offers', () => {
   const INTENTS = ['help', 'subscribe', 'unsubscribe', 'my-subscriptions', 'training', 'my-training', 'survey', 'escalate', 'my-escalations'] as const;
 
-  it('has a gate, and an offer threshold below its routing threshold', () => {
+  it('is the members npm run train fits, with a gate and an offer threshold below its routing threshold', () => {
     const a = languageModels().intent;
+    expect([a.featureOptions, ...(a.members ?? []).map((m) => m.featureOptions)]).toEqual(INTENT_MEMBERS.map((o) => o.features));
     expect(a.gate?.classes).toEqual(['question', 'command']);
     expect(typeof a.offer).toBe('number');
     expect(a.offer!).toBeLessThan(a.threshold);

@@ -1,12 +1,12 @@
 /**
- * Training the command model (`trainIntent`): the classifier, then the gate stacked on its out-of-fold
- * probabilities, with the routing and offer thresholds set on the gate's out-of-fold scores. A small corpus by
+ * Training the command model (`trainIntent`): the classifier's members, then the gate stacked on their
+ * out-of-fold probabilities, with the routing and offer thresholds set on the gate's out-of-fold scores. A small corpus by
  * hand, six writers, so each message is scored by models that never saw its writer.
  */
 import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
 import { classifyIntentView } from '../../../src/knowledge/understand/intent.classifier';
 import { viewOf } from '../../../src/knowledge/understand/message-features';
-import { intentThresholds, INTENT_MAX_OFFERED, trainIntent } from '../../../src/knowledge/understand/train';
+import { intentThresholds, INTENT_MAX_OFFERED, INTENT_MEMBER_CHOICES, INTENT_MEMBERS, trainIntent } from '../../../src/knowledge/understand/train';
 
 const COMMANDS: [string, string[]][] = [
   ['subscribe', ['sign me up to the newsletter', 'can i get the newsletter please', 'add me to the mailing list', 'put me on the bulletin', 'i want the newsletter sent to me', 'subscribe me']],
@@ -33,11 +33,37 @@ function corpus(): CorpusMessage[] {
 }
 
 describe('trainIntent', () => {
-  const { artefact, report } = trainIntent(corpus(), 'test');
+  // The three member views tried (the committed classifier is the first alone; see the last test).
+  const { artefact, report } = trainIntent(corpus(), 'test', INTENT_MEMBER_CHOICES);
 
-  it('stacks a gate on the classifier, reading its probabilities, the nearest messages and the message’s shape', () => {
+  it('fits three members over different features, only the first with the nearest messages', () => {
+    const members = [{ featureOptions: artefact.featureOptions, model: artefact.model }, ...artefact.members!];
+    expect(members).toHaveLength(3);
+    const keys = members.map((m) => Object.keys(m.model.weights));
+    expect(keys[0].some((k) => k.startsWith('knn'))).toBe(true);
+    expect(keys[1].some((k) => k.startsWith('knn')) || keys[2].some((k) => k.startsWith('knn'))).toBe(false);
+    // The second reads no character n-grams, the third no word pairs.
+    expect(keys[1].some((k) => k.startsWith('c:'))).toBe(false);
+    expect(keys[2].some((k) => k.startsWith('c:'))).toBe(true);
+    expect(keys[2].some((k) => k.startsWith('b:'))).toBe(false);
+    expect(members.every((m) => m.model.classes.join() === 'none,my-escalations,subscribe,training')).toBe(true);
+    expect(artefact.neighbours).toBeUndefined();
+  });
+
+  it('reports out of fold how many commands were read as another command, and what each member set does', () => {
+    expect(report.wrongCommand).toBeGreaterThanOrEqual(0);
+    expect(report.wrongCommand).toBeLessThanOrEqual(COMMANDS.length * 6 * (1 - report.routed));
+    // A first member without the nearest messages is recorded as such, and read that way.
+    const alone = trainIntent(corpus(), 'test', [INTENT_MEMBER_CHOICES[1]]).artefact;
+    expect(alone.neighbours).toBe(false);
+    expect(alone.members).toBeUndefined();
+    expect(Object.keys(alone.model.weights).some((k) => k.startsWith('knn'))).toBe(false);
+    expect(() => trainIntent(corpus(), 'test', [])).toThrow(/at least one member/);
+  });
+
+  it('stacks a gate on the members, reading their probabilities, the nearest messages and the message’s shape', () => {
     expect(artefact.gate?.classes).toEqual(['question', 'command']);
-    expect(Object.keys(artefact.gate!.weights)).toEqual(expect.arrayContaining(['mass', 'len', 'cmd:subscribe', 'nb:knn:none']));
+    expect(Object.keys(artefact.gate!.weights)).toEqual(expect.arrayContaining(['mass', 'len', 'cmd:subscribe', 'nb:knn:none', 'm0:mass', 'm2:agree']));
     expect(report.routed).toBeGreaterThan(0.5);
   });
 
@@ -45,6 +71,17 @@ describe('trainIntent', () => {
     expect(classifyIntentView(artefact, viewOf('please sign me up for the newsletter'))).toMatchObject({ intent: 'subscribe' });
     expect(classifyIntentView(artefact, viewOf('any update on the escalation i raised')).intent).toBe('my-escalations');
     expect(classifyIntentView(artefact, viewOf('who chairs the lead partners meeting')).intent).toBeUndefined();
+  });
+});
+
+describe('trainIntent as `npm run train` runs it', () => {
+  it('fits the first view alone, with the nearest messages, and a gate without member keys (the committed classifier)', () => {
+    expect(INTENT_MEMBERS).toEqual([INTENT_MEMBER_CHOICES[0]]);
+    const { artefact } = trainIntent(corpus(), 'test');
+    expect(artefact.members).toBeUndefined();
+    expect(artefact.neighbours).toBeUndefined();
+    expect(Object.keys(artefact.model.weights).some((k) => k.startsWith('knn'))).toBe(true);
+    expect(Object.keys(artefact.gate!.weights).some((k) => /^m\d+:/.test(k))).toBe(false);
   });
 });
 
