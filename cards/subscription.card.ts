@@ -1,14 +1,27 @@
 import { adaptiveCard, submitAction, text, type AdaptiveCard } from './card';
 
-/** `my subscriptions` and the answer to subscribe/unsubscribe: the state, and one button to change it. */
-export function buildSubscriptionCard(opts: { kind: 'user' | 'channel'; subscribed: boolean; changed?: boolean }): AdaptiveCard {
+/**
+ * `my subscriptions` and the answer to subscribe/unsubscribe: the state, and one button to change it. `confirm`:
+ * an unsubscribe asked in other words than the command ("take me off the mailing list") is not done until the
+ * button is tapped, since the words may be about someone else ("she's left, can she be taken off?").
+ */
+export function buildSubscriptionCard(opts: { kind: 'user' | 'channel'; subscribed: boolean; changed?: boolean; confirm?: boolean }): AdaptiveCard {
   const who = opts.kind === 'channel' ? 'This channel is' : 'You are';
   const state = opts.subscribed
     ? `${who} subscribed to the CSCP newsletter digest: one card per newsletter${opts.kind === 'channel' ? ', posted here' : ''}.`
     : `${who} not subscribed to the CSCP newsletter digest.`;
-  const note = opts.changed === false ? (opts.subscribed ? 'Nothing changed: already subscribed.' : 'Nothing changed: not subscribed.') : undefined;
+  const whose = opts.kind === 'channel' ? "this channel's subscription" : 'your own subscription';
+  const note = opts.confirm
+    ? opts.subscribed
+      ? `Tap **Unsubscribe** to stop it. I can change only ${whose} here: a colleague can type **unsubscribe** in their own chat with me.`
+      : 'Nothing to stop.'
+    : opts.changed === false
+      ? opts.subscribed
+        ? 'Nothing changed: already subscribed.'
+        : 'Nothing changed: not subscribed.'
+      : undefined;
   return adaptiveCard(
-    [text('Newsletter digest', { weight: 'Bolder' }), text(state, { spacing: 'Small' }), ...(note ? [text(note, { isSubtle: true, size: 'Small' })] : [])],
+    [text('Newsletter digest', { weight: 'Bolder' }), text(state, { spacing: 'Small' }), ...(note ? [text(note, opts.confirm ? { spacing: 'Small' } : { isSubtle: true, size: 'Small' })] : [])],
     [opts.subscribed ? submitAction('Unsubscribe', 'unsubscribe', { kind: opts.kind }) : submitAction('Subscribe', 'subscribe', { kind: opts.kind }, 'positive')],
   );
 }

@@ -7,7 +7,7 @@ import { showPreviewCommand, submitPreviewAction } from './digests/digest-previe
 import { digestUsage, showReports } from './digests/digest-report.handler';
 import { createDigestScheduler, type DigestScheduler } from './digests/digest.scheduler';
 import { newsletterIngester } from './digests/newsletter-ingest';
-import { changeSubscription, submitSubscription } from './digests/subscription.handler';
+import { changeSubscription, confirmUnsubscribe, submitSubscription } from './digests/subscription.handler';
 
 /** What other features and tests reach through `deps.features.digests`. */
 export interface DigestsFeature {
@@ -53,6 +53,8 @@ export const digestsFeature: FeatureFactory = (deps) => {
       { name: 'digest report', pattern: /^digests?\s+reports?$/i, run: (ctx, d) => showReports(ctx, d, service) },
       { name: 'digest preview', pattern: /^digest\s+preview\s+\S+$/i, run: (ctx, d, args) => showPreviewCommand(ctx, d, service, args) },
       { name: 'digest', pattern: /^digests?$/i, run: (ctx, d) => digestUsage(ctx, d) },
+      // Never matches typed text: the `unsubscribe` intent (everyday words) runs it by name, to confirm first.
+      { name: 'unsubscribe asked', pattern: /(?!)/, run: (ctx, d) => confirmUnsubscribe(ctx, d, service) },
       // Never matches typed text: bot/app.ts runs it by name for a message that is only an attachment.
       { name: 'attachment', pattern: /(?!)/, run: (ctx, d) => receiveAttachment(ctx, d, service) },
     ],
@@ -67,7 +69,7 @@ export const digestsFeature: FeatureFactory = (deps) => {
       { verb: 'digestReport', run: preview },
       { verb: 'digestRetry', run: preview },
     ],
-    intents: { subscribe: 'subscribe', unsubscribe: 'unsubscribe', 'my-subscriptions': 'my subscriptions' },
+    intents: { subscribe: 'subscribe', unsubscribe: 'unsubscribe asked', 'my-subscriptions': 'my subscriptions' },
     start: () => scheduler.start(),
     async stop() {
       await scheduler.stop();

@@ -118,6 +118,36 @@ describe('newsletter digests over HTTP (real server, Azurite, capture connector)
     expect(await feature.service.isSubscribed('user', u4.aadObjectId)).toBe(false);
   });
 
+  it('an unsubscribe asked in everyday words changes nothing until its button is tapped (the words may be about someone else)', async () => {
+    const u5 = makeUser('Una Five');
+    await t.say(u5, 'subscribe');
+    // About a colleague: the classifier reads an unsubscribe, and the person asking must not lose the digest.
+    await t.say(u5, 'our old deputy head left in the summer, can you take her off the newsletter list?');
+    const card = cardOf(last(u5));
+    expect(validateCard(card)).toEqual([]);
+    expect(json(card)).toContain('You are subscribed');
+    expect(json(card)).toContain('Tap **Unsubscribe** to stop it');
+    expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(true);
+    const button = actionsOf(card).find((a) => a.data?.verb === 'unsubscribe');
+    expect(button.data).toEqual({ verb: 'unsubscribe', kind: 'user' });
+    await t.submit(u5, button.data, last(u5).id);
+    expect(json(cardOf(lastPut(last(u5).id)))).toContain('You are not subscribed');
+    expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(false);
+    // Asked again when there is nothing to stop: said so, with the Subscribe button.
+    await t.say(u5, 'please stop sending me the newsletter');
+    expect(json(cardOf(last(u5)))).toContain('Nothing to stop.');
+    // The command word itself still acts at once, and so does the offer under an answer when it is tapped (the
+    // person's own choice of the command).
+    await t.say(u5, 'subscribe');
+    await t.say(u5, 'unsubscribe');
+    expect(json(cardOf(last(u5)))).toContain('You are not subscribed');
+    expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(false);
+    await t.say(u5, 'subscribe');
+    await t.submit(u5, { verb: 'command', intent: 'unsubscribe' });
+    expect(json(cardOf(last(u5)))).toContain('You are not subscribed');
+    expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(false);
+  });
+
   it('a non-admin is refused politely at every publishing step, and nothing is created', async () => {
     await t.say(outsider, 'digest new');
     expect(last(outsider).body.text).toMatch(/only CSCP admins can publish/);

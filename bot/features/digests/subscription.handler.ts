@@ -65,6 +65,24 @@ export async function changeSubscription(ctx: TurnContext, deps: BotDeps, svc: D
 }
 
 /**
+ * An unsubscribe asked in everyday words (the command classifier's `unsubscribe`, or its offer tapped): the
+ * subscription card with its Unsubscribe button, nothing changed until it is tapped. The words may be about
+ * someone else ("Mrs Okafor left in July, can she be taken off?"), and the bot can only change the subscription
+ * of whoever asks; the command word itself (`unsubscribe`) still acts at once.
+ */
+export async function confirmUnsubscribe(ctx: TurnContext, deps: BotDeps, svc: DigestService): Promise<void> {
+  const who = await subscriberFor(ctx, deps);
+  if (who === 'group') return void (await ctx.sendActivity(GROUP_CHAT));
+  if (!who) return void (await ctx.sendActivity('Sorry, I could not tell whose subscription to change here.'));
+  try {
+    const card = buildSubscriptionCard({ kind: who.kind, subscribed: await svc.isSubscribed(who.kind, who.key), confirm: true });
+    await sendCard(ctx, card, 'Newsletter digest subscription');
+  } catch (e) {
+    await ctx.sendActivity(messageFor(ctx, deps, e, 'digest unsubscribe'));
+  }
+}
+
+/**
  * The Subscribe / Unsubscribe buttons. Only the subscription card's own buttons name a `kind`; those answer in
  * place. The digest's Unsubscribe and the welcome card's Subscribe answer with a new card, so the digest stays.
  */

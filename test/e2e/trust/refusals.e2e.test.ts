@@ -23,7 +23,7 @@ const SECRET = `Secretworth${randomUUID().slice(0, 6)}`;
 
 /** Routes anyone may use (their own data only). */
 const PUBLIC = {
-  commands: ['help', 'subscribe', 'unsubscribe', 'my subscriptions', 'my escalations', 'escalate', 'survey', 'training', 'my training'],
+  commands: ['help', 'subscribe', 'unsubscribe', 'unsubscribe asked', 'my subscriptions', 'my escalations', 'escalate', 'survey', 'training', 'my training'],
   submits: ['help', 'ask', 'survey', 'surveyLog', 'escalate', 'myEscalations', 'escalationSubmit', 'training', 'trainingFilter', 'trainingBook', 'trainingCancelBooking', 'trainingMine', 'subscribe', 'unsubscribe'],
   executes: ['trainingBook', 'trainingCancelBooking'],
 };

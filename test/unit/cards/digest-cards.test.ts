@@ -110,6 +110,21 @@ describe('digest cards', () => {
     expect(actions(cards[7])).toContain('"verb":"subscribe"');
   });
 
+  it('an unsubscribe asked in other words is confirmed: the state, whose subscription it changes, and the button', () => {
+    const subscribed = buildSubscriptionCard({ kind: 'user', subscribed: true, confirm: true });
+    const not = buildSubscriptionCard({ kind: 'user', subscribed: false, confirm: true });
+    const channel = buildSubscriptionCard({ kind: 'channel', subscribed: true, confirm: true });
+    for (const c of [subscribed, not, channel]) expect(validateCard(c)).toEqual([]);
+    expect(JSON.stringify(subscribed.body)).toContain('You are subscribed');
+    expect(JSON.stringify(subscribed.body)).toContain('I can change only your own subscription here');
+    expect(JSON.stringify(subscribed.actions)).toContain('"verb":"unsubscribe"');
+    expect(JSON.stringify(not.body)).toContain('Nothing to stop.');
+    expect(JSON.stringify(not.actions)).toContain('"verb":"subscribe"');
+    expect(JSON.stringify(channel.body)).toContain("this channel's subscription");
+    // Without `confirm` the card says nothing of it.
+    expect(JSON.stringify(buildSubscriptionCard({ kind: 'user', subscribed: true }).body)).not.toContain('Tap');
+  });
+
   it('the report says in words and colour what its numbers say: all green only when everyone got it', () => {
     const columns = (card: any) => card.body.find((b: any) => b.type === 'ColumnSet').columns.map((c: any) => [c.style, c.width]);
     const headline = (card: any) => card.body[1];
