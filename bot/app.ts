@@ -103,13 +103,10 @@ export function createApp(opts: AppOptions): Application<TurnState> {
     // A command offered under an answer ("Or did you want me to: …"): runs as if its word had been typed.
     if (value.verb === 'command') {
       const intent = typeof value.intent === 'string' && Object.hasOwn(intents, value.intent) ? (value.intent as Intent) : undefined;
-      // The tap is the person's own choice of that command: the command its word runs when typed (an
-      // unsubscribe offered and tapped is done, not confirmed again), else the intent's.
-      const word = intent ? commandWord(intent) : '';
-      const target = intent ? (commands.find((c) => c.pattern.test(word)) ?? byName.get(intents[intent])) : undefined;
+      const target = intent ? byName.get(intents[intent]) : undefined;
       if (intent && target) {
         await commandStarts(ctx);
-        return target.run(ctx, deps, word);
+        return target.run(ctx, deps, commandWord(intent));
       }
     }
     const handler = submits.get(value.verb as string);

@@ -10,11 +10,14 @@ export function buildSubscriptionCard(opts: { kind: 'user' | 'channel'; subscrib
   const state = opts.subscribed
     ? `${who} subscribed to the CSCP newsletter digest: one card per newsletter${opts.kind === 'channel' ? ', posted here' : ''}.`
     : `${who} not subscribed to the CSCP newsletter digest.`;
-  const whose = opts.kind === 'channel' ? "this channel's subscription" : 'your own subscription';
+  const whose =
+    opts.kind === 'channel'
+      ? 'To stop your own digest, type **unsubscribe** in your 1:1 chat with me (a colleague can do the same in theirs).'
+      : 'I can change only your own subscription: a colleague can type **unsubscribe** in their own 1:1 chat with me.';
   const note = opts.confirm
     ? opts.subscribed
-      ? `Tap **Unsubscribe** to stop it. I can change only ${whose} here: a colleague can type **unsubscribe** in their own chat with me.`
-      : 'Nothing to stop.'
+      ? `${opts.kind === 'channel' ? 'Tap **Unsubscribe** to stop the digest posts in this channel for everyone here.' : 'Tap **Unsubscribe** to stop it.'} ${whose}`
+      : `Nothing to stop here. ${whose}`
     : opts.changed === false
       ? opts.subscribed
         ? 'Nothing changed: already subscribed.'

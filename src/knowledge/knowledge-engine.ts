@@ -81,7 +81,7 @@ export interface EngineOptions {
 const INTENT_TEXT: Record<Intent, string> = {
   help: 'I answer questions from the CSCP guidance and can manage your newsletter subscription, training bookings, the parent survey link and escalations.',
   subscribe: 'Subscribing you to the CSCP newsletter.',
-  unsubscribe: 'Stopping the CSCP newsletter for you (asked in other words than "unsubscribe", once you confirm).',
+  unsubscribe: 'Here is your CSCP newsletter subscription, with the button to stop it.',
   'my-subscriptions': 'Here are your newsletter subscriptions.',
   training: 'Here are the upcoming CSCP training sessions.',
   'my-training': 'Here are your training bookings.',

@@ -135,17 +135,42 @@ describe('newsletter digests over HTTP (real server, Azurite, capture connector)
     expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(false);
     // Asked again when there is nothing to stop: said so, with the Subscribe button.
     await t.say(u5, 'please stop sending me the newsletter');
-    expect(json(cardOf(last(u5)))).toContain('Nothing to stop.');
-    // The command word itself still acts at once, and so does the offer under an answer when it is tapped (the
-    // person's own choice of the command).
+    expect(json(cardOf(last(u5)))).toContain('Nothing to stop here.');
+    // The typed command still acts at once.
     await t.say(u5, 'subscribe');
     await t.say(u5, 'unsubscribe');
     expect(json(cardOf(last(u5)))).toContain('You are not subscribed');
     expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(false);
+    // A button sending the `unsubscribe` command (the answer's offers send `my-subscriptions` for it) confirms too.
     await t.say(u5, 'subscribe');
     await t.submit(u5, { verb: 'command', intent: 'unsubscribe' });
-    expect(json(cardOf(last(u5)))).toContain('You are not subscribed');
-    expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(false);
+    expect(json(cardOf(last(u5)))).toContain('Tap **Unsubscribe** to stop it');
+    expect(await feature.service.isSubscribed('user', u5.aadObjectId)).toBe(true);
+    // (Leaves the subscribers as the tests below count them.)
+    await t.say(u5, 'unsubscribe');
+  });
+
+  it('asked in other words in a channel, the card names the channel and how to stop one’s own; in a group chat, the 1:1 chat', async () => {
+    const asked = 'our old deputy head left in the summer, can you take her off the newsletter list?';
+    // The channel subscribed in the first test: a tap would stop its posts for everyone, so nothing changes yet.
+    await inChannel(channelMember, asked);
+    const reply = json(cardOf(posts(`${CHANNEL};messageid=1700000000000`).pop()));
+    expect(reply).toContain('This channel is subscribed');
+    expect(reply).toContain('stop the digest posts in this channel for everyone here');
+    expect(reply).toContain('To stop your own digest, type **unsubscribe** in your 1:1 chat with me');
+    expect(await feature.service.isSubscribed('channel', CHANNEL)).toBe(true);
+    // In a group chat no card with one person's subscription goes to the group; nothing changes.
+    const u6 = makeUser('Gil Six');
+    await t.say(u6, 'subscribe');
+    const group = { id: `19:group-${randomUUID()}@thread.v2`, conversationType: 'groupChat', tenantId: 'tenant-1' };
+    await t.say(u6, asked, { conversation: group });
+    const inGroup = t.connector.messagesTo(group.id);
+    expect(inGroup.map((m) => m.body.text)).toEqual([expect.stringContaining('type **unsubscribe** in your chat with me')]);
+    expect(inGroup[0].body.attachments ?? []).toEqual([]);
+    expect(await feature.service.isSubscribed('user', u6.aadObjectId)).toBe(true);
+    // (Leaves the subscribers as the tests below count them.)
+    await t.say(u6, 'unsubscribe');
+    expect(await feature.service.isSubscribed('user', u6.aadObjectId)).toBe(false);
   });
 
   it('a non-admin is refused politely at every publishing step, and nothing is created', async () => {

@@ -16,6 +16,7 @@ interface Subscriber {
   target?: DeliveryTarget;
 }
 
+const GROUP_UNSUBSCRIBE = 'I change newsletter subscriptions one person at a time, in a 1:1 chat: to stop your own digest, type **unsubscribe** in your chat with me (a colleague can do the same in theirs).';
 const GROUP_CHAT = 'I send the newsletter digest to a person (in their 1:1 chat with me) or to a team channel, not to a group chat. Open a 1:1 chat with me and type **subscribe**.';
 
 /**
@@ -65,12 +66,15 @@ export async function changeSubscription(ctx: TurnContext, deps: BotDeps, svc: D
 }
 
 /**
- * An unsubscribe asked in everyday words (the command classifier's `unsubscribe`, or its offer tapped): the
- * subscription card with its Unsubscribe button, nothing changed until it is tapped. The words may be about
- * someone else ("Mrs Okafor left in July, can she be taken off?"), and the bot can only change the subscription
- * of whoever asks; the command word itself (`unsubscribe`) still acts at once.
+ * An unsubscribe asked in everyday words (the command classifier's `unsubscribe`): the subscription card with
+ * its Unsubscribe button, nothing changed until it is tapped. The words may be about someone else ("our old
+ * deputy head left in the summer, can you take her off the newsletter list?"), and the bot can only change the
+ * subscription of whoever asks (in a channel, the channel's); the typed command (`unsubscribe`) still acts at
+ * once. In a group chat a card with one person's subscription on it would be shared with everyone, so the person
+ * is sent to their 1:1 chat instead.
  */
 export async function confirmUnsubscribe(ctx: TurnContext, deps: BotDeps, svc: DigestService): Promise<void> {
+  if (placeOf(ctx) === 'group') return void (await ctx.sendActivity(GROUP_UNSUBSCRIBE));
   const who = await subscriberFor(ctx, deps);
   if (who === 'group') return void (await ctx.sendActivity(GROUP_CHAT));
   if (!who) return void (await ctx.sendActivity('Sorry, I could not tell whose subscription to change here.'));

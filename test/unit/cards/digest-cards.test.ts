@@ -116,11 +116,12 @@ describe('digest cards', () => {
     const channel = buildSubscriptionCard({ kind: 'channel', subscribed: true, confirm: true });
     for (const c of [subscribed, not, channel]) expect(validateCard(c)).toEqual([]);
     expect(JSON.stringify(subscribed.body)).toContain('You are subscribed');
-    expect(JSON.stringify(subscribed.body)).toContain('I can change only your own subscription here');
+    expect(JSON.stringify(subscribed.body)).toContain('I can change only your own subscription');
     expect(JSON.stringify(subscribed.actions)).toContain('"verb":"unsubscribe"');
-    expect(JSON.stringify(not.body)).toContain('Nothing to stop.');
+    expect(JSON.stringify(not.body)).toContain('Nothing to stop here. I can change only your own subscription');
     expect(JSON.stringify(not.actions)).toContain('"verb":"subscribe"');
-    expect(JSON.stringify(channel.body)).toContain("this channel's subscription");
+    expect(JSON.stringify(channel.body)).toContain('stop the digest posts in this channel for everyone here');
+    expect(JSON.stringify(channel.body)).toContain('To stop your own digest, type **unsubscribe** in your 1:1 chat with me');
     // Without `confirm` the card says nothing of it.
     expect(JSON.stringify(buildSubscriptionCard({ kind: 'user', subscribed: true }).body)).not.toContain('Tap');
   });
