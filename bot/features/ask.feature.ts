@@ -34,7 +34,7 @@ export async function answerQuestion(ctx: TurnContext, deps: BotDeps, question: 
   const turn = await svc.knowledge.converse(question, context, options);
   const { context: next } = turn;
   // A command is offered only in the person's own chat: in a channel "subscribe" would act for the channel, and
-  // in a group chat the newsletter and the lists are refused.
+  // in a group chat a subscription or list card would show one person's state to everyone.
   const result = turn.result.offeredCommand && !isPersonal(ctx) ? { ...turn.result, offeredCommand: undefined } : turn.result;
   const message = buildAnswerMessage(result, { feedbackLoop: !result.urgent });
   const sent = await ctx.sendActivity({ type: 'message', ...message } as never);
