@@ -3,6 +3,7 @@ import { ManualClock } from '../../../src/clock';
 import type { Tables } from '../../../src/storage/tables';
 import { dueReminders, reminderPlan } from '../../../src/training/reminder-schedule';
 import { CaptureNotifier } from '../../helpers/capture-notifier';
+import { waitUntil } from '../../helpers/flows';
 import { testTables } from '../../helpers/storage';
 import { person, rid, rig, SETTINGS, sessionInput, titlesFor, trainer } from './training-fixtures';
 
@@ -159,12 +160,13 @@ describe('reminder ticks on Azurite', () => {
   it('resumes a reminder left half-sent by a crashed instance, without sending twice', async () => {
     const clock = new ManualClock('2026-07-01T12:00:00Z');
     // Instance A's sends to person 402 hang (the process "dies" mid-send).
-    const hanging = new CaptureNotifier((t) => (t.conversationId.endsWith(person(402).id) ? 'hang' : undefined));
+    let stuck = false; // set when the send to person 402 has started (and hangs)
+    const hanging = new CaptureNotifier((t) => (t.conversationId.endsWith(person(402).id) ? ((stuck = true), 'hang') : undefined));
     const a = rig(tables, clock, hanging, 'crashy');
     const session = await bookThree(a, sessionInput({ capacity: 3, date: '2026-07-10' }), 400);
     clock.set('2026-07-09T08:00:00Z');
     void a.service.tick();
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(() => stuck && titlesFor(hanging, person(401).id).length > 0, 10_000, "person 401's reminder sent and 402's hanging");
     a.service.stop();
     expect(titlesFor(hanging, person(401).id)).toEqual(['Reminder: training tomorrow']);
 
@@ -180,12 +182,13 @@ describe('reminder ticks on Azurite', () => {
   it('a 1-hour reminder held up by a crash until after the start still goes out, saying so; not to a booking cancelled meanwhile', async () => {
     const clock = new ManualClock('2026-08-01T12:00:00Z');
     const joinUrl = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_late%40thread.v2/0';
-    const hanging = new CaptureNotifier((t) => (t.conversationId.endsWith(person(502).id) ? 'hang' : undefined));
+    let stuck = false; // set when the send to person 502 has started (and hangs)
+    const hanging = new CaptureNotifier((t) => (t.conversationId.endsWith(person(502).id) ? ((stuck = true), 'hang') : undefined));
     const a = rig(tables, clock, hanging, 'dies-at-due');
     const session = await bookThree(a, sessionInput({ capacity: 3, date: '2026-08-12', mode: 'online', venue: undefined, joinUrl }), 500);
     clock.set('2026-08-12T08:00:00Z'); // 09:00 BST: one hour before the 10:00 BST start
     void a.service.tick();
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil(() => stuck && titlesFor(hanging, person(501).id).length > 0, 10_000, "person 501's reminder sent and 502's hanging");
     a.service.stop(); // the instance dies with person 502's send in flight
     expect(titlesFor(hanging, person(501).id)).toEqual(['Reminder: training in 1 hour']);
 
