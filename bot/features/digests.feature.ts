@@ -7,7 +7,7 @@ import { showPreviewCommand, submitPreviewAction } from './digests/digest-previe
 import { digestUsage, showReports } from './digests/digest-report.handler';
 import { createDigestScheduler, type DigestScheduler } from './digests/digest.scheduler';
 import { newsletterIngester } from './digests/newsletter-ingest';
-import { changeSubscription, confirmUnsubscribe, submitSubscription } from './digests/subscription.handler';
+import { changeSubscription, submitSubscription } from './digests/subscription.handler';
 
 /** What other features and tests reach through `deps.features.digests`. */
 export interface DigestsFeature {
@@ -54,7 +54,7 @@ export const digestsFeature: FeatureFactory = (deps) => {
       { name: 'digest preview', pattern: /^digest\s+preview\s+\S+$/i, run: (ctx, d, args) => showPreviewCommand(ctx, d, service, args) },
       { name: 'digest', pattern: /^digests?$/i, run: (ctx, d) => digestUsage(ctx, d) },
       // Never matches typed text: the `unsubscribe` intent (everyday words) runs it by name, to confirm first.
-      { name: 'unsubscribe asked', pattern: /(?!)/, run: (ctx, d) => confirmUnsubscribe(ctx, d, service) },
+      { name: 'unsubscribe asked', pattern: /(?!)/, run: (ctx, d) => changeSubscription(ctx, d, service, 'confirm') },
       // Never matches typed text: bot/app.ts runs it by name for a message that is only an attachment.
       { name: 'attachment', pattern: /(?!)/, run: (ctx, d) => receiveAttachment(ctx, d, service) },
     ],

@@ -8,7 +8,15 @@ import type { BotDeps } from '../../deps';
 import { replaceSubmittedCard, sendCard } from '../../reply';
 import { hereTarget, messageFor, personKey, placeOf } from './digest-turn';
 
-type Change = 'subscribe' | 'unsubscribe' | 'show';
+/**
+ * `confirm`: an unsubscribe asked in everyday words (the command classifier's `unsubscribe`) shows the
+ * subscription card with its Unsubscribe button and changes nothing until it is tapped. The words may be about
+ * someone else ("our old deputy head left in the summer, can you take her off the newsletter list?"), and the bot
+ * can only change the subscription of whoever asks (in a channel, the channel's); the typed `unsubscribe` still
+ * acts at once. In a group chat a card with one person's subscription on it would be shared with everyone, so
+ * the person is sent to their 1:1 chat instead.
+ */
+type Change = 'subscribe' | 'unsubscribe' | 'show' | 'confirm';
 
 interface Subscriber {
   kind: SubscriberKind;
@@ -38,8 +46,9 @@ async function subscriberFor(ctx: TurnContext, deps: BotDeps, kind?: SubscriberK
   return { kind: 'user', key, target: await deps.conversations.target('user', key).catch(() => undefined) };
 }
 
-/** subscribe / unsubscribe / my subscriptions, typed or from a button; `fromCard` answers in place of the subscription card. */
+/** subscribe / unsubscribe / my subscriptions (or an unsubscribe to confirm), typed or from a button; `inPlace` answers in place of the subscription card. */
 export async function changeSubscription(ctx: TurnContext, deps: BotDeps, svc: DigestService, change: Change, opts: { kind?: SubscriberKind; inPlace?: boolean } = {}): Promise<void> {
+  if (change === 'confirm' && placeOf(ctx) === 'group') return void (await ctx.sendActivity(GROUP_UNSUBSCRIBE));
   const who = await subscriberFor(ctx, deps, opts.kind);
   if (who === 'group') return void (await ctx.sendActivity(GROUP_CHAT));
   if (!who) return void (await ctx.sendActivity('Sorry, I could not tell who to subscribe here.'));
@@ -48,8 +57,8 @@ export async function changeSubscription(ctx: TurnContext, deps: BotDeps, svc: D
   }
   try {
     let card;
-    if (change === 'show') {
-      card = buildSubscriptionCard({ kind: who.kind, subscribed: await svc.isSubscribed(who.kind, who.key) });
+    if (change === 'show' || change === 'confirm') {
+      card = buildSubscriptionCard({ kind: who.kind, subscribed: await svc.isSubscribed(who.kind, who.key), confirm: change === 'confirm' });
     } else if (change === 'subscribe') {
       const { created } = await svc.subscribe({ ...who, by: personKey(ctx) });
       card = buildSubscriptionCard({ kind: who.kind, subscribed: true, changed: created });
@@ -62,27 +71,6 @@ export async function changeSubscription(ctx: TurnContext, deps: BotDeps, svc: D
     else await sendCard(ctx, card, 'Newsletter digest subscription');
   } catch (e) {
     await ctx.sendActivity(messageFor(ctx, deps, e, `digest ${change}`));
-  }
-}
-
-/**
- * An unsubscribe asked in everyday words (the command classifier's `unsubscribe`): the subscription card with
- * its Unsubscribe button, nothing changed until it is tapped. The words may be about someone else ("our old
- * deputy head left in the summer, can you take her off the newsletter list?"), and the bot can only change the
- * subscription of whoever asks (in a channel, the channel's); the typed command (`unsubscribe`) still acts at
- * once. In a group chat a card with one person's subscription on it would be shared with everyone, so the person
- * is sent to their 1:1 chat instead.
- */
-export async function confirmUnsubscribe(ctx: TurnContext, deps: BotDeps, svc: DigestService): Promise<void> {
-  if (placeOf(ctx) === 'group') return void (await ctx.sendActivity(GROUP_UNSUBSCRIBE));
-  const who = await subscriberFor(ctx, deps);
-  if (who === 'group') return void (await ctx.sendActivity(GROUP_CHAT));
-  if (!who) return void (await ctx.sendActivity('Sorry, I could not tell whose subscription to change here.'));
-  try {
-    const card = buildSubscriptionCard({ kind: who.kind, subscribed: await svc.isSubscribed(who.kind, who.key), confirm: true });
-    await sendCard(ctx, card, 'Newsletter digest subscription');
-  } catch (e) {
-    await ctx.sendActivity(messageFor(ctx, deps, e, 'digest unsubscribe'));
   }
 }
 

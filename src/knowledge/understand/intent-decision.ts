@@ -65,15 +65,8 @@ function setConfidence(f: Features, prefix: string, p: number[]): void {
 }
 
 /** The gate's probability that the message is a command (what the routing and offer thresholds are set on). */
-export function gateScore(
-  gate: LinearModelJson,
-  p: number[],
-  classes: string[],
-  neighbours: Features,
-  view: Pick<MessageView, 'tokens' | 'text'>,
-  memberPs: number[][] = [],
-): number {
-  return predict(gate, gateFeatures(p, classes, neighbours, view, memberPs))[1];
+export function gateScore(gate: LinearModelJson, ...read: Parameters<typeof gateFeatures>): number {
+  return predict(gate, gateFeatures(...read))[1];
 }
 
 /**
