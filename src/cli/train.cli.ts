@@ -116,7 +116,7 @@ async function trainRest(train: CorpusMessage[], corpusHash: string, out: string
   const index = buildLexicalIndex(chunks);
   const ranker = trainRanker(train, index, corpusHash);
   saveArtefact('ranker', ranker.artefact, out);
-  saveArtefact('questions', { corpusHash, questions: ranker.questions }, out);
+  saveArtefact('questions', { corpusHash, questions: ranker.questions, exchanges: ranker.exchanges }, out);
   const r = ranker.report;
   const at = r.atThreshold;
   process.stdout.write(

@@ -11,7 +11,7 @@ import { resolveFollowUp, type ConversationContext } from './understand/follow-u
 import { classifyIntentView } from './understand/intent.classifier';
 import { languageModels, type LanguageModels } from './understand/language-model';
 import { viewOf } from './understand/message-features';
-import { QuestionNeighbours } from './understand/neighbours';
+import { ExchangeNeighbours, QuestionNeighbours } from './understand/neighbours';
 import { Ranker, type Ranking } from './understand/ranker';
 import { checkUrgentView } from './understand/urgent.classifier';
 
@@ -111,7 +111,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
   const models = opts.models ?? languageModels();
   const index = buildLexicalIndex(chunks);
   const neighbours = new QuestionNeighbours(models.questions.questions, chunks, (g) => index.passagesWithWords(g));
-  const ranker = new Ranker(index, neighbours, models.ranker);
+  const exchanges = models.questions.exchanges?.length ? new ExchangeNeighbours(models.questions.exchanges, chunks, (g) => index.passagesWithWords(g)) : undefined;
+  const ranker = new Ranker(index, neighbours, models.ranker, undefined, undefined, exchanges);
   // What the first message would otherwise build (the command model's index of earlier messages, about 0.7 s
   // of CPU, and the readers' first use, about 0.3 s) is built now, at start-up, not while a person waits.
   const warm = viewOf('what does the partnership do about neglect?');

@@ -22,6 +22,8 @@ export interface StoredQuestion {
 export interface QuestionsArtefact {
   corpusHash: string;
   questions: StoredQuestion[];
+  /** The training follow-up exchanges (absent in models trained before they were kept). */
+  exchanges?: StoredExchange[];
 }
 
 /** Content-word stems of a question (the same words the search uses). */
@@ -175,5 +177,126 @@ export class QuestionNeighbours {
     out.oosShareTop5 = total > 0 ? top.filter((n) => n.oos).reduce((a, n) => a + n.sim, 0) / total : 0;
     out.nearestOos = top[0]?.oos ? top[0].sim : 0;
     return out;
+  }
+}
+
+/**
+ * A training follow-up exchange, as evidence for the next one: after a question answered by some passages,
+ * what did people ask next, and where was that answered (or was it out of scope)? "and how often do they
+ * meet?" after the passage naming the partners was answered by the passage on the executive group's meetings;
+ * a new follow-up in the same context, worded like it, is evidence for that passage.
+ */
+export interface StoredExchange {
+  id: string;
+  writer?: string;
+  /** Verbatim snippets of the passage that answered the first turn: the context. */
+  context: string[];
+  kind: 'answerable' | 'out_of_scope';
+  /** Content-word stems of the second turn. */
+  stems: string[];
+  /** Verbatim snippets of the passage that answers the second turn (answerable only). */
+  gold?: string[];
+}
+
+export interface ExchangeEvidence {
+  /** Earlier exchanges in this context (any of the previous answer's passages answered their first turn). */
+  matched: number;
+  /** Highest similarity of an earlier follow-up in this context answered by passage `d` (0 when none). */
+  simOf(d: number): number;
+  /** Share of the earlier answerable follow-ups in this context that passage `d` answered. */
+  shareOf(d: number): number;
+  /** Passages answering earlier follow-ups in this context at least `min` similar, most similar first, at most `k`. */
+  nearest(min: number, k: number): [number, number][];
+  /** Highest similarity to an earlier answerable follow-up in this context, and to an out-of-scope one. */
+  answerable: number;
+  outOfScope: number;
+}
+
+/** Earlier follow-up exchanges, found by their context (the passages of the first answer) and their wording (TF-IDF cosine). */
+export class ExchangeNeighbours {
+  private readonly idf = new Map<string, number>();
+  private readonly vecs: Vec[];
+  private readonly contextOf: number[][];
+  private readonly goldOf: number[][];
+  /** For each passage, the exchanges whose first turn it answered. */
+  private readonly byContext = new Map<number, number[]>();
+
+  constructor(
+    private readonly exchanges: StoredExchange[],
+    chunks: readonly Chunk[],
+    candidatesFor?: (snippet: string) => number[] | undefined,
+  ) {
+    const df = new Map<string, number>();
+    for (const x of exchanges) for (const t of new Set(x.stems)) df.set(t, (df.get(t) ?? 0) + 1);
+    const n = exchanges.length || 1;
+    for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
+    this.vecs = exchanges.map((x) => this.vector(x.stems));
+    const texts = chunks.map((c) => norm(c.text));
+    const all = chunks.map((_, i) => i);
+    const holding = (snippets: string[] | undefined) => {
+      const out = new Set<number>();
+      for (const g of snippets ?? []) {
+        const s = norm(g);
+        for (const i of candidatesFor?.(g) ?? all) if (texts[i].includes(s)) out.add(i);
+      }
+      return [...out];
+    };
+    this.contextOf = exchanges.map((x) => holding(x.context));
+    this.goldOf = exchanges.map((x) => (x.kind === 'answerable' ? holding(x.gold) : []));
+    this.contextOf.forEach((list, i) => {
+      for (const c of list) {
+        const xs = this.byContext.get(c) ?? [];
+        xs.push(i);
+        this.byContext.set(c, xs);
+      }
+    });
+  }
+
+  private vector(stems: string[]): Vec {
+    const terms = new Map<string, number>();
+    for (const s of stems) terms.set(s, (terms.get(s) ?? 0) + 1);
+    let sq = 0;
+    for (const [t, tf] of terms) {
+      const w = (1 + Math.log(tf)) * (this.idf.get(t) ?? Math.log(1 + (this.exchanges.length || 1)));
+      terms.set(t, w);
+      sq += w * w;
+    }
+    return { terms, norm: Math.sqrt(sq) || 1 };
+  }
+
+  /** Evidence for a follow-up (its content stems) read after an answer from passages `context`; `excludeWriter` as for questions. */
+  evidence(stems: string[], context: Iterable<number>, excludeWriter?: string): ExchangeEvidence {
+    const ids = new Set<number>();
+    for (const c of context) for (const i of this.byContext.get(c) ?? []) if (excludeWriter === undefined || this.exchanges[i].writer !== excludeWriter) ids.add(i);
+    const q = this.vector(stems);
+    const best = new Map<number, number>();
+    const count = new Map<number, number>();
+    let answered = 0;
+    let answerable = 0;
+    let outOfScope = 0;
+    for (const i of ids) {
+      const v = this.vecs[i];
+      let dot = 0;
+      for (const [t, w] of q.terms) dot += w * (v.terms.get(t) ?? 0);
+      const sim = dot / (q.norm * v.norm);
+      if (this.exchanges[i].kind === 'out_of_scope') {
+        outOfScope = Math.max(outOfScope, sim);
+        continue;
+      }
+      answerable = Math.max(answerable, sim);
+      if (this.goldOf[i].length) answered++;
+      for (const d of this.goldOf[i]) {
+        best.set(d, Math.max(best.get(d) ?? 0, sim));
+        count.set(d, (count.get(d) ?? 0) + 1);
+      }
+    }
+    return {
+      matched: ids.size,
+      simOf: (d) => best.get(d) ?? 0,
+      shareOf: (d) => (answered ? (count.get(d) ?? 0) / answered : 0),
+      nearest: (min, k) => [...best].filter(([, s]) => s >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k),
+      answerable,
+      outOfScope,
+    };
   }
 }

@@ -16,7 +16,7 @@ import { factTypesAsked, factTypesHeld, holds, type FactType } from './fact-type
 import { splitSentences } from '../chunker';
 import { stemToken, tokenize } from './text';
 import { predict, type Features, type LinearModelJson } from './linear-model';
-import type { NeighbourEvidence, QuestionNeighbours } from './neighbours';
+import type { ExchangeEvidence, ExchangeNeighbours, NeighbourEvidence, QuestionNeighbours } from './neighbours';
 import { contentStems } from './neighbours';
 import { PhraseMatcher, viewOf } from './message-features';
 import { SEQUENCE_LEXICON } from './lexicons';
@@ -77,6 +77,8 @@ export interface Ranking {
   query: Query;
   asked: Set<FactType>;
   evidence?: NeighbourEvidence;
+  /** For a follow-up: earlier follow-ups in the same context (after an answer from the same passages). */
+  exchange?: ExchangeEvidence;
   /** Similarity of the question's phrasing to earlier answerable and out-of-scope questions. */
   phrasing?: Features;
   candidates: Candidate[];
@@ -121,6 +123,8 @@ export class Ranker {
     phrasing?: StoredMessage[],
     /** Term weights learned from the corpus (training passes its own, with each writer's counts; otherwise the artefact's). */
     necessity?: TermNecessity,
+    /** Earlier follow-up exchanges, evidence for a follow-up read in the same context. */
+    readonly exchanges?: ExchangeNeighbours,
   ) {
     this.necessity = necessity ?? (artefact?.necessity ? new TermNecessity(artefact.necessity) : undefined);
     const stored = phrasing ?? artefact?.phrasing;
@@ -171,7 +175,7 @@ export class Ranker {
   }
 
   /** Stage 1: BM25 with expansions, plus passages of similar earlier questions (and of the previous answer). */
-  private stage1(q: Query, evidence?: NeighbourEvidence, context?: Set<number>): Map<number, number> {
+  private stage1(q: Query, evidence?: NeighbourEvidence, context?: Set<number>, exchange?: ExchangeEvidence): Map<number, number> {
     const ix = this.index;
     // A score per passage in a reused array, and the passages touched: no map, no full sort (43,600 passages
     // in the benchmark corpus).
@@ -209,6 +213,8 @@ export class Ranker {
       // (at most NEIGHBOUR_CANDIDATES of them, the most similar first)
       const near = evidence?.nearest(0.25, NEIGHBOUR_CANDIDATES) ?? [];
       for (const [d] of near) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0.05 * best);
+      // A follow-up: the passages that answered earlier follow-ups worded like it, asked in the same context.
+      for (const [d] of exchange?.nearest(0.25, NEIGHBOUR_CANDIDATES) ?? []) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0.05 * best);
       for (const d of context ?? []) if (!out.has(d)) out.set(d, scoreOf(d) ?? 0);
       return out;
     } finally {
@@ -264,6 +270,7 @@ export class Ranker {
     evidence?: NeighbourEvidence,
     ctx?: ReturnType<Ranker['contextOf']>,
     asksNext = false,
+    exchange?: ExchangeEvidence,
   ): Features {
     const ix = this.index;
     const f: Features = new Map();
@@ -325,6 +332,14 @@ export class Ranker {
         if (asksNext) f.set('ctx:after&next', 1);
       }
       if (asksNext && ctx.same.has(d)) f.set('ctx:same&next', 1);
+      // Earlier follow-ups in the same context: how close the nearest one that this passage answered is worded,
+      // and how often this passage answered what people asked next there.
+      if (exchange?.matched) {
+        const fsim = exchange.simOf(d);
+        f.set('ctx:fknn', fsim);
+        f.set('ctx:fknn_share', exchange.shareOf(d));
+        if (fsim > 0 && fsim >= exchange.answerable - 1e-9) f.set('ctx:fknn_best', 1);
+      }
       // What the passage covers of the follow-up's own words (the previous question's join the query at a lower
       // weight): the passage just quoted covers the earlier words whatever is asked now, so how much of the new
       // words it covers tells whether the answer is there or in a passage not yet shown.
@@ -348,8 +363,10 @@ export class Ranker {
    */
   rank(question: string, excludeWriter?: string, q: Query = this.query(question, undefined, excludeWriter), context?: string[], include?: string[], docId?: string): Ranking {
     const asked = factTypesAsked(question);
-    const evidence = this.neighbours?.evidence(contentStems(question), excludeWriter);
+    const stemsOfQuestion = contentStems(question);
+    const evidence = this.neighbours?.evidence(stemsOfQuestion, excludeWriter);
     const ctx = context?.length ? this.contextOf(context) : undefined;
+    const exchange = ctx && this.exchanges ? this.exchanges.evidence(stemsOfQuestion, ctx.same, excludeWriter) : undefined;
     // The passages just after the previous answer's are candidates too ("what happens after that?").
     const extra = new Set<number>([...(ctx?.same ?? []), ...(ctx?.after ?? [])]);
     const stems = viewOf(question).stems;
@@ -359,12 +376,12 @@ export class Ranker {
       if (d >= 0) extra.add(d);
     }
     if (docId) for (const d of this.index.byDoc.get(docId) ?? []) extra.add(d);
-    const s1 = this.stage1(q, evidence, extra);
+    const s1 = this.stage1(q, evidence, extra, exchange);
     if (docId) for (const d of [...s1.keys()]) if (this.index.chunks[d].docId !== docId) s1.delete(d);
     const sorted = [...s1.entries()].sort((a, b) => b[1] - a[1]);
     const topStage1 = sorted[0]?.[1] ?? 0;
     const candidates: Candidate[] = sorted.map(([d, score], rank) => {
-      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx, asksNext);
+      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx, asksNext, exchange);
       return { d, chunk: this.index.chunks[d], stage1: score, features, p: 0 };
     });
     addRelativeFeatures(candidates, !!ctx);
@@ -374,7 +391,7 @@ export class Ranker {
     const phrasing = this.phrasing?.features(stems, excludeWriter);
     // A best passage added since training: judged on the words alone (see `knownPassages`).
     const fresh = candidates.length > 0 && !this.isKnownPassage(candidates[0].d);
-    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh);
+    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh, exchange);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about
@@ -388,12 +405,21 @@ export class Ranker {
     const answerAt = ctx && th.followUp !== undefined ? th.followUp : fresh && th.fresh !== undefined ? th.fresh : th.answer;
     const outcome: Outcome =
       candidates.length === 0 ? 'none' : confidence >= answerAt && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
-    return { query: q, asked, evidence, phrasing, candidates, answerFeatures, confidence, outcome };
+    return { query: q, asked, evidence, exchange, phrasing, candidates, answerFeatures, confidence, outcome };
   }
 
   /** Stage 3 features: how strong and how specific the evidence for the best passages is. */
-  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features, withoutOutOfScope = false): Features {
+  answerabilityFeatures(q: Query, asked: Set<FactType>, cands: Candidate[], evidence?: NeighbourEvidence, phrasing?: Features, withoutOutOfScope = false, exchange?: ExchangeEvidence): Features {
     const f = this.answerabilityFeaturesAll(q, asked, cands, evidence, phrasing);
+    // A follow-up: how close it comes to earlier follow-ups in the same context that were answered, and to those
+    // the guidance did not answer ("and her direct number?" after the same passage), and whether the best passage
+    // answered one of them.
+    if (exchange?.matched) {
+      f.set('fu_knn_ans', exchange.answerable);
+      f.set('fu_knn_oos', exchange.outOfScope);
+      f.set('fu_knn_oos_minus_ans', exchange.outOfScope - exchange.answerable);
+      f.set('fu_knn_top', cands[0] ? exchange.simOf(cands[0].d) : 0);
+    }
     // About a document added since training: how close the question comes to earlier out-of-scope questions
     // is no evidence (they were out of scope of the guidance as it was), so none of it is read.
     if (withoutOutOfScope) for (const k of [...f.keys()]) if (OUT_OF_SCOPE_EVIDENCE.test(k)) f.delete(k);

@@ -6,7 +6,7 @@
 import type { Chunk } from '../knowledge.types';
 import { foldText, leaningSecondTurn, passagesHolding, type CorpusMessage } from './corpus';
 import { predict, prng, trainLinear, trainScorer, type Features, type LinearModelJson, type RankGroup, type TrainExample } from './linear-model';
-import { QuestionNeighbours, contentStems, type StoredQuestion } from './neighbours';
+import { ExchangeNeighbours, QuestionNeighbours, contentStems, type StoredExchange, type StoredQuestion } from './neighbours';
 import { Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
 import type { LexicalIndex } from '../search/lexical-index';
@@ -22,6 +22,19 @@ export function storedQuestions(train: CorpusMessage[]): StoredQuestion[] {
     if (m.kind === 'answerable' && m.gold?.length) out.push({ id: m.id, writer: m.writer, kind: 'answerable', stems: contentStems(m.message), gold: m.gold });
     if (m.kind === 'out_of_scope') out.push({ id: m.id, writer: m.writer, kind: 'out_of_scope', stems: contentStems(m.message) });
     if (m.kind === 'followup' && m.turns?.[0]?.gold?.length) out.push({ id: `${m.id}#1`, writer: m.writer, kind: 'answerable', stems: contentStems(m.turns[0].message), gold: m.turns[0].gold });
+  }
+  return out;
+}
+
+/** The training follow-up exchanges whose second turn leans on the first (answered or out of scope), with the first turn's passage as their context. */
+export function storedExchanges(train: CorpusMessage[]): StoredExchange[] {
+  const out: StoredExchange[] = [];
+  for (const m of train) {
+    const first = m.turns?.[0];
+    const second = leaningSecondTurn(m);
+    if (!first?.gold?.length || !second) continue;
+    if (second.out_of_scope) out.push({ id: m.id, writer: m.writer, context: first.gold, kind: 'out_of_scope', stems: contentStems(second.message) });
+    else if (second.gold?.length) out.push({ id: m.id, writer: m.writer, context: first.gold, kind: 'answerable', stems: contentStems(second.message), gold: second.gold });
   }
   return out;
 }
@@ -52,7 +65,7 @@ export interface RankerTrainReport {
   cost: { atThreshold: number; unasked: number };
 }
 
-const KNN_FEATURES = ['knn', 'knn_best', 'knn_sum3'];
+const KNN_FEATURES = ['knn', 'knn_best', 'knn_sum3', 'ctx:fknn', 'ctx:fknn_share', 'ctx:fknn_best'];
 
 /**
  * How much the reranker's training cares which candidate comes first (the listwise term of `trainScorer`)
@@ -104,13 +117,14 @@ export function phrasingOf(train: CorpusMessage[]): StoredMessage[] {
 }
 
 /** Every training question ranked (neighbour evidence from other writers only), with out-of-fold reranking. */
-export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): RankerData & { questions: StoredQuestion[]; phrasing: StoredMessage[] } {
+export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): RankerData & { questions: StoredQuestion[]; exchanges: StoredExchange[]; phrasing: StoredMessage[] } {
   const questions = storedQuestions(train);
   const neighbours = new QuestionNeighbours(questions, index.chunks);
+  const exchanges = storedExchanges(train);
   const phrasing = phrasingOf(train);
   const helper = new VocabularyHelper(index);
   const necessity = learnNecessity(train, index, (text) => buildQuery(text, index, helper));
-  const ranker = new Ranker(index, neighbours, undefined, phrasing, necessity);
+  const ranker = new Ranker(index, neighbours, undefined, phrasing, necessity, new ExchangeNeighbours(exchanges, index.chunks));
   const texts = index.chunks.map((c: Chunk) => foldText(c.text));
   const items: Item[] = [];
   const asked = train.filter((m) => m.kind === 'answerable' || m.kind === 'out_of_scope' || m.kind === 'followup');
@@ -166,15 +180,15 @@ export function prepareRankerData(train: CorpusMessage[], index: LexicalIndex): 
       oof.set(it.id, it.candidates.map((c) => ({ ...c, features: features(c), p: predict(model, features(c))[1] })).sort((a, b) => b.p - a.p || b.stage1 - a.stage1));
     });
   }
-  return { ranker, items, oof, fitReranker, questions, phrasing, dropKnn, unasked };
+  return { ranker, items, oof, fitReranker, questions, exchanges, phrasing, dropKnn, unasked };
 }
 
 export function trainRanker(
   train: CorpusMessage[],
   index: LexicalIndex,
   corpusHash: string,
-): { artefact: RankerArtefact; questions: StoredQuestion[]; report: RankerTrainReport } {
-  const { ranker, items, oof: oofP, fitReranker, questions, phrasing, dropKnn, unasked } = prepareRankerData(train, index);
+): { artefact: RankerArtefact; questions: StoredQuestion[]; exchanges: StoredExchange[]; report: RankerTrainReport } {
+  const { ranker, items, oof: oofP, fitReranker, questions, exchanges, phrasing, dropKnn, unasked } = prepareRankerData(train, index);
   const answerable = items.filter((i) => i.answerable);
   let hit1 = 0;
   let hit3 = 0;
@@ -192,7 +206,7 @@ export function trainRanker(
   // is a reason to decline too, not only an out-of-scope one.
   const ansExamples = items.map((it) => {
     const cands = oofP.get(it.id)!;
-    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, it.ranking.evidence, it.ranking.phrasing, unasked.has(it.id));
+    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, it.ranking.evidence, it.ranking.phrasing, unasked.has(it.id), it.ranking.exchange);
     const k = cands.findIndex((c) => it.gold.has(c.d));
     const y = it.answerable ? 1 : 0;
     return { it, x, y, correct: k >= 0 && k < 2 };
@@ -236,6 +250,7 @@ export function trainRanker(
   return {
     artefact: { corpusHash, reranker, answerability, thresholds, phrasing: withoutWriters(phrasing), necessity: ranker.necessity?.toJSON(), knownPassages: index.chunks.map((c) => passageKey(c.text)).sort() },
     questions,
+    exchanges,
     report: {
       questions: items.length,
       goldInCandidates: goldInCandidates / Math.max(answerable.length, 1),
