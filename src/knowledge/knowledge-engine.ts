@@ -234,8 +234,14 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
     let answer: string;
     let sources: AnswerSource[];
     let cites: string[] = [];
+    // Where in each passage earlier askers of similar questions (and of similar follow-ups after the same answer)
+    // found what they asked: evidence for the sentence model.
+    const hints = (chunk: Chunk): [string, number][] => {
+      const c = ranking.candidates.find((x) => x.chunk === chunk);
+      return c ? [...(ranking.evidence?.snippetsOf(c.d) ?? []), ...(ranking.exchange?.snippetsOf(c.d) ?? [])] : [];
+    };
     if (outcome === 'answer') {
-      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, shown: resolved.isFollowUp ? resolved.context : undefined, unitModel: models.units?.model });
+      const composed = composeAnswer(ranking.query, ranking.asked, top.map((c) => ({ chunk: c.chunk, p: c.p })), index, { isOutdated: outdated, shown: resolved.isFollowUp ? resolved.context : undefined, unitModel: models.units?.model, hints });
       const order = [...composed.cited.map((r) => r.chunk), ...top.map((c) => c.chunk).filter((c) => !composed.cited.some((r) => r.chunk === c))];
       sources = order.map((c, k) => toSource(c, k + 1, top.find((x) => x.chunk === c)?.p ?? 0, outdated(c)));
       answer = composed.text;
@@ -245,7 +251,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       sources = top.map((c, k) => toSource(c.chunk, k + 1, c.p, outdated(c.chunk)));
       // Each with its sentences nearest the question, so the person can judge them without opening them.
       const lines = near.flatMap((c, k) => {
-        const quote = quotePassage(c.chunk, ranking.query, ranking.asked, index, 220, models.units?.model);
+        const quote = quotePassage(c.chunk, ranking.query, ranking.asked, index, 220, models.units?.model, hints);
         return quote ? [`${passageLabel(c.chunk, outdated(c.chunk))}:\n${quote} [${k + 1}]`] : [];
       });
       answer = [CLOSEST_TEXT, '', lines.join('\n\n'), '', ...signposts()].join('\n');

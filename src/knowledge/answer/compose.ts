@@ -10,7 +10,10 @@ import { termNames, type LexicalIndex } from '../search/lexical-index';
 import type { Query } from '../search/query';
 import { factTypesHeld, type FactType } from '../understand/fact-types';
 import type { LinearModelJson } from '../understand/linear-model';
-import { unitContext, unitScores } from './unit-model';
+import { unitContext, unitHints, unitScores } from './unit-model';
+
+/** The snippets of a passage that earlier askers of similar questions marked as their answer, with their similarity. */
+export type Hints = (chunk: Chunk) => readonly [string, number][];
 import { queryWeight, quotable, scoreUnit, unitsOf, CONTINUES, type Unit } from './units';
 import { stemToken } from '../understand/text';
 
@@ -102,7 +105,7 @@ function refersBack(u: Unit, before: Unit): boolean {
 }
 
 /** The sentences of one passage that answer, in document order. */
-function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[], unitModel: LinearModelJson | undefined, seen: Set<string> = new Set()): string {
+function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, index: LexicalIndex, names: string[], unitModel: LinearModelJson | undefined, seen: Set<string> = new Set(), hints?: Hints): string {
   // Sentences an earlier passage of the answer already quoted (another document saying the same) are left out,
   // and so are those that only point at a link the text does not carry. (Not a line that opens a list with an
   // item not yet quoted: that item is quoted under it even when another passage's list had the same opening line.)
@@ -119,7 +122,9 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
   const lexical = units.map((u) => scoreUnit(u, q, idf, term));
   if (unitModel) {
     // The learned model: which sentences hold what the question asks for.
-    const p = unitScores(units, unitContext(q, lexical, index, units, term), asked, unitModel);
+    const ctx = unitContext(q, lexical, index, units, term);
+    ctx.hints = unitHints(units, hints?.(chunk) ?? []);
+    const p = unitScores(units, ctx, asked, unitModel);
     units.forEach((u, i) => (u.score = p[i]));
   } else {
     units.forEach((u, i) => {
@@ -246,9 +251,9 @@ function extract(chunk: Chunk, q: Query, asked: Set<FactType>, budget: number, i
 }
 
 /** The sentences of one passage that best match the question, within `budget` characters. */
-export function quotePassage(chunk: Chunk, q: Query, asked: Set<FactType>, index: LexicalIndex, budget: number, unitModel?: LinearModelJson): string {
+export function quotePassage(chunk: Chunk, q: Query, asked: Set<FactType>, index: LexicalIndex, budget: number, unitModel?: LinearModelJson, hints?: Hints): string {
   const names = termNames(index);
-  return extract(chunk, q, asked, budget, index, names, unitModel);
+  return extract(chunk, q, asked, budget, index, names, unitModel, undefined, hints);
 }
 
 /**
@@ -279,6 +284,8 @@ export interface ComposeOptions {
   unitModel?: LinearModelJson;
   /** Passages the previous answer quoted (a follow-up): when the best is one of them, the best new one is quoted too. */
   shown?: string[];
+  /** Where in each passage earlier askers of similar questions found their answer (evidence for the sentence model). */
+  hints?: Hints;
 }
 
 /**
@@ -333,7 +340,7 @@ export function composeAnswer(q: Query, asked: Set<FactType>, ranked: RankedPass
       if (fresh && picked.indexOf(fresh) > picked.indexOf(r)) continue;
       break;
     }
-    const body = extract(r.chunk, q, asked, room, index, names, opts.unitModel, seen);
+    const body = extract(r.chunk, q, asked, room, index, names, opts.unitModel, seen, opts.hints);
     if (!body) continue;
     for (const line of body.split('\n')) seen.add(normLine(line.replace(/^• /, '')));
     // Contact details from a dated source never lead an answer: say first that no current one is given.

@@ -31,6 +31,28 @@ export interface UnitContext {
    * previous question's, so the model can prefer what is new over what the last answer already said.
    */
   followUp?: { own: number[]; ownWeight: number; ownBest: number; prev: number[]; prevWeight: number };
+  /**
+   * For each unit, the similarity of the most similar earlier question (or follow-up in the same context) whose
+   * answer, as its writer marked it, is in that unit (0 for none); absent when nobody asked about the passage.
+   */
+  hints?: number[];
+}
+
+const normText = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * Each unit's hint from the snippets earlier askers marked as their answer in this passage (normalised, with
+ * their question's similarity): the highest similarity of a snippet inside the unit, or holding it. Undefined
+ * when there are none.
+ */
+export function unitHints(units: Unit[], snippets: readonly [string, number][]): number[] | undefined {
+  if (!snippets.length) return undefined;
+  const texts = units.map((u) => normText(u.text));
+  return texts.map((t) => {
+    let best = 0;
+    for (const [g, sim] of snippets) if (sim > best && g.length >= 3 && (t.includes(g) || (t.length >= 20 && g.includes(t)))) best = sim;
+    return best;
+  });
 }
 
 
@@ -90,6 +112,11 @@ export function unitFeatures(units: Unit[], i: number, ctx: UnitContext, asked: 
     else if (held.has(t)) f.set(`held:${t}`, 1);
   }
   if (!asked.size) f.set('askNone', 1);
+  if (ctx.hints) {
+    const h = ctx.hints[i];
+    f.set('knn_unit', h);
+    if (h > 0 && h >= Math.max(...ctx.hints) - 1e-9) f.set('knn_unit_best', 1);
+  }
   const fu = ctx.followUp;
   if (fu) {
     const own = fu.ownWeight > 0 ? fu.own[i] / fu.ownWeight : 0;

@@ -50,6 +50,8 @@ export interface NeighbourEvidence {
   oosShareTop5: number;
   /** The nearest earlier question is out of scope: its similarity (0 otherwise). */
   nearestOos: number;
+  /** The snippets of passage `d` that answered earlier questions (normalised), each with that question's similarity. */
+  snippetsOf(d: number): [string, number][];
 }
 
 interface Vec {
@@ -170,6 +172,7 @@ export class QuestionNeighbours {
       outOfScope,
       oosShareTop5: 0,
       nearestOos: 0,
+      snippetsOf: (d) => (this.questionsOf.get(d) ?? []).flatMap((i) => (sims.has(i) ? (this.questions[i].gold ?? []).map((g): [string, number] => [norm(g), sims.get(i)!]) : [])),
     };
     near.sort((a, b) => b.sim - a.sim);
     const top = near.slice(0, 5);
@@ -192,7 +195,7 @@ export interface StoredExchange {
   /** Verbatim snippets of the passage that answered the first turn: the context. */
   context: string[];
   kind: 'answerable' | 'out_of_scope';
-  /** Content-word stems of the second turn. */
+  /** Stems of every word of the second turn (it is short, and its question words say what it asks: "who", "how often"). */
   stems: string[];
   /** Verbatim snippets of the passage that answers the second turn (answerable only). */
   gold?: string[];
@@ -210,6 +213,8 @@ export interface ExchangeEvidence {
   /** Highest similarity to an earlier answerable follow-up in this context, and to an out-of-scope one. */
   answerable: number;
   outOfScope: number;
+  /** The snippets of passage `d` that answered earlier follow-ups in this context (normalised), with their similarity. */
+  snippetsOf(d: number): [string, number][];
 }
 
 /** Earlier follow-up exchanges, found by their context (the passages of the first answer) and their wording (TF-IDF cosine). */
@@ -274,6 +279,7 @@ export class ExchangeNeighbours {
     let answered = 0;
     let answerable = 0;
     let outOfScope = 0;
+    const snippets = new Map<number, [string, number][]>();
     for (const i of ids) {
       const v = this.vecs[i];
       let dot = 0;
@@ -288,6 +294,9 @@ export class ExchangeNeighbours {
       for (const d of this.goldOf[i]) {
         best.set(d, Math.max(best.get(d) ?? 0, sim));
         count.set(d, (count.get(d) ?? 0) + 1);
+        const list = snippets.get(d) ?? [];
+        for (const g of this.exchanges[i].gold ?? []) list.push([norm(g), sim]);
+        snippets.set(d, list);
       }
     }
     return {
@@ -297,6 +306,7 @@ export class ExchangeNeighbours {
       nearest: (min, k) => [...best].filter(([, s]) => s >= min).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k),
       answerable,
       outOfScope,
+      snippetsOf: (d) => snippets.get(d) ?? [],
     };
   }
 }

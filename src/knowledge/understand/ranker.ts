@@ -113,6 +113,8 @@ export class Ranker {
   private readonly phrasing?: MessageNeighbours;
   private readonly known?: Set<string>;
   private readonly keys: (boolean | undefined)[] = [];
+  /** Whether the reranker and answer model read the earlier follow-up exchanges (trained with them, or training). */
+  private readonly readsExchanges: boolean;
   readonly necessity?: TermNecessity;
 
   constructor(
@@ -130,6 +132,7 @@ export class Ranker {
     const stored = phrasing ?? artefact?.phrasing;
     if (stored?.length) this.phrasing = neighboursFor(stored);
     if (artefact?.knownPassages?.length) this.known = new Set(artefact.knownPassages);
+    this.readsExchanges = !artefact?.reranker || 'ctx:fknn' in artefact.reranker.weights;
     this.helper = new VocabularyHelper(index);
     this.held = index.chunks.map((c) => factTypesHeld(c.text));
     this.months = index.chunks.map((c) => publishedMonths(c.published));
@@ -366,7 +369,11 @@ export class Ranker {
     const stemsOfQuestion = contentStems(question);
     const evidence = this.neighbours?.evidence(stemsOfQuestion, excludeWriter);
     const ctx = context?.length ? this.contextOf(context) : undefined;
-    const exchange = ctx && this.exchanges ? this.exchanges.evidence(stemsOfQuestion, ctx.same, excludeWriter) : undefined;
+    // (a follow-up is short, and its question words say what it asks next: "who", "when", "how often" — all its words)
+    const exchange = ctx && this.exchanges ? this.exchanges.evidence(viewOf(question).stems, ctx.same, excludeWriter) : undefined;
+    // A reranker trained without the earlier exchanges does not read them (nor do their passages join its
+    // candidates): they still say where in a passage earlier askers found their answer (`Ranking.exchange`).
+    const ranksWith = this.readsExchanges ? exchange : undefined;
     // The passages just after the previous answer's are candidates too ("what happens after that?").
     const extra = new Set<number>([...(ctx?.same ?? []), ...(ctx?.after ?? [])]);
     const stems = viewOf(question).stems;
@@ -376,12 +383,12 @@ export class Ranker {
       if (d >= 0) extra.add(d);
     }
     if (docId) for (const d of this.index.byDoc.get(docId) ?? []) extra.add(d);
-    const s1 = this.stage1(q, evidence, extra, exchange);
+    const s1 = this.stage1(q, evidence, extra, ranksWith);
     if (docId) for (const d of [...s1.keys()]) if (this.index.chunks[d].docId !== docId) s1.delete(d);
     const sorted = [...s1.entries()].sort((a, b) => b[1] - a[1]);
     const topStage1 = sorted[0]?.[1] ?? 0;
     const candidates: Candidate[] = sorted.map(([d, score], rank) => {
-      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx, asksNext, exchange);
+      const features = this.features(q, asked, d, score, rank, topStage1, evidence, ctx, asksNext, ranksWith);
       return { d, chunk: this.index.chunks[d], stage1: score, features, p: 0 };
     });
     addRelativeFeatures(candidates, !!ctx);
@@ -391,7 +398,7 @@ export class Ranker {
     const phrasing = this.phrasing?.features(stems, excludeWriter);
     // A best passage added since training: judged on the words alone (see `knownPassages`).
     const fresh = candidates.length > 0 && !this.isKnownPassage(candidates[0].d);
-    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh, exchange);
+    const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh, ranksWith);
     const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about

@@ -6,11 +6,14 @@
  */
 import type { Chunk } from '../knowledge.types';
 import { termNames, type LexicalIndex } from '../search/lexical-index';
-import { unitContext, unitFeatures, type UnitArtefact } from '../answer/unit-model';
+import { unitContext, unitFeatures, unitHints, type UnitArtefact } from '../answer/unit-model';
 import { scoreUnit, unitsOf } from '../answer/units';
 import type { CorpusMessage } from './corpus';
 import { factTypesAsked, factTypesHeld } from './fact-types';
-import { predict, trainLinear, type LinearModelJson, type TrainExample } from './linear-model';
+import { predict, prng, trainLinear, type LinearModelJson, type TrainExample } from './linear-model';
+import { contentStems, ExchangeNeighbours, QuestionNeighbours } from './neighbours';
+import { viewOf } from './message-features';
+import { storedExchanges, storedQuestions } from './train-ranker';
 import { Ranker } from './ranker';
 import { writerFolds } from './train';
 
@@ -40,6 +43,8 @@ interface FactQuestion {
   message: string;
   /** A follow-up's previous question (its words join the query at a lower weight, as when the bot answers). */
   previous?: string;
+  /** The snippets that answered the previous question (a follow-up's context). */
+  previousGold?: string[];
   gold: string[];
   facts: string[];
 }
@@ -50,7 +55,7 @@ function questionsWithFacts(train: CorpusMessage[]): FactQuestion[] {
     if (m.kind === 'answerable' && m.gold?.length && m.facts?.length) out.push({ writer: m.writer, message: m.message, gold: m.gold, facts: m.facts });
     const [t1, t2] = m.kind === 'followup' ? m.turns ?? [] : [];
     if (t1?.gold?.length && t1.facts?.length) out.push({ writer: m.writer, message: t1.message, gold: t1.gold, facts: t1.facts });
-    if (t1 && t2?.gold?.length && t2.facts?.length && m.leans !== false) out.push({ writer: m.writer, message: t2.message, previous: t1.message, gold: t2.gold, facts: t2.facts });
+    if (t1 && t2?.gold?.length && t2.facts?.length && m.leans !== false) out.push({ writer: m.writer, message: t2.message, previous: t1.message, previousGold: t1.gold, gold: t2.gold, facts: t2.facts });
   }
   return out;
 }
@@ -60,8 +65,15 @@ export function unitGroups(train: CorpusMessage[], index: LexicalIndex): UnitGro
   const ranker = new Ranker(index);
   const names = termNames(index);
   const texts = index.chunks.map((c) => norm(c.text));
+  // Where earlier askers (other writers) of similar questions, and of similar follow-ups after the same passage,
+  // marked their answer: evidence the bot has when it answers. Some questions are trained without it, as a
+  // question about a passage nobody has asked about will be.
+  const neighbours = new QuestionNeighbours(storedQuestions(train), index.chunks);
+  const exchanges = new ExchangeNeighbours(storedExchanges(train), index.chunks);
+  const rand = prng(11);
   const groups: UnitGroup[] = [];
   for (const m of questionsWithFacts(train)) {
+    const withoutHints = rand() < 0.3;
     const gold = m.gold.map(norm);
     const at = texts.findIndex((t) => gold.some((g) => t.includes(g)));
     if (at < 0) continue;
@@ -73,6 +85,15 @@ export function unitGroups(train: CorpusMessage[], index: LexicalIndex): UnitGro
     const asked = factTypesAsked(m.message);
     const lexical = units.map((u) => scoreUnit(u, q, (t) => index.idf(t), (t) => names[t]));
     const ctx = unitContext(q, lexical, index, units, (t) => names[t]);
+    if (!withoutHints) {
+      const stems = contentStems(m.message);
+      const snippets = neighbours.evidence(stems, m.writer).snippetsOf(at);
+      if (m.previousGold) {
+        const context = texts.flatMap((t, i) => (m.previousGold!.map(norm).some((g) => t.includes(g)) ? [i] : []));
+        snippets.push(...exchanges.evidence(viewOf(m.message).stems, context, m.writer).snippetsOf(at));
+      }
+      ctx.hints = unitHints(units, snippets);
+    }
     groups.push({
       writer: m.writer,
       examples: units.map((_, i) => ({ x: unitFeatures(units, i, ctx, asked), y: positive[i] ? 1 : 0 })),

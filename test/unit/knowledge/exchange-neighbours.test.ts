@@ -5,7 +5,11 @@
  * exchanges can be left out (training).
  */
 import type { Chunk } from '../../../src/knowledge/knowledge.types';
-import { contentStems, ExchangeNeighbours, type StoredExchange } from '../../../src/knowledge/understand/neighbours';
+import { ExchangeNeighbours, type StoredExchange } from '../../../src/knowledge/understand/neighbours';
+import { viewOf } from '../../../src/knowledge/understand/message-features';
+
+/** Every word's stem, as the ranker reads a follow-up. */
+const stems = (text: string) => viewOf(text).stems;
 
 const chunk = (id: string, text: string): Chunk => ({ id, docId: 'd', title: 'T', kind: 'guidance', published: '2025', headingPath: [], text }) as unknown as Chunk;
 
@@ -21,7 +25,7 @@ describe('exchange neighbours', () => {
     writer,
     context: [context],
     kind: gold ? 'answerable' : 'out_of_scope',
-    stems: contentStems(second),
+    stems: stems(second),
     ...(gold ? { gold: [gold] } : {}),
   });
   const stored = [
@@ -35,7 +39,7 @@ describe('exchange neighbours', () => {
   const n = new ExchangeNeighbours(stored, chunks);
 
   it('reads the passages from follow-ups asked in the same context only', () => {
-    const ev = n.evidence(contentStems('and how often do they meet?'), [0]);
+    const ev = n.evidence(stems('and how often do they meet?'), [0]);
     expect(ev.matched).toBe(4);
     expect(ev.simOf(1)).toBeCloseTo(1, 6);
     // The scrutineer passage answered a differently worded follow-up here; the identical wording after the
@@ -45,21 +49,21 @@ describe('exchange neighbours', () => {
     expect(ev.shareOf(2)).toBeCloseTo(1 / 3, 6);
     expect(ev.shareOf(3)).toBe(0);
     expect(ev.nearest(0.5, 5).map(([d]) => d)).toEqual([1]);
-    expect(n.evidence(contentStems('and how often do they meet?'), [3]).simOf(2)).toBeCloseTo(1, 6);
+    expect(n.evidence(stems('and how often do they meet?'), [3]).simOf(2)).toBeCloseTo(1, 6);
   });
 
   it('knows the out-of-scope follow-ups asked there, and nothing in a context nobody followed up', () => {
-    const ev = n.evidence(contentStems('what are their phone numbers'), [0]);
+    const ev = n.evidence(stems('what are their phone numbers'), [0]);
     expect(ev.outOfScope).toBeGreaterThan(0.5);
     expect(ev.outOfScope).toBeGreaterThan(ev.answerable);
-    const none = n.evidence(contentStems('and how often do they meet?'), [2]);
+    const none = n.evidence(stems('and how often do they meet?'), [2]);
     expect(none.matched).toBe(0);
     expect(none.simOf(1)).toBe(0);
     expect(none.nearest(0, 5)).toEqual([]);
   });
 
   it('leaves a writer out', () => {
-    const ev = n.evidence(contentStems('and how often do they meet?'), [0], 'w1');
+    const ev = n.evidence(stems('and how often do they meet?'), [0], 'w1');
     expect(ev.matched).toBe(3);
     expect(ev.simOf(1)).toBeLessThan(1);
     expect(ev.shareOf(1)).toBeCloseTo(1 / 2, 6);

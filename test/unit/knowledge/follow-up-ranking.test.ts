@@ -5,7 +5,10 @@
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { predict } from '../../../src/knowledge/understand/linear-model';
 import { defaultCorpusDir, loadCorpus } from '../../../src/knowledge/understand/corpus';
-import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
+import { bundledGuidanceEngine, norm } from '../../helpers/guidance-engine';
+import { languageModels } from '../../../src/knowledge/understand/language-model';
+import { unitContext, unitScores } from '../../../src/knowledge/answer/unit-model';
+import { unitsOf } from '../../../src/knowledge/answer/units';
 import * as path from 'node:path';
 
 let engine: KnowledgeEngine;
@@ -131,5 +134,37 @@ describe('answering a follow-up', () => {
     const until = engine.converse('and until when?', first.context as never).result;
     expect(until.notFound).toBe(false);
     expect(until.answer.slice(0, 800)).toContain('2024-2026');
+  });
+});
+
+describe('where earlier askers found their answer (the sentence model)', () => {
+  it('a follow-up reads the earlier follow-ups asked after the same passage; the committed reranker leaves them out of its features', () => {
+    const texts = engine.index.chunks.map((c) => norm(c.text));
+    const holding = (g: string[]) => texts.flatMap((t, i) => (g.some((s) => t.includes(norm(s))) ? [i] : []));
+    const m = loadCorpus(defaultCorpusDir(path.join(__dirname, '..', '..', '..'))).messages.find((x) => x.split === 'train' && x.kind === 'followup' && x.turns?.[1]?.gold?.length && x.leans !== false)!;
+    const [t1, t2] = m.turns!;
+    const ctx = holding(t1.gold!).map((d) => engine.index.chunks[d].id);
+    const r = engine.ranker.rank(t2.message, undefined, engine.ranker.query(t2.message, t1.message), ctx);
+    expect(r.exchange?.matched).toBeGreaterThan(0);
+    // The exchange itself is in the committed models, so its own marked answer is among the snippets of its passage.
+    const gold2 = holding(t2.gold!);
+    expect(gold2.some((d) => r.exchange!.snippetsOf(d).some(([g, sim]) => t2.gold!.map(norm).includes(g) && sim > 0.99))).toBe(true);
+    for (const c of r.candidates) expect([...c.features.keys()].filter((k) => k.startsWith('ctx:fknn'))).toEqual([]);
+    expect(r.answerFeatures.has('fu_knn_ans')).toBe(false);
+    // The same words asked on their own have no exchange evidence.
+    expect(engine.ranker.rank(t2.message).exchange).toBeUndefined();
+  });
+
+  it('the committed sentence model has learned to prefer the sentence where earlier askers found their answer', () => {
+    const model = languageModels().units!.model;
+    const w = (k: string) => model.weights[k]?.[1] ?? 0;
+    expect(w('knn_unit') + w('knn_unit_best')).toBeGreaterThan(0);
+    const chunk = engine.index.chunks.find((c) => c.text.split('\n').length >= 3)!;
+    const units = unitsOf(chunk);
+    const base = unitContext(engine.ranker.query('zzz'), units.map(() => 1), engine.index);
+    const plain = unitScores(units, base, new Set(), model);
+    const hinted = unitScores(units, { ...base, hints: units.map((_, i) => (i === 1 ? 0.9 : 0)) }, new Set(), model);
+    expect(hinted[1]).toBeGreaterThan(plain[1]);
+    expect(hinted[1] - plain[1]).toBeGreaterThan(Math.max(...hinted.map((h, i) => (i === 1 ? 0 : h - plain[i]))));
   });
 });

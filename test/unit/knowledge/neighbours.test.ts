@@ -35,6 +35,15 @@ describe('question neighbours', () => {
     expect(n.evidence(contentStems('who chairs the partnership'), 'w1').simOf(0)).toBeLessThan(1);
   });
 
+  it('gives the snippets earlier askers marked as their answer in a passage, with their similarity (for the sentence model)', () => {
+    const ev = n.evidence(contentStems('who chairs the partnership'));
+    const snippets = ev.snippetsOf(0);
+    expect(snippets.map(([g]) => g)).toEqual(['partnership chair is', 'partnership chair is', 'partnership chair is', 'partnership chair is']);
+    expect(Math.max(...snippets.map(([, sim]) => sim))).toBeCloseTo(1, 6);
+    expect(ev.snippetsOf(1)).toEqual([]);
+    expect(n.evidence(contentStems('who chairs the partnership'), 'w1').snippetsOf(0)).toHaveLength(3);
+  });
+
   it('lists the passages earlier questions point at, most similar first, above a minimum and up to a count', () => {
     const ev = n.evidence(contentStems('who chairs the partnership'));
     const all = ev.nearest(0.01, 10);

@@ -63,16 +63,31 @@ describe('ranker training data from follow-ups', () => {
         }),
       );
     }
-    const { items, oof, dropKnn } = prepareRankerData(train, engine.index);
+    const { items, oof, dropKnn } = prepareRankerData(train, engine.index, true);
     const dropped = items.filter((it) => dropKnn.has(it.id));
     expect(dropped.some((it) => it.id.endsWith('#2'))).toBe(true);
     for (const it of items) {
       const keys = oof.get(it.id)!.flatMap((c) => [...c.features.keys()]);
-      const knn = keys.filter((k) => /^(fu:)?knn/.test(k));
+      const knn = keys.filter((k) => /^(fu:)?knn|^ctx:fknn/.test(k));
       if (dropKnn.has(it.id)) expect({ id: it.id, knn }).toEqual({ id: it.id, knn: [] });
     }
     // (and the others keep it, follow-ups under both names)
     const kept = items.find((it) => it.id.endsWith('#2') && !dropKnn.has(it.id))!;
     expect(oof.get(kept.id)!.some((c) => c.features.has('fu:knn'))).toBe(true);
+    // Other writers asked the same follow-up after the same passage, which answered it: the passage is read from
+    // their exchanges (never the item's own writer's), and so is the answer decision.
+    const chair = engine.index.chunks.findIndex((c) => c.text.includes(CHAIR));
+    const gold = oof.get(kept.id)!.find((c) => c.d === chair)!;
+    expect(gold.features.get('ctx:fknn')).toBeCloseTo(1, 6);
+    expect(gold.features.get('ctx:fknn_share')).toBeCloseTo(1, 6);
+    expect(kept.ranking.exchange?.matched).toBe(11);
+    expect(kept.ranking.answerFeatures.get('fu_knn_ans')).toBeCloseTo(1, 6);
+    // As committed (RANKER_READS_EXCHANGES off), the reranker is trained without them.
+    const committed = prepareRankerData(train, engine.index);
+    for (const it of committed.items) expect(it.candidates.some((c) => [...c.features.keys()].some((k) => k.startsWith('ctx:fknn')))).toBe(false);
+    // A first turn has no exchange evidence.
+    const first = items.find((it) => it.id.endsWith('#1'))!;
+    expect(first.ranking.exchange).toBeUndefined();
+    expect(first.ranking.answerFeatures.has('fu_knn_ans')).toBe(false);
   });
 });
