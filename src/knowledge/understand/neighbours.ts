@@ -61,14 +61,62 @@ interface Vec {
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
+/** Inverse document frequency of each stem over the stored messages (each a list of stems). */
+function idfOf(stemLists: readonly string[][]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const stems of stemLists) for (const t of new Set(stems)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = stemLists.length || 1;
+  return new Map([...df].map(([t, d]) => [t, Math.log(1 + n / d)]));
+}
+
+/** A message's TF-IDF vector; a stem none of the `stored` messages has weighs as if in one of them. */
+function tfIdfVector(stems: string[], idf: Map<string, number>, stored: number): Vec {
+  const terms = new Map<string, number>();
+  for (const s of stems) terms.set(s, (terms.get(s) ?? 0) + 1);
+  let sq = 0;
+  for (const [t, tf] of terms) {
+    const w = (1 + Math.log(tf)) * (idf.get(t) ?? Math.log(1 + (stored || 1)));
+    terms.set(t, w);
+    sq += w * w;
+  }
+  return { terms, norm: Math.sqrt(sq) || 1 };
+}
+
+/** The passages holding any of some verbatim snippets (`candidatesFor` narrows where to look; all passages without it). */
+function snippetFinder(chunks: readonly Chunk[], candidatesFor?: (snippet: string) => number[] | undefined): (snippets: readonly string[] | undefined) => number[] {
+  const texts = chunks.map((c) => norm(c.text));
+  const all = chunks.map((_, i) => i);
+  return (snippets) => {
+    const out = new Set<number>();
+    for (const g of snippets ?? []) {
+      const snippet = norm(g);
+      for (const i of candidatesFor?.(g) ?? all) if (texts[i].includes(snippet)) out.add(i);
+    }
+    return [...out];
+  };
+}
+
+/** For each passage, the stored messages whose list names it (the inverse of `lists`). */
+function byPassage(lists: number[][]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  lists.forEach((list, i) => {
+    for (const c of list) {
+      const xs = out.get(c) ?? [];
+      xs.push(i);
+      out.set(c, xs);
+    }
+  });
+  return out;
+}
+
 export class QuestionNeighbours {
   private readonly vecs: Vec[];
-  private readonly idf = new Map<string, number>();
+  private readonly idf: Map<string, number>;
   private readonly postings = new Map<string, number[]>();
   /** For each stored question, the chunks that contain its gold snippets. */
   private readonly chunksOf: number[][];
   /** For each chunk, the stored questions it answers (the inverse of `chunksOf`). */
-  private readonly questionsOf = new Map<number, number[]>();
+  private readonly questionsOf: Map<number, number[]>;
 
   constructor(
     private readonly questions: StoredQuestion[],
@@ -76,10 +124,7 @@ export class QuestionNeighbours {
     /** Narrows the passages a gold snippet can be in (the lexical index's postings); all passages are searched without it. */
     candidatesFor?: (snippet: string) => number[] | undefined,
   ) {
-    const df = new Map<string, number>();
-    for (const q of questions) for (const t of new Set(q.stems)) df.set(t, (df.get(t) ?? 0) + 1);
-    const n = questions.length || 1;
-    for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
+    this.idf = idfOf(questions.map((q) => q.stems));
     this.vecs = questions.map((q, i) => {
       const v = this.vector(q.stems);
       for (const t of v.terms.keys()) {
@@ -89,36 +134,13 @@ export class QuestionNeighbours {
       }
       return v;
     });
-    const texts = chunks.map((c) => norm(c.text));
-    const all = chunks.map((_, i) => i);
-    this.chunksOf = questions.map((q) => {
-      if (q.kind !== 'answerable' || !q.gold?.length) return [];
-      const out = new Set<number>();
-      for (const g of q.gold) {
-        const snippet = norm(g);
-        for (const i of candidatesFor?.(g) ?? all) if (texts[i].includes(snippet)) out.add(i);
-      }
-      return [...out];
-    });
-    this.chunksOf.forEach((list, i) => {
-      for (const c of list) {
-        const qs = this.questionsOf.get(c) ?? [];
-        qs.push(i);
-        this.questionsOf.set(c, qs);
-      }
-    });
+    const holding = snippetFinder(chunks, candidatesFor);
+    this.chunksOf = questions.map((q) => (q.kind === 'answerable' ? holding(q.gold) : []));
+    this.questionsOf = byPassage(this.chunksOf);
   }
 
   private vector(stems: string[]): Vec {
-    const terms = new Map<string, number>();
-    for (const s of stems) terms.set(s, (terms.get(s) ?? 0) + 1);
-    let sq = 0;
-    for (const [t, tf] of terms) {
-      const w = (1 + Math.log(tf)) * (this.idf.get(t) ?? Math.log(1 + (this.questions.length || 1)));
-      terms.set(t, w);
-      sq += w * w;
-    }
-    return { terms, norm: Math.sqrt(sq) || 1 };
+    return tfIdfVector(stems, this.idf, this.questions.length);
   }
 
   /**
@@ -219,61 +241,29 @@ export interface ExchangeEvidence {
 
 /** Earlier follow-up exchanges, found by their context (the passages of the first answer) and their wording (TF-IDF cosine). */
 export class ExchangeNeighbours {
-  private readonly idf = new Map<string, number>();
+  private readonly idf: Map<string, number>;
   private readonly vecs: Vec[];
-  private readonly contextOf: number[][];
   private readonly goldOf: number[][];
   /** For each passage, the exchanges whose first turn it answered. */
-  private readonly byContext = new Map<number, number[]>();
+  private readonly byContext: Map<number, number[]>;
 
   constructor(
     private readonly exchanges: StoredExchange[],
     chunks: readonly Chunk[],
     candidatesFor?: (snippet: string) => number[] | undefined,
   ) {
-    const df = new Map<string, number>();
-    for (const x of exchanges) for (const t of new Set(x.stems)) df.set(t, (df.get(t) ?? 0) + 1);
-    const n = exchanges.length || 1;
-    for (const [t, d] of df) this.idf.set(t, Math.log(1 + n / d));
-    this.vecs = exchanges.map((x) => this.vector(x.stems));
-    const texts = chunks.map((c) => norm(c.text));
-    const all = chunks.map((_, i) => i);
-    const holding = (snippets: string[] | undefined) => {
-      const out = new Set<number>();
-      for (const g of snippets ?? []) {
-        const s = norm(g);
-        for (const i of candidatesFor?.(g) ?? all) if (texts[i].includes(s)) out.add(i);
-      }
-      return [...out];
-    };
-    this.contextOf = exchanges.map((x) => holding(x.context));
+    this.idf = idfOf(exchanges.map((x) => x.stems));
+    this.vecs = exchanges.map((x) => tfIdfVector(x.stems, this.idf, exchanges.length));
+    const holding = snippetFinder(chunks, candidatesFor);
     this.goldOf = exchanges.map((x) => (x.kind === 'answerable' ? holding(x.gold) : []));
-    this.contextOf.forEach((list, i) => {
-      for (const c of list) {
-        const xs = this.byContext.get(c) ?? [];
-        xs.push(i);
-        this.byContext.set(c, xs);
-      }
-    });
+    this.byContext = byPassage(exchanges.map((x) => holding(x.context)));
   }
 
-  private vector(stems: string[]): Vec {
-    const terms = new Map<string, number>();
-    for (const s of stems) terms.set(s, (terms.get(s) ?? 0) + 1);
-    let sq = 0;
-    for (const [t, tf] of terms) {
-      const w = (1 + Math.log(tf)) * (this.idf.get(t) ?? Math.log(1 + (this.exchanges.length || 1)));
-      terms.set(t, w);
-      sq += w * w;
-    }
-    return { terms, norm: Math.sqrt(sq) || 1 };
-  }
-
-  /** Evidence for a follow-up (its content stems) read after an answer from passages `context`; `excludeWriter` as for questions. */
+  /** Evidence for a follow-up (the stems of all its words) read after an answer from passages `context`; `excludeWriter` as for questions. */
   evidence(stems: string[], context: Iterable<number>, excludeWriter?: string): ExchangeEvidence {
     const ids = new Set<number>();
     for (const c of context) for (const i of this.byContext.get(c) ?? []) if (excludeWriter === undefined || this.exchanges[i].writer !== excludeWriter) ids.add(i);
-    const q = this.vector(stems);
+    const q = tfIdfVector(stems, this.idf, this.exchanges.length);
     const best = new Map<number, number>();
     const count = new Map<number, number>();
     let answered = 0;
