@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, validationSplit, writerList, type CorpusMessage } from '../knowledge/understand/corpus';
 import { trainIntent, trainUrgent, useWriterFolds } from '../knowledge/understand/train';
-import { trainFollowUp, trainRanker } from '../knowledge/understand/train-ranker';
+import { trainFollowUp, trainRankerWithFollowUps } from '../knowledge/understand/train-ranker';
 import { trainUnits } from '../knowledge/understand/train-units';
 import { Ranker } from '../knowledge/understand/ranker';
 import { buildLexicalIndex } from '../knowledge/search/lexical-index';
@@ -114,15 +114,16 @@ async function trainRest(train: CorpusMessage[], corpusHash: string, out: string
   const config = loadConfigOrExit(process.env);
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
   const index = buildLexicalIndex(chunks);
-  const ranker = trainRanker(train, index, corpusHash);
+  const ranker = trainRankerWithFollowUps(train, index, corpusHash);
   saveArtefact('ranker', ranker.artefact, out);
   saveArtefact('questions', { corpusHash, questions: ranker.questions, exchanges: ranker.exchanges }, out);
   const r = ranker.report;
+  const fr = ranker.followUpReport;
   const at = r.atThreshold;
   process.stdout.write(
     `ranker   ${r.questions} questions (${r.oof.answerable} answerable); out-of-fold right passage first ${(100 * r.oof.hit1).toFixed(1)}%, top three ${(100 * r.oof.hit3).toFixed(1)}%, in candidates ${(100 * r.goldInCandidates).toFixed(1)}%\n` +
       `answer   thresholds answer ${r.thresholds.answer}, closest ${r.thresholds.closest}; out-of-fold: out-of-scope declined ${(100 * at.oosDeclined).toFixed(1)}%, answerable refused ${(100 * at.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * at.confidentWrong).toFixed(1)}%; stated cost ${r.cost.atThreshold.toFixed(3)}\n` +
-      `         follow-ups (second turns read with the first answer's passages): threshold ${r.thresholds.followUp ?? r.thresholds.answer}; out-of-fold: out-of-scope declined ${(100 * r.atFollowUp.oosDeclined).toFixed(1)}%, answerable refused ${(100 * r.atFollowUp.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * r.atFollowUp.confidentWrong).toFixed(1)}%\n` +
+      `         follow-ups (second turns read with the first answer's passages), by their own models (with the earlier exchanges): threshold ${ranker.artefact.followUp?.answer}; out-of-fold: out-of-scope declined ${(100 * fr.atFollowUp.oosDeclined).toFixed(1)}%, answerable refused ${(100 * fr.atFollowUp.answerableRefused).toFixed(1)}%, confident but wrong ${(100 * fr.atFollowUp.confidentWrong).toFixed(1)}% (by the question models: ${(100 * r.atFollowUp.oosDeclined).toFixed(1)}%, ${(100 * r.atFollowUp.answerableRefused).toFixed(1)}%, ${(100 * r.atFollowUp.confidentWrong).toFixed(1)}%)\n` +
       `         as if about a document nobody has asked about yet: out-of-scope declined ${(100 * r.atThresholdUnasked.oosDeclined).toFixed(1)}%, answerable refused ${(100 * r.atThresholdUnasked.answerableRefused).toFixed(1)}% (${(100 * r.atThresholdUnasked.belowClosest).toFixed(1)}% below "the closest I found"); stated cost ${r.cost.unasked.toFixed(3)}\n` +
       `         term weights learned for ${Object.keys(ranker.artefact.necessity?.terms ?? {}).length} words\n`,
   );

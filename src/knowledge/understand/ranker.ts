@@ -40,6 +40,14 @@ export interface RankerArtefact {
    */
   thresholds: { answer: number; closest: number; followUp?: number; fresh?: number };
   /**
+   * A follow-up read in context (the previous answer's passages) is ranked and judged by its own reranker and
+   * answer model, trained with the earlier follow-up exchanges (`ctx:fknn…`, `fu_knn…`), at its own answer
+   * threshold. Questions never use them, so the question models stay as they were fitted on questions: trained
+   * jointly, the exchanges moved the questions' answer threshold (README Quality, sixteenth session). Absent in
+   * models trained before it, which then rank a follow-up with `reranker` and `thresholds.followUp`.
+   */
+  followUp?: { reranker: LinearModelJson; answerability: LinearModelJson; answer: number };
+  /**
    * The training questions as they were typed (all their stems, not only the content words), each marked
    * answerable (`ans`) or out of scope (`oos`): how a new question is phrased against them is evidence for
    * answerability ("what's the number for…", "when is the next…").
@@ -57,6 +65,11 @@ export interface RankerArtefact {
 
 /** Answerability features that compare the question with earlier out-of-scope questions. */
 const OUT_OF_SCOPE_EVIDENCE = /(?:^|[:_])(?:oos|out_of_scope)(?:[:_]|$)/;
+
+/** Whether a reranker was trained to read the earlier follow-up exchanges. */
+function readsExchanges(model: LinearModelJson): boolean {
+  return 'ctx:fknn' in model.weights;
+}
 
 /** A short, stable key of a passage's text (whitespace folded). */
 export function passageKey(text: string): string {
@@ -132,7 +145,7 @@ export class Ranker {
     const stored = phrasing ?? artefact?.phrasing;
     if (stored?.length) this.phrasing = neighboursFor(stored);
     if (artefact?.knownPassages?.length) this.known = new Set(artefact.knownPassages);
-    this.readsExchanges = !artefact?.reranker || 'ctx:fknn' in artefact.reranker.weights;
+    this.readsExchanges = !artefact?.reranker || readsExchanges(artefact.reranker);
     this.helper = new VocabularyHelper(index);
     this.held = index.chunks.map((c) => factTypesHeld(c.text));
     this.months = index.chunks.map((c) => publishedMonths(c.published));
@@ -373,7 +386,8 @@ export class Ranker {
     const exchange = ctx && this.exchanges ? this.exchanges.evidence(viewOf(question).stems, ctx.same, excludeWriter) : undefined;
     // A reranker trained without the earlier exchanges does not read them (nor do their passages join its
     // candidates): they still say where in a passage earlier askers found their answer (`Ranking.exchange`).
-    const ranksWith = this.readsExchanges ? exchange : undefined;
+    const own = ctx ? this.artefact?.followUp : undefined;
+    const ranksWith = (own ? readsExchanges(own.reranker) : this.readsExchanges) ? exchange : undefined;
     // The passages just after the previous answer's are candidates too ("what happens after that?").
     const extra = new Set<number>([...(ctx?.same ?? []), ...(ctx?.after ?? [])]);
     const stems = viewOf(question).stems;
@@ -392,14 +406,14 @@ export class Ranker {
       return { d, chunk: this.index.chunks[d], stage1: score, features, p: 0 };
     });
     addRelativeFeatures(candidates, !!ctx);
-    const model = this.artefact?.reranker;
+    const model = own?.reranker ?? this.artefact?.reranker;
     for (const c of candidates) c.p = model ? predict(model, c.features)[1] : (c.features.get('stage1_ratio') ?? 0) * 0.5;
     candidates.sort((a, b) => b.p - a.p || b.stage1 - a.stage1);
     const phrasing = this.phrasing?.features(stems, excludeWriter);
     // A best passage added since training: judged on the words alone (see `knownPassages`).
     const fresh = candidates.length > 0 && !this.isKnownPassage(candidates[0].d);
     const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh, ranksWith);
-    const confidence = this.artefact ? predict(this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
+    const confidence = this.artefact ? predict(own?.answerability ?? this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about
     // (its words weighted by rarity, an unknown word counting as rare) does not answer it, nor is it shown as
@@ -409,7 +423,7 @@ export class Ranker {
     const cover = candidates[0]?.features.get('cov_any') ?? 0;
     // A follow-up (read with the previous answer's passages) has its own answer threshold, and so does a question
     // whose best passage is in a document added since training (read with less evidence).
-    const answerAt = ctx && th.followUp !== undefined ? th.followUp : fresh && th.fresh !== undefined ? th.fresh : th.answer;
+    const answerAt = own ? own.answer : ctx && th.followUp !== undefined ? th.followUp : fresh && th.fresh !== undefined ? th.fresh : th.answer;
     const outcome: Outcome =
       candidates.length === 0 ? 'none' : confidence >= answerAt && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
     return { query: q, asked, evidence, exchange, phrasing, candidates, answerFeatures, confidence, outcome };

@@ -118,10 +118,11 @@ export function phrasingOf(train: CorpusMessage[]): StoredMessage[] {
 
 /** Every training question ranked (neighbour evidence from other writers only), with out-of-fold reranking. */
 /**
- * Whether the reranker and the answer model are trained to read the earlier follow-up exchanges (`ctx:fknn…`,
- * `fu_knn…`). Tried in the sixteenth session and not kept (README Quality): held back, follow-ups right rose 254 →
- * 277 of 339, but the answer threshold for questions moved 0.51 → 0.57 on a flat stated-cost curve and answerable
- * questions refused rose 6.8 → 9.1 %. The exchanges are stored either way (questions.json) for the sentence model.
+ * Whether the question reranker and answer model are trained to read the earlier follow-up exchanges
+ * (`ctx:fknn…`, `fu_knn…`). Tried in the sixteenth session and not kept (README Quality): held back, follow-ups
+ * right rose 254 → 277 of 339, but the answer threshold for questions moved 0.51 → 0.57 on a flat stated-cost
+ * curve and answerable questions refused rose 6.8 → 9.1 %. Models trained with them are fitted separately for
+ * follow-ups instead (`trainRankerWithFollowUps`).
  */
 export const RANKER_READS_EXCHANGES = false;
 
@@ -275,6 +276,24 @@ export function trainRanker(
       cost: { atThreshold: statedCost(at), unasked: statedCost(atUnasked) },
     },
   };
+}
+
+/**
+ * The question models (`trainRanker`, without the earlier follow-up exchanges) and, fitted apart, the follow-up
+ * models: a reranker and answer model trained with the exchanges (on the same questions and follow-ups, so they
+ * rank and judge a follow-up as the joint models would), used only for a follow-up read in context, at the
+ * follow-up threshold chosen with them. The question models are exactly what `trainRanker` alone gives.
+ */
+export function trainRankerWithFollowUps(
+  train: CorpusMessage[],
+  index: LexicalIndex,
+  corpusHash: string,
+): ReturnType<typeof trainRanker> & { followUpReport: RankerTrainReport } {
+  const questions = trainRanker(train, index, corpusHash, false);
+  const followUps = trainRanker(train, index, corpusHash, true);
+  const f = followUps.artefact;
+  const answer = f.thresholds.followUp ?? f.thresholds.answer;
+  return { ...questions, artefact: { ...questions.artefact, followUp: { reranker: f.reranker, answerability: f.answerability, answer } }, followUpReport: followUps.report };
 }
 
 /**

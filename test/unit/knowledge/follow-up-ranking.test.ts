@@ -71,16 +71,17 @@ describe('follow-up ranking', () => {
     expect(r2.candidates.find((c) => c.chunk.id === ctx)!.features.get('ctx:turn_cov')).toBeGreaterThan(0.5);
   });
 
-  it('the committed reranker has learned weights for the new features', () => {
+  it('the committed follow-up reranker has learned weights for the new features', () => {
     const r = engine.ranker.rank('and what happens after that?', undefined, undefined, [contextAndNext().ctx]);
     const after = r.candidates.find((c) => c.features.get('ctx:after&next'));
     const without = new Map([...after!.features].filter(([k]) => k !== 'ctx:after' && k !== 'ctx:after&next'));
     // The same candidate without the two features scores lower: the model uses them, in the direction the data gave.
-    const model = engine.ranker.artefact!.reranker;
+    const model = engine.ranker.artefact!.followUp!.reranker;
     expect(predict(model, after!.features)[1]).toBeGreaterThan(predict(model, without)[1]);
-    // Follow-ups have weights of their own: the own-words coverage, and copies of the question features.
+    // Follow-ups have weights of their own: the own-words coverage, copies of the question features, and the
+    // earlier follow-ups asked after the same passage.
     const keys = Object.keys(model.weights);
-    expect(keys).toEqual(expect.arrayContaining(['ctx:turn_cov', 'fu:cov_any', 'fu:stage1_rr']));
+    expect(keys).toEqual(expect.arrayContaining(['ctx:turn_cov', 'fu:cov_any', 'fu:stage1_rr', 'ctx:fknn', 'ctx:fknn_share']));
   });
 
   it('a follow-up whose best passage is the one just quoted is not just the previous answer again while another passage may answer', () => {
@@ -106,22 +107,34 @@ describe('follow-up ranking', () => {
 });
 
 describe('answering a follow-up', () => {
-  it('uses the follow-ups\' own answer threshold when read with the previous answer, the questions\' otherwise', () => {
-    const th = engine.ranker.artefact!.thresholds;
-    const saved = { ...th };
+  it('uses the follow-ups\' own models and answer threshold when read with the previous answer, the questions\' otherwise', () => {
+    const artefact = engine.ranker.artefact!;
+    const th = artefact.thresholds;
+    const own = artefact.followUp!;
+    const saved = { ...th, own: own.answer };
     const { ctx } = contextAndNext();
     const question = 'and how often do they meet?';
     try {
-      const confidence = engine.ranker.rank(question, undefined, undefined, [ctx]).confidence;
+      const r = engine.ranker.rank(question, undefined, undefined, [ctx]);
+      // Judged by the follow-up answer model, ranked by the follow-up reranker.
+      expect(r.confidence).toBeCloseTo(predict(own.answerability, r.answerFeatures)[1], 12);
+      for (const c of r.candidates) expect(c.p).toBeCloseTo(predict(own.reranker, c.features)[1], 12);
+      const alone = engine.ranker.rank(question);
+      expect(alone.confidence).toBeCloseTo(predict(artefact.answerability, alone.answerFeatures)[1], 12);
+      for (const c of alone.candidates) expect(c.p).toBeCloseTo(predict(artefact.reranker, c.features)[1], 12);
+      const confidence = r.confidence;
       // Only the follow-up threshold sits below this confidence: the follow-up is answered, the same words alone are not.
-      Object.assign(th, { answer: 1.01, closest: 0, followUp: Math.max(0, confidence - 0.01) });
+      Object.assign(th, { answer: 1.01, closest: 0, followUp: 1.01 });
+      own.answer = Math.max(0, confidence - 0.01);
       expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('answer');
       expect(engine.ranker.rank(question).outcome).not.toBe('answer');
-      // Above it, the follow-up is declined ("the closest I found") however low the questions' threshold.
-      Object.assign(th, { answer: 0, followUp: Math.min(1, confidence + 0.01) });
+      // Above it, the follow-up is declined ("the closest I found") however low the questions' thresholds.
+      Object.assign(th, { answer: 0, followUp: 0 });
+      own.answer = Math.min(1, confidence + 0.01);
       expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('closest');
     } finally {
-      Object.assign(th, saved);
+      own.answer = saved.own;
+      Object.assign(th, { answer: saved.answer, closest: saved.closest, followUp: saved.followUp });
       if (saved.followUp === undefined) delete th.followUp;
     }
   });
@@ -138,7 +151,7 @@ describe('answering a follow-up', () => {
 });
 
 describe('where earlier askers found their answer (the sentence model)', () => {
-  it('a follow-up reads the earlier follow-ups asked after the same passage; the committed reranker leaves them out of its features', () => {
+  it('a follow-up reads the earlier follow-ups asked after the same passage; its own models read them, the question models never', () => {
     const texts = engine.index.chunks.map((c) => norm(c.text));
     const holding = (g: string[]) => texts.flatMap((t, i) => (g.some((s) => t.includes(norm(s))) ? [i] : []));
     const m = loadCorpus(defaultCorpusDir(path.join(__dirname, '..', '..', '..'))).messages.find((x) => x.split === 'train' && x.kind === 'followup' && x.turns?.[1]?.gold?.length && x.leans !== false)!;
@@ -149,10 +162,15 @@ describe('where earlier askers found their answer (the sentence model)', () => {
     // The exchange itself is in the committed models, so its own marked answer is among the snippets of its passage.
     const gold2 = holding(t2.gold!);
     expect(gold2.some((d) => r.exchange!.snippetsOf(d).some(([g, sim]) => t2.gold!.map(norm).includes(g) && sim > 0.99))).toBe(true);
-    for (const c of r.candidates) expect([...c.features.keys()].filter((k) => k.startsWith('ctx:fknn'))).toEqual([]);
-    expect(r.answerFeatures.has('fu_knn_ans')).toBe(false);
-    // The same words asked on their own have no exchange evidence.
-    expect(engine.ranker.rank(t2.message).exchange).toBeUndefined();
+    // The follow-up models read them: the passage that answered the exchange is marked, and so is the answer decision.
+    const marked = r.candidates.filter((c) => (c.features.get('ctx:fknn') ?? 0) > 0.99).map((c) => c.d);
+    expect(marked.some((d) => gold2.includes(d))).toBe(true);
+    expect(r.answerFeatures.get('fu_knn_ans')).toBeGreaterThan(0.99);
+    // The same words asked on their own have no exchange evidence, and nothing of it reaches the question models.
+    const alone = engine.ranker.rank(t2.message);
+    expect(alone.exchange).toBeUndefined();
+    for (const c of alone.candidates) expect([...c.features.keys()].filter((k) => k.startsWith('ctx:'))).toEqual([]);
+    expect(alone.answerFeatures.has('fu_knn_ans')).toBe(false);
   });
 
   it('the committed sentence model has learned to prefer the sentence where earlier askers found their answer', () => {

@@ -38,7 +38,7 @@ const MEASURES: Measure[] = [
   { name: 'right passage first', value: (f) => share(f.answerable.h1, f.answerable.n), target: 0.85, floor: 0.85 },
   { name: 'right passage in the top three', value: (f) => share(f.answerable.h3, f.answerable.n), target: 0.95, floor: 0.95 },
   { name: 'facts in the first 800 characters', value: (f) => share(f.answerable.factsFound, f.answerable.facts), target: 0.85, floor: 0.85 },
-  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.77 },
+  { name: 'follow-up exchanges right', value: (f) => share(f.followups.right, f.followups.n), target: 0.85, floor: 0.82 },
   // No issue target of its own: the out-of-scope target applies to a follow-up the guidance does not answer too.
   { name: 'out-of-scope follow-ups declined', value: (f) => share(f.followupsOutOfScope.declined, f.followupsOutOfScope.n), target: 0.9, floor: 0.9 },
 ];

@@ -5,7 +5,7 @@
  */
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
-import { prepareRankerData } from '../../../src/knowledge/understand/train-ranker';
+import { prepareRankerData, trainRanker, trainRankerWithFollowUps } from '../../../src/knowledge/understand/train-ranker';
 import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
 
 let engine: KnowledgeEngine;
@@ -89,5 +89,30 @@ describe('ranker training data from follow-ups', () => {
     const first = items.find((it) => it.id.endsWith('#1'))!;
     expect(first.ranking.exchange).toBeUndefined();
     expect(first.ranking.answerFeatures.has('fu_knn_ans')).toBe(false);
+  });
+
+  it('the follow-up models are fitted apart with the earlier exchanges; the question models are exactly those fitted without them', () => {
+    const train: CorpusMessage[] = [];
+    for (let i = 0; i < 8; i++) {
+      train.push(
+        msg(`v${i}-1`, `v${i}`, {
+          kind: 'followup',
+          turns: [
+            { message: i % 2 ? 'who chairs the DSP meeting' : 'who is the partnership chair', gold: [CHAIR] },
+            i % 3 ? { message: 'and until when', gold: [CHAIR], facts: ['2024-2026'] } : { message: 'whats her direct phone number', out_of_scope: true, near: 'chair contact' },
+          ],
+        }),
+        msg(`v${i}-2`, `v${i}`, { message: i % 2 ? 'who chairs the delegated safeguarding partners meeting?' : 'who runs the DSP meetings', gold: [CHAIR] }),
+        msg(`v${i}-3`, `v${i}`, { kind: 'out_of_scope', message: 'what is the chair of the partnership paid?', near: 'partnership chair' }),
+      );
+    }
+    const both = trainRankerWithFollowUps(train, engine.index, 'h');
+    const { followUp, ...questions } = both.artefact;
+    expect(questions).toEqual(trainRanker(train, engine.index, 'h', false).artefact);
+    const joint = trainRanker(train, engine.index, 'h', true).artefact;
+    expect(followUp).toEqual({ reranker: joint.reranker, answerability: joint.answerability, answer: joint.thresholds.followUp });
+    expect(Object.keys(followUp!.reranker.weights)).toContain('ctx:fknn');
+    expect(Object.keys(questions.reranker.weights)).not.toContain('ctx:fknn');
+    expect(Object.keys(followUp!.answerability.weights)).toContain('fu_knn_ans');
   });
 });
