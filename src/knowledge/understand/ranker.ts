@@ -45,8 +45,10 @@ export interface RankerArtefact {
    * threshold. Questions never use them, so the question models stay as they were fitted on questions: trained
    * jointly, the exchanges moved the questions' answer threshold (README Quality, sixteenth session). Absent in
    * models trained before it, which then rank a follow-up with `reranker` and `thresholds.followUp`.
+   * `minCover` is the follow-ups' share of the query's weighted words the best passage must match to answer (or to
+   * be shown as the closest), chosen with `answer` by the same stated cost; `MIN_ANSWER_COVER` when absent.
    */
-  followUp?: { reranker: LinearModelJson; answerability: LinearModelJson; answer: number };
+  followUp?: { reranker: LinearModelJson; answerability: LinearModelJson; answer: number; minCover?: number };
   /**
    * The training questions as they were typed (all their stems, not only the content words), each marked
    * answerable (`ans`) or out of scope (`oos`): how a new question is phrased against them is evidence for
@@ -424,8 +426,10 @@ export class Ranker {
     // A follow-up (read with the previous answer's passages) has its own answer threshold, and so does a question
     // whose best passage is in a document added since training (read with less evidence).
     const answerAt = own ? own.answer : ctx && th.followUp !== undefined ? th.followUp : fresh && th.fresh !== undefined ? th.fresh : th.answer;
+    // (a follow-up leans on the previous answer, and its own models chose how much it must match: `followUp.minCover`)
+    const floor = own?.minCover ?? MIN_ANSWER_COVER;
     const outcome: Outcome =
-      candidates.length === 0 ? 'none' : confidence >= answerAt && cover >= MIN_ANSWER_COVER ? 'answer' : confidence >= th.closest && cover >= MIN_ANSWER_COVER ? 'closest' : 'none';
+      candidates.length === 0 ? 'none' : confidence >= answerAt && cover >= floor ? 'answer' : confidence >= th.closest && cover >= floor ? 'closest' : 'none';
     return { query: q, asked, evidence, exchange, phrasing, candidates, answerFeatures, confidence, outcome };
   }
 

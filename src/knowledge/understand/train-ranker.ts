@@ -7,7 +7,7 @@ import type { Chunk } from '../knowledge.types';
 import { foldText, leaningSecondTurn, passagesHolding, type CorpusMessage } from './corpus';
 import { predict, prng, trainLinear, trainScorer, type Features, type LinearModelJson, type RankGroup, type TrainExample } from './linear-model';
 import { ExchangeNeighbours, QuestionNeighbours, contentStems, type StoredExchange, type StoredQuestion } from './neighbours';
-import { Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
+import { MIN_ANSWER_COVER, Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
 import type { LexicalIndex } from '../search/lexical-index';
 import { outOfFold, writerFolds } from './train';
@@ -201,7 +201,14 @@ export function trainRanker(
   index: LexicalIndex,
   corpusHash: string,
   readExchanges = RANKER_READS_EXCHANGES,
-): { artefact: RankerArtefact; questions: StoredQuestion[]; exchanges: StoredExchange[]; report: RankerTrainReport } {
+): {
+  artefact: RankerArtefact;
+  questions: StoredQuestion[];
+  exchanges: StoredExchange[];
+  /** The follow-ups' answer threshold and cover floor chosen together (`chooseFollowUpFloor`), when the training has out-of-scope follow-ups. */
+  followUpChoice?: ReturnType<typeof chooseFollowUpFloor>;
+  report: RankerTrainReport;
+} {
   const { ranker, items, oof: oofP, fitReranker, questions, exchanges, phrasing, dropKnn, unasked } = prepareRankerData(train, index, readExchanges);
   const answerable = items.filter((i) => i.answerable);
   let hit1 = 0;
@@ -241,7 +248,15 @@ export function trainRanker(
     });
   }
   // Thresholds are set on questions whose passages' neighbour features were kept, as they are when the bot answers.
-  const all = ansExamples.map((e, i) => ({ p: oofA[i], answerable: e.it.answerable, correct: e.correct, drop: dropKnn.has(e.it.id), none: unasked.has(e.it.id), followUp: !!e.it.secondTurn }));
+  const all = ansExamples.map((e, i) => ({
+    p: oofA[i],
+    answerable: e.it.answerable,
+    correct: e.correct,
+    drop: dropKnn.has(e.it.id),
+    none: unasked.has(e.it.id),
+    followUp: !!e.it.secondTurn,
+    cover: oofP.get(e.it.id)![0]?.features.get('cov_any') ?? 0,
+  }));
   const scored = all.filter((s) => !s.drop);
   // Follow-ups (second turns read with the first answer's passages) get their own answer threshold, by the same
   // stated cost on them alone: they continue a topic the guidance covers, and some still ask what it does not give.
@@ -254,6 +269,7 @@ export function trainRanker(
     ...(followUps.some((s) => !s.answerable) ? { followUp: chooseThresholds(followUps).answer } : {}),
     ...(fresh.some((s) => !s.answerable) ? { fresh: chooseThresholds(fresh).answer } : {}),
   };
+  const followUpChoice = followUps.some((s) => !s.answerable) ? chooseFollowUpFloor(followUps) : undefined;
   const at = outcomesAt(scored.filter((s) => !s.followUp), thresholds.answer);
   const atFollowUp = outcomesAt(followUps, thresholds.followUp ?? thresholds.answer);
   const freshAt = thresholds.fresh ?? thresholds.answer;
@@ -265,6 +281,7 @@ export function trainRanker(
     artefact: { corpusHash, reranker, answerability, thresholds, phrasing: withoutWriters(phrasing), necessity: ranker.necessity?.toJSON(), knownPassages: index.chunks.map((c) => passageKey(c.text)).sort() },
     questions,
     exchanges,
+    followUpChoice,
     report: {
       questions: items.length,
       goldInCandidates: goldInCandidates / Math.max(answerable.length, 1),
@@ -292,8 +309,12 @@ export function trainRankerWithFollowUps(
   const questions = trainRanker(train, index, corpusHash, false);
   const followUps = trainRanker(train, index, corpusHash, true);
   const f = followUps.artefact;
-  const answer = f.thresholds.followUp ?? f.thresholds.answer;
-  return { ...questions, artefact: { ...questions.artefact, followUp: { reranker: f.reranker, answerability: f.answerability, answer } }, followUpReport: followUps.report };
+  const choice = followUps.followUpChoice ?? { answer: f.thresholds.followUp ?? f.thresholds.answer, minCover: MIN_ANSWER_COVER, at: followUps.report.atFollowUp };
+  return {
+    ...questions,
+    artefact: { ...questions.artefact, followUp: { reranker: f.reranker, answerability: f.answerability, answer: choice.answer, minCover: choice.minCover } },
+    followUpReport: { ...followUps.report, atFollowUp: choice.at },
+  };
 }
 
 /**
@@ -355,6 +376,26 @@ export function statedCost(o: ReturnType<typeof outcomesAt>, costs = ANSWER_COST
     costs.outOfScopeShare * (1 - o.oosDeclined) * costs.answeredOutOfScope +
     (1 - costs.outOfScopeShare) * (o.answerableRefused * costs.refused + (1 - o.answerableRefused) * o.confidentWrong * costs.wrongPassage)
   );
+}
+
+/** The follow-ups' cover floors tried (`MIN_ANSWER_COVER` first: a tie keeps it). */
+export const FOLLOW_UP_FLOORS = [MIN_ANSWER_COVER, 0.05, 0];
+
+/**
+ * The follow-ups' answer threshold and cover floor together, by the stated cost on the out-of-fold follow-ups: a
+ * follow-up under the floor is declined whatever its probability ("whats the point of it tho" shares few words
+ * with the passage it leans on, and the follow-up models read the context).
+ */
+export function chooseFollowUpFloor(list: (Scored & { cover: number })[], costs = ANSWER_COSTS): { answer: number; minCover: number; at: ReturnType<typeof outcomesAt> } {
+  let best: { answer: number; minCover: number; cost: number; at: ReturnType<typeof outcomesAt> } | undefined;
+  for (const minCover of FOLLOW_UP_FLOORS) {
+    const floored = list.map((s) => ({ ...s, p: s.cover >= minCover ? s.p : 0 }));
+    const answer = chooseThresholds(floored, costs).answer;
+    const at = outcomesAt(floored, answer);
+    const cost = statedCost(at, costs);
+    if (!best || cost < best.cost - 1e-9) best = { answer, minCover, cost, at };
+  }
+  return { answer: best!.answer, minCover: best!.minCover, at: best!.at };
 }
 
 export function chooseThresholds(list: Scored[], costs = ANSWER_COSTS): RankerArtefact['thresholds'] {

@@ -111,7 +111,7 @@ describe('answering a follow-up', () => {
     const artefact = engine.ranker.artefact!;
     const th = artefact.thresholds;
     const own = artefact.followUp!;
-    const saved = { ...th, own: own.answer };
+    const saved = { ...th, own: own.answer, minCover: own.minCover };
     const { ctx } = contextAndNext();
     const question = 'and how often do they meet?';
     try {
@@ -132,7 +132,16 @@ describe('answering a follow-up', () => {
       Object.assign(th, { answer: 0, followUp: 0 });
       own.answer = Math.min(1, confidence + 0.01);
       expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('closest');
+      // The follow-ups' own cover floor: above the best passage's cover, nothing is shown however confident the model.
+      own.answer = 0;
+      const cover = r.candidates[0].features.get('cov_any')!;
+      own.minCover = cover + 0.01;
+      expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('none');
+      own.minCover = cover;
+      expect(engine.ranker.rank(question, undefined, undefined, [ctx]).outcome).toBe('answer');
     } finally {
+      own.minCover = saved.minCover;
+      if (saved.minCover === undefined) delete own.minCover;
       own.answer = saved.own;
       Object.assign(th, { answer: saved.answer, closest: saved.closest, followUp: saved.followUp });
       if (saved.followUp === undefined) delete th.followUp;

@@ -5,7 +5,7 @@
  */
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
-import { prepareRankerData, trainRanker, trainRankerWithFollowUps } from '../../../src/knowledge/understand/train-ranker';
+import { chooseFollowUpFloor, FOLLOW_UP_FLOORS, prepareRankerData, trainRanker, trainRankerWithFollowUps } from '../../../src/knowledge/understand/train-ranker';
 import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
 
 let engine: KnowledgeEngine;
@@ -109,10 +109,28 @@ describe('ranker training data from follow-ups', () => {
     const both = trainRankerWithFollowUps(train, engine.index, 'h');
     const { followUp, ...questions } = both.artefact;
     expect(questions).toEqual(trainRanker(train, engine.index, 'h', false).artefact);
-    const joint = trainRanker(train, engine.index, 'h', true).artefact;
-    expect(followUp).toEqual({ reranker: joint.reranker, answerability: joint.answerability, answer: joint.thresholds.followUp });
+    const joint = trainRanker(train, engine.index, 'h', true);
+    const choice = joint.followUpChoice!;
+    expect(followUp).toEqual({ reranker: joint.artefact.reranker, answerability: joint.artefact.answerability, answer: choice.answer, minCover: choice.minCover });
+    expect(FOLLOW_UP_FLOORS).toContain(choice.minCover);
     expect(Object.keys(followUp!.reranker.weights)).toContain('ctx:fknn');
     expect(Object.keys(questions.reranker.weights)).not.toContain('ctx:fknn');
     expect(Object.keys(followUp!.answerability.weights)).toContain('fu_knn_ans');
+  });
+
+  it("chooses the follow-ups' cover floor with their threshold, by the stated cost", () => {
+    // Confident follow-ups that share few words with their passage: right ones argue for no floor, out-of-scope ones for it.
+    const base = [
+      ...Array.from({ length: 40 }, (_, i) => ({ p: 0.9, answerable: true, correct: true, cover: 0.5 + i / 100 })),
+      ...Array.from({ length: 20 }, () => ({ p: 0.2, answerable: false, correct: false, cover: 0.4 })),
+    ];
+    const lowRight = Array.from({ length: 10 }, () => ({ p: 0.9, answerable: true, correct: true, cover: 0.02 }));
+    const lowOos = Array.from({ length: 10 }, () => ({ p: 0.9, answerable: false, correct: false, cover: 0.02 }));
+    expect(chooseFollowUpFloor([...base, ...lowRight]).minCover).toBe(0);
+    const guarded = chooseFollowUpFloor([...base, ...lowOos]);
+    expect(guarded.minCover).toBeGreaterThan(0.02);
+    expect(guarded.at.oosDeclined).toBe(1);
+    // Nothing under any floor: a tie keeps the first, the hand-set one.
+    expect(chooseFollowUpFloor(base).minCover).toBe(FOLLOW_UP_FLOORS[0]);
   });
 });
