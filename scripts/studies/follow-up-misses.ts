@@ -6,10 +6,11 @@
  *
  *   node scripts/run-ts.js scripts/studies/follow-up-misses.ts MODELS_DIR WRITER,WRITER,… [--list]
  *
- * MODELS_DIR holds models trained with the same writers held out (`npm run train -- --validate WRITER,… --out DIR`).
+ * MODELS_DIR holds models trained with the same writers held out (`npm run train -- --validate WRITER,… --out DIR`);
+ * models trained on other batches (`models/` included) are refused, as `npm run eval:corpus` refuses them.
  */
 import * as path from 'node:path';
-import { projectRoot, useModelsDir } from '../../src/knowledge/understand/artefacts';
+import { assertModelsTrainedOn, projectRoot, useModelsDir } from '../../src/knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, validationSplit, writerList } from '../../src/knowledge/understand/corpus';
 import { citedRanks, rankOfGold } from '../../src/knowledge/understand/corpus-eval';
 import { cliEngine } from '../../src/cli/cli-engine';
@@ -21,35 +22,44 @@ if (!modelsDir || !writers) {
 }
 (async () => {
   const corpus = validationSplit(loadCorpus(defaultCorpusDir(projectRoot())), writerList(writers));
+  assertModelsTrainedOn(path.resolve(modelsDir), corpus.hash, `npm run train -- --validate ${writers} --out ${modelsDir}`);
   useModelsDir(path.resolve(modelsDir));
   const { engine } = await cliEngine(undefined);
-  const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
+  // (as corpus-eval normalises)
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
   const kinds = new Map<string, number>();
   let n = 0;
   let firstWrong = 0;
+  let firstWrongMissed = 0;
   for (const m of corpus.messages.filter((x) => x.split === 'heldback' && x.kind === 'followup')) {
     const [t1, t2] = m.turns ?? [];
     if (!t1 || !t2 || t2.out_of_scope) continue;
     n++;
     const first = engine.converse(t1.message);
-    if (first.result.notFound || rankOfGold(t1.gold ?? [], first.result) !== 0) {
-      firstWrong++;
-      continue;
-    }
     const second = engine.converse(t2.message, first.context as never);
     const k = rankOfGold(t2.gold ?? [], second.result);
     const facts = (t2.facts ?? []).every((x) => norm(second.result.answer.slice(0, 800)).includes(norm(x)));
     // (right as `npm run eval:corpus` counts it: not declined, the right passage first or cited, the fact there)
-    if (!second.result.notFound && k >= 0 && (k === 0 || citedRanks(second.result).includes(k)) && facts) continue;
+    const right = !second.result.notFound && k >= 0 && (k === 0 || citedRanks(second.result).includes(k)) && facts;
+    if (first.result.notFound || rankOfGold(t1.gold ?? [], first.result) !== 0) {
+      firstWrong++;
+      if (!right) firstWrongMissed++;
+      continue;
+    }
+    if (right) continue;
     const quoted: string[] = (first.context as { chunkIds?: string[] } | undefined)?.chunkIds ?? [];
     const inQuoted = quoted.some((id) => {
       const c = engine.index.chunks.find((x) => x.id === id);
       return !!c && (t2.gold ?? []).some((g) => norm(c.text).includes(norm(g)));
     });
-    const kind = `${second.result.notFound ? 'declined' : 'answered'}, answer ${inQuoted ? 'in the passage just quoted' : 'in another passage'}, right passage ${k === 0 ? 'first' : k > 0 ? 'lower, not cited' : 'not shown'}${second.result.notFound ? '' : facts ? ', fact there' : ', fact missing'}`;
+    const kind = `${second.result.notFound ? 'declined' : 'answered'}, answer ${inQuoted ? 'in the passage just quoted' : 'in another passage'}, right passage ${k === 0 ? 'first' : k > 0 ? (citedRanks(second.result).includes(k) ? 'lower, cited' : 'lower, not cited') : 'not shown'}${second.result.notFound ? '' : facts ? ', fact there' : ', fact missing'}`;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     if (list === '--list') console.log(`${m.id} [${kind}]\n  1: ${t1.message.slice(0, 140)}\n  2: ${t2.message}`);
   }
-  console.log(`answerable follow-up exchanges ${n}; first turn not answered right ${firstWrong}; of the rest, missed:`);
+  const missed = [...kinds.values()].reduce((a, b) => a + b, 0);
+  console.log(`answerable follow-up exchanges ${n}; first turn not answered right ${firstWrong} (second then missed ${firstWrongMissed}); of the other ${n - firstWrong}, missed ${missed}:`);
   for (const [k, c] of [...kinds].sort((a, b) => b[1] - a[1])) console.log(`  ${String(c).padStart(4)}  ${k}`);
-})();
+})().catch((e: unknown) => {
+  process.stderr.write(`follow-up-misses failed: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -10,9 +10,8 @@
  * --models alone: the models `npm run train -- --corpus DIR --out MODELS` wrote for this corpus (a retraining
  * scored before it replaces models/); refused when they were trained on other train batches.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ARTEFACT_NAMES, projectRoot, useModelsDir } from '../knowledge/understand/artefacts';
+import { assertModelsTrainedOn, projectRoot, useModelsDir } from '../knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, nearDuplicates, validationSplit, writerList } from '../knowledge/understand/corpus';
 import { evaluateCorpus, formatFigures } from '../knowledge/understand/corpus-eval';
 import { cliEngine, parseArgs } from './cli-engine';
@@ -30,12 +29,7 @@ async function main(): Promise<number> {
     // into another folder (`npm run train -- --corpus DIR --out MODELS`), scored before they replace models/.
     if (typeof opts.validate === 'string') corpus = validationSplit(corpus, writerList(opts.validate));
     const retrain = typeof opts.validate === 'string' ? `npm run train -- --validate ${opts.validate} --out ${opts.models}` : `npm run train -- --corpus ${dir} --out ${opts.models}`;
-    // Every artefact, not one: a training run cut short leaves the folder half old, half new.
-    for (const name of ARTEFACT_NAMES) {
-      const file = path.join(models, `${name}.json`);
-      const trainedOn = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { corpusHash?: string }).corpusHash : 'nothing (missing)';
-      if (trainedOn !== corpus.hash) throw new Error(`${name}.json in ${models} was trained on ${trainedOn}, not on this corpus's train batches (${corpus.hash}): run ${retrain}`);
-    }
+    assertModelsTrainedOn(models, corpus.hash, retrain);
     useModelsDir(models);
     if (typeof opts.validate === 'string') process.stdout.write(`validation split: the train messages of ${opts.validate} in the held-back column, models from ${models}\n`);
     else process.stdout.write(`models from ${models}\n`);

@@ -24,6 +24,18 @@ export const modelsDir = (): string => modelsOverride ?? path.join(projectRoot()
 /** Every artefact `npm run train` writes, each with the hash of the corpus it was fitted on. */
 export const ARTEFACT_NAMES = ['urgent', 'intent', 'ranker', 'questions', 'follow-up', 'units'] as const;
 
+/**
+ * Throws unless every artefact in `dir` was trained on `corpusHash` (every one, not one: a training run cut short
+ * leaves the folder half old, half new); `retrain` is the command the message tells the person to run.
+ */
+export function assertModelsTrainedOn(dir: string, corpusHash: string, retrain: string): void {
+  for (const name of ARTEFACT_NAMES) {
+    const file = path.join(dir, `${name}.json`);
+    const trainedOn = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { corpusHash?: string }).corpusHash : 'nothing (missing)';
+    if (trainedOn !== corpusHash) throw new Error(`${name}.json in ${dir} was trained on ${trainedOn}, not on this corpus's train batches (${corpusHash}): run ${retrain}`);
+  }
+}
+
 /** Reads the artefacts from another folder from now on (CLI only; what was read from the old folder is dropped). */
 export function useModelsDir(dir: string): void {
   modelsOverride = dir;
