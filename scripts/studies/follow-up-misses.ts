@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { assertModelsTrainedOn, projectRoot, useModelsDir } from '../../src/knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, validationSplit, writerList } from '../../src/knowledge/understand/corpus';
-import { citedRanks, rankOfGold } from '../../src/knowledge/understand/corpus-eval';
+import { judgeSecondTurn, rankOfGold } from '../../src/knowledge/understand/corpus-eval';
 import { cliEngine } from '../../src/cli/cli-engine';
 
 const [modelsDir, writers, list] = process.argv.slice(2);
@@ -25,7 +25,7 @@ if (!modelsDir || !writers) {
   assertModelsTrainedOn(path.resolve(modelsDir), corpus.hash, `npm run train -- --validate ${writers} --out ${modelsDir}`);
   useModelsDir(path.resolve(modelsDir));
   const { engine } = await cliEngine(undefined);
-  // (as corpus-eval normalises)
+  // (as corpus-eval normalises passages)
   const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
   const kinds = new Map<string, number>();
   let n = 0;
@@ -37,10 +37,8 @@ if (!modelsDir || !writers) {
     n++;
     const first = engine.converse(t1.message);
     const second = engine.converse(t2.message, first.context as never);
-    const k = rankOfGold(t2.gold ?? [], second.result);
-    const facts = (t2.facts ?? []).every((x) => norm(second.result.answer.slice(0, 800)).includes(norm(x)));
-    // (right as `npm run eval:corpus` counts it: not declined, the right passage first or cited, the fact there)
-    const right = !second.result.notFound && k >= 0 && (k === 0 || citedRanks(second.result).includes(k)) && facts;
+    // (right as `npm run eval:corpus` counts it)
+    const { k, cited, facts, right } = judgeSecondTurn(t2, second.result);
     if (first.result.notFound || rankOfGold(t1.gold ?? [], first.result) !== 0) {
       firstWrong++;
       if (!right) firstWrongMissed++;
@@ -52,7 +50,7 @@ if (!modelsDir || !writers) {
       const c = engine.index.chunks.find((x) => x.id === id);
       return !!c && (t2.gold ?? []).some((g) => norm(c.text).includes(norm(g)));
     });
-    const kind = `${second.result.notFound ? 'declined' : 'answered'}, answer ${inQuoted ? 'in the passage just quoted' : 'in another passage'}, right passage ${k === 0 ? 'first' : k > 0 ? (citedRanks(second.result).includes(k) ? 'lower, cited' : 'lower, not cited') : 'not shown'}${second.result.notFound ? '' : facts ? ', fact there' : ', fact missing'}`;
+    const kind = `${second.result.notFound ? 'declined' : 'answered'}, answer ${inQuoted ? 'in the passage just quoted' : 'in another passage'}, right passage ${k === 0 ? 'first' : k > 0 ? (cited ? 'lower, cited' : 'lower, not cited') : 'not shown'}${second.result.notFound ? '' : facts ? ', fact there' : ', fact missing'}`;
     kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     if (list === '--list') console.log(`${m.id} [${kind}]\n  1: ${t1.message.slice(0, 140)}\n  2: ${t2.message}`);
   }

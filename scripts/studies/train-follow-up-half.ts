@@ -3,7 +3,7 @@
  * exchanges, with their threshold and cover floor: `RankerArtefact.followUp`) into OUT, copying BASE's question
  * half and every other artefact unchanged. For trying a change that only follow-ups read (README Quality,
  * eighteenth session) in about 3 minutes on a validation split instead of a whole `npm run train -- --part rest`:
- * the result is what `trainRankerWithFollowUps` would write for the follow-up half, beside BASE's question models.
+ * the follow-up half is `trainFollowUpHalf`, as `trainRankerWithFollowUps` (`npm run train`) writes it.
  *
  *   node scripts/run-ts.js scripts/studies/train-follow-up-half.ts BASE_DIR OUT_DIR [WRITER,… [FOLDS]]
  *
@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARTEFACT_NAMES, assertModelsTrainedOn, projectRoot, saveArtefact } from '../../src/knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, validationSplit, writerList } from '../../src/knowledge/understand/corpus';
-import { trainRanker } from '../../src/knowledge/understand/train-ranker';
+import { trainFollowUpHalf } from '../../src/knowledge/understand/train-ranker';
 import { useWriterFolds } from '../../src/knowledge/understand/train';
 import { buildLexicalIndex } from '../../src/knowledge/search/lexical-index';
 import { loadFolderChunks } from '../../src/knowledge/local-corpus';
@@ -35,17 +35,14 @@ if (!base || !outArg) {
   fs.mkdirSync(out, { recursive: true });
   const train = corpus.messages.filter((m) => m.split === 'train');
   const { chunks } = await loadFolderChunks(path.resolve(loadConfigOrExit(process.env).guidanceDir));
-  // (the follow-up half exactly as `trainRankerWithFollowUps` fits it: the joint models, with the exchanges)
-  const fitted = trainRanker(train, buildLexicalIndex(chunks), corpus.hash, true);
-  const f = fitted.artefact;
-  const choice = fitted.followUpChoice ?? { answer: f.thresholds.followUp ?? f.thresholds.answer, minCover: undefined, at: fitted.report.atFollowUp };
+  const { followUp, report } = trainFollowUpHalf(train, buildLexicalIndex(chunks), corpus.hash);
   const ranker = JSON.parse(fs.readFileSync(path.join(base, 'ranker.json'), 'utf8')) as RankerArtefact;
-  ranker.followUp = { reranker: f.reranker, answerability: f.answerability, answer: choice.answer, ...(choice.minCover !== undefined ? { minCover: choice.minCover } : {}) };
+  ranker.followUp = followUp;
   for (const name of ARTEFACT_NAMES) if (name !== 'ranker') fs.copyFileSync(path.join(base, `${name}.json`), path.join(out, `${name}.json`));
   saveArtefact('ranker', ranker, out);
-  const at = choice.at;
+  const at = report.atFollowUp;
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-  console.log(`follow-up half: threshold ${choice.answer}, cover floor ${choice.minCover ?? 'default'}; out of fold on the training follow-ups: out-of-scope declined ${pct(at.oosDeclined)}, answerable refused ${pct(at.answerableRefused)}, confident but wrong ${pct(at.confidentWrong)}`);
+  console.log(`follow-up half: threshold ${followUp.answer}, cover floor ${followUp.minCover}; out of fold on the training follow-ups: out-of-scope declined ${pct(at.oosDeclined)}, answerable refused ${pct(at.answerableRefused)}, confident but wrong ${pct(at.confidentWrong)}`);
 })().catch((e: unknown) => {
   process.stderr.write(`train-follow-up-half failed: ${(e as Error).message}\n`);
   process.exit(1);

@@ -4,7 +4,7 @@
  * `notFound` on out-of-scope questions, 999 in the first 400 characters of urgent ones, `intent` on commands.
  */
 import type { AnswerResult } from '../knowledge.types';
-import type { CorpusMessage, Split } from './corpus';
+import type { CorpusMessage, Split, Turn } from './corpus';
 import { expectedIntent } from './corpus';
 
 export interface Asker {
@@ -41,6 +41,18 @@ export function citedRanks(r: AnswerResult): number[] {
   const out = new Set<number>();
   for (const m of r.answer.matchAll(/\[(\d)\]/g)) out.add(Number(m[1]) - 1);
   return [...out];
+}
+
+/**
+ * How an answerable follow-up's second turn is judged: the rank of its passage among the sources, whether the facts
+ * asked for are in the first 800 characters, and whether that is right (not declined, the passage first or cited,
+ * the facts there).
+ */
+export function judgeSecondTurn(turn: Pick<Turn, 'gold' | 'facts'>, r: AnswerResult): { k: number; cited: boolean; facts: boolean; right: boolean } {
+  const k = rankOfGold(turn.gold ?? [], r);
+  const cited = k >= 0 && citedRanks(r).includes(k);
+  const facts = (turn.facts ?? []).every((x) => norm(r.answer.slice(0, 800)).includes(norm(x)));
+  return { k, cited, facts, right: !r.notFound && k >= 0 && (cited || k === 0) && facts };
 }
 
 function empty(): SplitFigures {
@@ -82,10 +94,7 @@ function score(f: SplitFigures, m: CorpusMessage, asker: Asker): void {
       return;
     }
     f.followups.n++;
-    const k = rankOfGold(t2.gold ?? [], second);
-    const cited = citedRanks(second);
-    const facts = (t2.facts ?? []).every((x) => norm(second.answer.slice(0, 800)).includes(norm(x)));
-    const ok = !second.notFound && k >= 0 && (cited.includes(k) || k === 0) && facts;
+    const { k, right: ok } = judgeSecondTurn(t2, second);
     if (ok) f.followups.right++;
     else f.misses.push(`${m.id} followup rank=${k}${second.notFound ? ' NOT-FOUND' : ''}: ${short(t1.message)} → ${short(t2.message)}`);
     return;

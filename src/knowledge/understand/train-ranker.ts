@@ -307,13 +307,21 @@ export function trainRankerWithFollowUps(
   corpusHash: string,
 ): ReturnType<typeof trainRanker> & { followUpReport: RankerTrainReport } {
   const questions = trainRanker(train, index, corpusHash, false);
+  const { followUp, report } = trainFollowUpHalf(train, index, corpusHash);
+  return { ...questions, artefact: { ...questions.artefact, followUp }, followUpReport: report };
+}
+
+/**
+ * The follow-up half alone (`RankerArtefact.followUp`): the joint reranker and answer model trained with the earlier
+ * exchanges, at the follow-ups' own threshold and cover floor, with the report at them.
+ */
+export function trainFollowUpHalf(train: CorpusMessage[], index: LexicalIndex, corpusHash: string): { followUp: NonNullable<RankerArtefact['followUp']>; report: RankerTrainReport } {
   const followUps = trainRanker(train, index, corpusHash, true);
   const f = followUps.artefact;
   const choice = followUps.followUpChoice ?? { answer: f.thresholds.followUp ?? f.thresholds.answer, minCover: MIN_ANSWER_COVER, at: followUps.report.atFollowUp };
   return {
-    ...questions,
-    artefact: { ...questions.artefact, followUp: { reranker: f.reranker, answerability: f.answerability, answer: choice.answer, minCover: choice.minCover } },
-    followUpReport: { ...followUps.report, atFollowUp: choice.at },
+    followUp: { reranker: f.reranker, answerability: f.answerability, answer: choice.answer, minCover: choice.minCover },
+    report: { ...followUps.report, atFollowUp: choice.at },
   };
 }
 
