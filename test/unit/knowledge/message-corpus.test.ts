@@ -10,16 +10,10 @@ import { loadCorpus, nearDuplicates, validationSplit, type CorpusMessage } from 
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
 import { ARTEFACT_NAMES } from '../../../src/knowledge/understand/artefacts';
 import { GUIDANCE_DIR } from '../../helpers/guidance-engine';
+import { INTENT_NAMES as INTENTS, MESSAGE_KINDS as KINDS, RISK_CATEGORIES as RISKS, readBatch } from '../../../scripts/corpus/protocol';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const DIR = path.join(ROOT, 'test', 'fixtures', 'messages');
-const KINDS = ['answerable', 'out_of_scope', 'urgent', 'topic', 'command', 'greeting', 'followup'];
-const RISKS = [
-  'physical-abuse', 'sexual-abuse', 'emotional-abuse', 'neglect-abandonment', 'domestic-abuse-now', 'fgm-forced-marriage', 'honour-based-abuse',
-  'exploitation', 'trafficking', 'radicalisation', 'missing', 'self-harm-suicide', 'medical-emergency', 'carer-unfit', 'alone-dangerous-place', 'weapon',
-  'online-grooming-meeting',
-];
-const INTENTS = ['help', 'subscribe', 'unsubscribe', 'my-subscriptions', 'training', 'my-training', 'survey', 'escalate', 'my-escalations'];
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 describe('the message corpus', () => {
@@ -103,6 +97,30 @@ describe('the message corpus', () => {
     ];
     expect([...nearDuplicates(of, among)].sort()).toEqual(['a', 'b', 'd']);
     expect([...nearDuplicates(of, among, 0.95)].sort()).toEqual(['b', 'd']);
+  });
+
+  it('the writers’ validator (scripts/corpus/protocol.ts) names what the protocol forbids, and passes every batch written so far', () => {
+    const line = (o: object) => JSON.stringify({ id: 'qa-1', split: 'train', writer: 'qa', persona: 'DSL', style: 'plain', kind: 'greeting', message: 'hi', ...o });
+    const bad = [
+      line({}),
+      line({ kind: 'urgent', risk: 'scary' }),
+      line({ id: 'qa-1', kind: 'command', intent: 'book' }),
+      line({ id: 'qb-3', kind: 'out_of_scope' }),
+      line({ id: 'qa-4', split: 'heldback' }),
+      '{not json',
+    ].join('\n');
+    expect(readBatch(bad).problems).toEqual([
+      'line 6: not one JSON object',
+      'qa-1: risk "scary" is not a category',
+      'qa-1: id used twice',
+      `qa-1: intent "book" is not one of ${INTENTS.join(', ')}`,
+      'qa-1: id used twice',
+      'qb-3: the id is <writer>-<n>',
+      'qb-3: an out-of-scope line says what it is "near"',
+      'a batch is all one split',
+    ]);
+    for (const d of [DIR, path.join(DIR, '..', 'messages-next')])
+      for (const f of fs.readdirSync(d).filter((f) => f.endsWith('.jsonl'))) expect({ f, problems: readBatch(fs.readFileSync(path.join(d, f), 'utf8')).problems }).toEqual({ f, problems: [] });
   });
 
   it('makes a validation split from train writers, without the held-back messages', () => {
