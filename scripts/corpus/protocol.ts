@@ -3,7 +3,7 @@
  * intents a line may carry, and the checks each line must pass. Shared by the corpus test and the writers'
  * validator (check-batch.ts), so a new batch is held to the same rules as the committed ones.
  */
-import type { CorpusMessage } from '../../src/knowledge/understand/corpus';
+import { foldText, type CorpusMessage } from '../../src/knowledge/understand/corpus';
 
 export const MESSAGE_KINDS = ['answerable', 'out_of_scope', 'urgent', 'topic', 'command', 'greeting', 'followup'];
 export const RISK_CATEGORIES = [
@@ -49,4 +49,15 @@ export function readBatch(text: string): { messages: CorpusMessage[]; problems: 
   }
   for (const k of ['split', 'writer'] as const) if (new Set(messages.map((m) => m[k])).size > 1) problems.push(`a batch is all one ${k}`);
   return { messages, problems };
+}
+
+/**
+ * What is wrong with one turn's gold snippets and facts: none, or not all in one indexed passage, or a fact not in a
+ * passage holding them. `passages` are the indexed passages' texts folded with `foldText`.
+ */
+export function goldProblems(id: string, gold: string[] | undefined, facts: string[] | undefined, passages: readonly string[]): string[] {
+  if (!gold?.length) return [`${id}: needs 1–2 gold snippets`];
+  const holding = passages.filter((p) => gold.every((g) => p.includes(foldText(g))));
+  if (!holding.length) return [`${id}: gold not verbatim in one passage: ${gold.map((g) => g.slice(0, 60)).join(' | ')}`];
+  return (facts ?? []).filter((f) => !holding.some((p) => p.includes(foldText(f)))).map((f) => `${id}: fact not in the gold passage: ${f}`);
 }
