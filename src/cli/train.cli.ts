@@ -1,5 +1,5 @@
 /*
- * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR] [--part urgent|rest|intent] [--folds N]
+ * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR] [--part urgent|rest|intent|guidance] [--folds N]
  * Fits the language layer's models on the corpus's train split and writes models/*.json (with the corpus
  * hash they came from). Deterministic: the same corpus gives the same artefacts.
  * The urgent classifier (the longest part) and the other models are fitted by two child processes at once, one
@@ -7,7 +7,10 @@
  * same as fitting them one after the other (`--part urgent` or `--part rest` runs one part alone; `--part intent`
  * the command classifier alone, which is part of `rest` and depends on nothing else: for a change to that
  * classifier's code only, as it rewrites intent.json alone — after a corpus change every artefact must be
- * retrained, and a test fails when their corpus hashes differ).
+ * retrained, and a test fails when their corpus hashes differ). `--part guidance` fits the models that read the
+ * guidance's passages (the ranker and answer models, the earlier questions, sentences, follow-ups: the rest but the
+ * command classifier), for a change to the passages alone (a parser fix, a document added) with the corpus as it
+ * was: the command and urgent classifiers read messages only.
  * --validate: trains without those train writers (a validation split, see validationSplit) into --out, never
  * into models/; `npm run eval:corpus -- --validate … --models DIR` then measures on their messages.
  * --folds N: cross-validates in N folds of writers instead of one writer at a time (about four times faster with
@@ -28,8 +31,8 @@ import { loadConfigOrExit } from '../config';
 import { parseArgs } from './cli-engine';
 
 const PARTS = ['urgent', 'rest'] as const;
-/** What `--part` accepts: the parts run at once, and the command classifier alone (a piece of `rest`). */
-const ONE_PART = [...PARTS, 'intent'] as const;
+/** What `--part` accepts: the parts run at once, and the two pieces of `rest` alone: the command classifier, the rest. */
+const ONE_PART = [...PARTS, 'intent', 'guidance'] as const;
 type Part = (typeof ONE_PART)[number];
 
 /** Runs this script once per part, at the same time; when one part fails the other is stopped, and the run fails. */
@@ -79,7 +82,11 @@ async function main(): Promise<number> {
     process.stdout.write(`corpus ${corpus.hash}: ${corpus.messages.length} messages, ${train.length} in train; fitting the urgent classifier and the other models at once\n`);
     return runParts(argv);
   }
-  if (part === 'rest') return trainRest(train, corpus.hash, out);
+  if (part === 'rest') {
+    fitIntent(train, corpus.hash, out);
+    return trainOnGuidance(train, corpus.hash, out);
+  }
+  if (part === 'guidance') return trainOnGuidance(train, corpus.hash, out);
   if (part === 'intent') {
     fitIntent(train, corpus.hash, out);
     return 0;
@@ -106,10 +113,8 @@ function fitIntent(train: CorpusMessage[], corpusHash: string, out: string): voi
   );
 }
 
-/** Every model but the urgent classifier: commands, the ranker and answer model, sentences, follow-ups. */
-async function trainRest(train: CorpusMessage[], corpusHash: string, out: string): Promise<number> {
-  fitIntent(train, corpusHash, out);
-
+/** The models that read the guidance's passages: the ranker and answer model, sentences, follow-ups. */
+async function trainOnGuidance(train: CorpusMessage[], corpusHash: string, out: string): Promise<number> {
   // The ranker learns on the bundled guidance: the passages the corpus's gold snippets come from.
   const config = loadConfigOrExit(process.env);
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));

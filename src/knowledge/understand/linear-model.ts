@@ -61,6 +61,61 @@ function softmax(z: number[]): number[] {
   return e.map((v) => v / s);
 }
 
+/**
+ * Feature names interned once per process: training reads each example's features as ids and values in typed
+ * arrays instead of looking every name up in a Map at every step (the same arithmetic in the same order, so the
+ * same artefact, several times faster).
+ */
+const featureIds = new Map<string, number>();
+const featureNames: string[] = [];
+
+interface Packed {
+  ids: Int32Array;
+  vals: Float64Array;
+}
+
+/** One example's features as interned ids and values, in the Map's order. */
+function pack(x: Features): Packed {
+  const ids = new Int32Array(x.size);
+  const vals = new Float64Array(x.size);
+  let i = 0;
+  for (const [f, v] of x) {
+    let id = featureIds.get(f);
+    if (id === undefined) {
+      id = featureNames.length;
+      featureNames.push(f);
+      featureIds.set(f, id);
+    }
+    ids[i] = id;
+    vals[i] = v;
+    i++;
+  }
+  return { ids, vals };
+}
+
+/**
+ * The examples' features renumbered from 0 in order of first use (`slots`: each example's; `names`: each slot's
+ * feature), so a model's weights are one dense array.
+ */
+function slotsOf(packed: Packed[]): { slots: Int32Array[]; names: string[] } {
+  const slotOf = new Map<number, number>();
+  const names: string[] = [];
+  const slots = packed.map(({ ids }) => {
+    const out = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      let s = slotOf.get(ids[i]);
+      if (s === undefined) {
+        s = names.length;
+        slotOf.set(ids[i], s);
+        names.push(featureNames[ids[i]]);
+      }
+      out[i] = s;
+    }
+    return out;
+  });
+  return { slots, names };
+}
+
 /** Trains with AdaGrad over shuffled examples (seeded), L2-regularised. */
 export function trainLinear(classes: string[], examples: TrainExample[], opts: TrainOptions = {}): LinearModelJson {
   const K = classes.length;
@@ -68,20 +123,31 @@ export function trainLinear(classes: string[], examples: TrainExample[], opts: T
   const lr = opts.learningRate ?? 0.3;
   const l2 = opts.l2 ?? 1e-4;
   const rand = prng(opts.seed ?? 7);
-  const W = new Map<string, Float64Array>();
-  const G = new Map<string, Float64Array>();
+  const packed = examples.map((e) => pack(e.x));
+  const { slots, names } = slotsOf(packed);
+  const F = names.length;
+  // A feature's weights exist from the first update that reads it (before that it adds nothing to a score).
+  const W = new Float64Array(F * K);
+  const G = new Float64Array(F * K).fill(1e-8);
+  const created = new Uint8Array(F);
+  const reg = Float64Array.from(names, (f) => l2 * (opts.l2Scale ? opts.l2Scale(f) : 1));
   const bias = new Float64Array(K);
   const gBias = new Float64Array(K).fill(1e-8);
   const order = examples.map((_, i) => i);
-  const scale = new Map<string, number>();
+  const gk = new Float64Array(K);
   for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, rand);
     for (const idx of order) {
       const ex = examples[idx];
+      const fs = slots[idx];
+      const vs = packed[idx].vals;
       const z = Array.from(bias);
-      for (const [f, v] of ex.x) {
-        const w = W.get(f);
-        if (w) for (let k = 0; k < K; k++) z[k] += w[k] * v;
+      for (let i = 0; i < fs.length; i++) {
+        const f = fs[i];
+        if (!created[f]) continue;
+        const v = vs[i];
+        const o = f * K;
+        for (let k = 0; k < K; k++) z[k] += W[o + k] * v;
       }
       const p = softmax(z);
       const cw = ex.weight ?? 1;
@@ -89,30 +155,27 @@ export function trainLinear(classes: string[], examples: TrainExample[], opts: T
         const g = cw * (p[k] - (k === ex.y ? 1 : 0));
         gBias[k] += g * g;
         bias[k] -= (lr * g) / Math.sqrt(gBias[k]);
+        gk[k] = p[k] - (k === ex.y ? 1 : 0);
       }
-      for (const [f, v] of ex.x) {
-        let w = W.get(f);
-        let gs = G.get(f);
-        if (!w || !gs) {
-          w = new Float64Array(K);
-          gs = new Float64Array(K).fill(1e-8);
-          W.set(f, w);
-          G.set(f, gs);
-          scale.set(f, opts.l2Scale ? opts.l2Scale(f) : 1);
-        }
-        const reg = l2 * scale.get(f)!;
+      for (let i = 0; i < fs.length; i++) {
+        const f = fs[i];
+        const v = vs[i];
+        created[f] = 1;
+        const r = reg[f];
+        const o = f * K;
         for (let k = 0; k < K; k++) {
-          const g = cw * (p[k] - (k === ex.y ? 1 : 0)) * v + reg * w[k];
-          gs[k] += g * g;
-          w[k] -= (lr * g) / Math.sqrt(gs[k]);
+          const g = cw * gk[k] * v + r * W[o + k];
+          G[o + k] += g * g;
+          W[o + k] -= (lr * g) / Math.sqrt(G[o + k]);
         }
       }
     }
   }
   const prune = opts.prune ?? 1e-3;
   const weights: Record<string, number[]> = {};
-  for (const f of [...W.keys()].sort()) {
-    const w = W.get(f)!;
+  const bySlot = names.map((f, slot) => ({ f, slot })).sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+  for (const { f, slot } of bySlot) {
+    const w = W.subarray(slot * K, slot * K + K);
     if (Math.max(...Array.from(w, Math.abs)) < prune) continue;
     weights[f] = Array.from(w, (v) => Math.round(v * 1e3) / 1e3);
   }
@@ -164,8 +227,23 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
   const l2 = opts.l2 ?? 1e-4;
   const listWeight = opts.listWeight ?? 0;
   const rand = prng(opts.seed ?? 7);
-  const W = new Map<string, number>();
-  const G = new Map<string, number>();
+  // Every candidate's features as slots of one dense weight array (as trainLinear).
+  const packed = groups.map((g) => g.xs.map(pack));
+  const { slots: flat, names } = slotsOf(packed.flat());
+  const slots: Int32Array[][] = [];
+  let at = 0;
+  for (const g of packed) {
+    slots.push(flat.slice(at, at + g.length));
+    at += g.length;
+  }
+  const F = names.length;
+  const W = new Float64Array(F);
+  const G = new Float64Array(F).fill(1e-8);
+  const scale = Float64Array.from(names, (f) => (opts.l2Scale ? opts.l2Scale(f) : 1));
+  const grad = new Float64Array(F);
+  const touched = new Int32Array(F);
+  const mark = new Int32Array(F);
+  let stamp = 0;
   let bias = 0;
   let gBias = 1e-8;
   const order = groups.map((_, i) => i);
@@ -174,9 +252,13 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
     for (const gi of order) {
       const { xs, gold, weights } = groups[gi];
       if (!xs.length) continue;
-      const z = xs.map((x) => {
+      const fsOf = slots[gi];
+      const vsOf = packed[gi];
+      const z = xs.map((_, c) => {
         let s = bias;
-        for (const [f, v] of x) s += (W.get(f) ?? 0) * v;
+        const fs = fsOf[c];
+        const vs = vsOf[c].vals;
+        for (let i = 0; i < fs.length; i++) s += W[fs[i]] * vs[i];
         return s;
       });
       // Each candidate's logistic gradient (the bias takes their sum: the listwise term's sums to nothing), then
@@ -192,27 +274,42 @@ export function trainScorer(groups: RankGroup[], opts: TrainOptions & { listWeig
       }
       gBias += gb * gb;
       bias -= (lr * gb) / Math.sqrt(gBias);
-      const grad = new Map<string, number>();
-      xs.forEach((x, c) => {
-        for (const [f, v] of x) grad.set(f, (grad.get(f) ?? 0) + g[c] * v);
-      });
-      for (const [f, gf] of grad) {
-        const w = W.get(f) ?? 0;
-        const d = gf + l2 * xs.length * (opts.l2Scale ? opts.l2Scale(f) : 1) * w;
-        const acc = (G.get(f) ?? 1e-8) + d * d;
-        G.set(f, acc);
-        W.set(f, w - (lr * d) / Math.sqrt(acc));
+      // Each feature's gradient summed over the candidates in order; each feature's update reads only its own state.
+      let n = 0;
+      stamp++;
+      for (let c = 0; c < xs.length; c++) {
+        const fs = fsOf[c];
+        const vs = vsOf[c].vals;
+        for (let i = 0; i < fs.length; i++) {
+          const f = fs[i];
+          if (mark[f] !== stamp) {
+            mark[f] = stamp;
+            touched[n++] = f;
+          }
+          grad[f] += g[c] * vs[i];
+        }
+      }
+      for (let j = 0; j < n; j++) {
+        const f = touched[j];
+        const gf = grad[f];
+        grad[f] = 0;
+        const w = W[f];
+        const d = gf + l2 * xs.length * scale[f] * w;
+        const acc = G[f] + d * d;
+        G[f] = acc;
+        W[f] = w - (lr * d) / Math.sqrt(acc);
       }
     }
   }
   const prune = opts.prune ?? 1e-3;
-  const weights: Record<string, number[]> = {};
-  for (const f of [...W.keys()].sort()) {
-    const w = W.get(f)!;
+  const out: Record<string, number[]> = {};
+  const bySlot = names.map((f, slot) => ({ f, slot })).sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+  for (const { f, slot } of bySlot) {
+    const w = W[slot];
     if (Math.abs(w) < prune) continue;
-    weights[f] = [0, Math.round(w * 1e3) / 1e3];
+    out[f] = [0, Math.round(w * 1e3) / 1e3];
   }
-  return { classes: ['other', 'answers'], bias: [0, Math.round(bias * 1e4) / 1e4], weights };
+  return { classes: ['other', 'answers'], bias: [0, Math.round(bias * 1e4) / 1e4], weights: out };
 }
 
 /** Log-odds of a probability, clamped `floor` away from 0 and 1. */
