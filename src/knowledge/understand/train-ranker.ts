@@ -63,6 +63,8 @@ export interface RankerTrainReport {
   atThresholdUnasked: { oosDeclined: number; answerableRefused: number; confidentWrong: number; belowClosest: number };
   /** The stated cost (`ANSWER_COSTS`) at the answer threshold, and for questions read as about a new document. */
   cost: { atThreshold: number; unasked: number };
+  /** The out-of-fold answer scores the thresholds were chosen on, with their writers (for studies of that choice). */
+  scored: (Scored & { writer: string; followUp: boolean })[];
 }
 
 const KNN_FEATURES = ['knn', 'knn_best', 'knn_sum3', 'ctx:fknn', 'ctx:fknn_share', 'ctx:fknn_best'];
@@ -256,6 +258,7 @@ export function trainRanker(
     none: unasked.has(e.it.id),
     followUp: !!e.it.secondTurn,
     cover: oofP.get(e.it.id)![0]?.features.get('cov_any') ?? 0,
+    writer: e.it.writer,
   }));
   const scored = all.filter((s) => !s.drop);
   // Follow-ups (second turns read with the first answer's passages) get their own answer threshold, by the same
@@ -291,6 +294,7 @@ export function trainRanker(
       atFollowUp,
       atThresholdUnasked: atUnasked,
       cost: { atThreshold: statedCost(at), unasked: statedCost(atUnasked) },
+      scored: scored.map(({ p, answerable, correct, writer, followUp }) => ({ p, answerable, correct, writer, followUp })),
     },
   };
 }
@@ -341,7 +345,7 @@ export function costSensitive(e: { x: Features; y: number; correct: boolean }, o
   return e.correct ? { x: e.x, y: 1, weight: w * c.refused } : { x: e.x, y: 0, weight: w * (c.wrongPassage - c.refused) };
 }
 
-interface Scored {
+export interface Scored {
   p: number;
   answerable: boolean;
   correct: boolean;
