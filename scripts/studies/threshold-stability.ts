@@ -16,21 +16,10 @@ import { projectRoot } from '../../src/knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus } from '../../src/knowledge/understand/corpus';
 import { prng } from '../../src/knowledge/understand/linear-model';
 import { useWriterFolds } from '../../src/knowledge/understand/train';
-import { chooseThresholds, statedCost, trainRanker, type Scored } from '../../src/knowledge/understand/train-ranker';
+import { chooseThresholds, outcomesAt, statedCost, trainRanker, type Scored } from '../../src/knowledge/understand/train-ranker';
 
 const [dirArg, foldsArg, bArg] = process.argv.slice(2);
 const B = Number(bArg ?? 200);
-
-function outcomes(list: Scored[], t: number) {
-  const oos = list.filter((s) => !s.answerable);
-  const ans = list.filter((s) => s.answerable);
-  const answered = ans.filter((s) => s.p >= t);
-  return {
-    oosDeclined: oos.filter((s) => s.p < t).length / Math.max(oos.length, 1),
-    answerableRefused: ans.filter((s) => s.p < t).length / Math.max(ans.length, 1),
-    confidentWrong: answered.filter((s) => !s.correct).length / Math.max(answered.length, 1),
-  };
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -62,7 +51,7 @@ const quantile = (xs: number[], q: number) => {
   console.log(`corpus ${corpus.hash}, ${chunks.length} passages, ${questions.length} out-of-fold questions from ${writers.length} writers (${Math.round((Date.now() - started) / 60000)} min)`);
   console.log(`answer threshold chosen ${chosen}; over ${B} resamples of writers: median ${median}, quartiles ${quantile(picks, 0.25)}–${quantile(picks, 0.75)}, 10–90 % ${quantile(picks, 0.1)}–${quantile(picks, 0.9)}`);
   for (let t = 0.4; t <= 0.701; t += 0.02) {
-    const o = outcomes(questions, t);
+    const o = outcomesAt(questions, t);
     console.log(`  t ${t.toFixed(2)}  cost ${statedCost(o).toFixed(4)}  out-of-scope declined ${(100 * o.oosDeclined).toFixed(1)}%  refused ${(100 * o.answerableRefused).toFixed(1)}%  wrong ${(100 * o.confidentWrong).toFixed(1)}%`);
   }
 })().catch((e: unknown) => {

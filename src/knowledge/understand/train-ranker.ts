@@ -351,7 +351,7 @@ export interface Scored {
   correct: boolean;
 }
 
-function outcomesAt(list: Scored[], t: number) {
+export function outcomesAt(list: Scored[], t: number) {
   const oos = list.filter((s) => !s.answerable);
   const ans = list.filter((s) => s.answerable);
   const answered = ans.filter((s) => s.p >= t);
