@@ -124,7 +124,13 @@ describe('embeddings client against a server speaking the API', () => {
   it('stops at once when the caller aborts', async () => {
     stub.set({ kind: 'hang' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stopping')), 100);
+    // Abort once the server holds the request (a fixed delay raced the request's arrival on a loaded machine).
+    const abortWhenHeld = setInterval(() => {
+      if (stub.requests.length) {
+        clearInterval(abortWhenHeld);
+        controller.abort(new Error('stopping'));
+      }
+    }, 10);
     const started = Date.now();
     await expect(openai().embed(['a'], { timeoutMs: 5000, attempts: 3, signal: controller.signal })).rejects.toThrow('stopping');
     expect(Date.now() - started).toBeLessThan(1000);
