@@ -5,19 +5,28 @@
  * thresholds that keep every training urgent message, or all but the k lowest, with and without the 0.8 margin:
  * recall and the share of non-urgent training messages flagged at each.
  *
- *   node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]
+ *   node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS] [--dump FILE]
+ *
+ * --dump writes the out-of-fold scores ({ pos, neg }: urgent and non-urgent training messages) as JSON, so that
+ * other threshold rules can be compared on the same scores without training again.
  *
  * (CORPUS_DIR is one folder of `.jsonl` files: the corpus reader does not look into subfolders. About 16 minutes on
  * one core for the 14,646 messages of test/fixtures/messages, ten folds.)
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadCorpus } from '../../src/knowledge/understand/corpus';
 import { urgentEnsembleOutOfFold, useWriterFolds, recallFirstThreshold } from '../../src/knowledge/understand/train';
-const folds = Number(process.argv[3] ?? 10);
-if (!process.argv[2] || !Number.isInteger(folds) || folds < 0) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]');
+const args = process.argv.slice(2);
+const at = args.indexOf('--dump');
+const dump = at >= 0 ? args.splice(at, 2)[1] : undefined;
+if (at >= 0 && !dump) throw new Error('--dump needs a file to write');
+const folds = Number(args[1] ?? 10);
+if (!args[0] || !Number.isInteger(folds) || folds < 0) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]');
 if (folds > 0) useWriterFolds(folds);
-const corpus = loadCorpus(path.resolve(process.argv[2]));
+const corpus = loadCorpus(path.resolve(args[0]));
 const { pos, neg } = urgentEnsembleOutOfFold(corpus.messages.filter((m) => m.split === 'train'));
+if (dump) fs.writeFileSync(dump, JSON.stringify({ corpus: corpus.hash, folds, pos, neg }));
 console.log('shipped rule', recallFirstThreshold(pos, neg));
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 for (const k of [0, 1, 2, 3, 4, 6]) {
