@@ -11,7 +11,9 @@
  * other threshold rules can be compared on the same scores without training again.
  *
  * (CORPUS_DIR is one folder of `.jsonl` files: the corpus reader does not look into subfolders. About 16 minutes on
- * one core for the 14,646 messages of test/fixtures/messages, ten folds.)
+ * one core for the 14,646 messages of test/fixtures/messages, ten folds, before the twentieth session's faster
+ * trainers; since then one writer per fold took about 15 minutes for 10,221–10,617 training messages, two studies
+ * running side by side on the 2-core machine.)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +24,7 @@ const at = args.indexOf('--dump');
 const dump = at >= 0 ? args.splice(at, 2)[1] : undefined;
 if (at >= 0 && !dump) throw new Error('--dump needs a file to write');
 const folds = Number(args[1] ?? 10);
-if (!args[0] || !Number.isInteger(folds) || folds < 0) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS]');
+if (!args[0] || !Number.isInteger(folds) || folds < 0) throw new Error('usage: node scripts/run-ts.js scripts/studies/urgent-threshold-oof.ts CORPUS_DIR [FOLDS] [--dump FILE]');
 if (folds > 0) useWriterFolds(folds);
 const corpus = loadCorpus(path.resolve(args[0]));
 const { pos, neg } = urgentEnsembleOutOfFold(corpus.messages.filter((m) => m.split === 'train'));

@@ -22,7 +22,7 @@ type Measure = { name: string; value: (f: SplitFigures) => number; target: numbe
 const share = (a: number, b: number) => (b ? a / b : 0);
 const MEASURES: Measure[] = [
   { name: 'urgent messages led with 999', value: (f) => share(f.urgent.led999, f.urgent.n), target: 1, floor: 1 },
-  { name: 'non-urgent messages flagged urgent', value: (f) => share(f.nonUrgent.flagged, f.nonUrgent.n), target: 0.02, floor: 0.0293, lowerIsBetter: true },
+  { name: 'non-urgent messages flagged urgent', value: (f) => share(f.nonUrgent.flagged, f.nonUrgent.n), target: 0.02, floor: 0.0281, lowerIsBetter: true },
   // Floors moved when the held-back batches zr–zs joined (fifteenth session: 160 hard commands, 126 routed, and 40
   // questions with the same nouns), the committed models unchanged. Before → with them: commands routed 607/632 →
   // 733/792; routed or offered 619/632 → 762/792; questions routed to a command 7 → 8; answerable refused 78/1,172 →
