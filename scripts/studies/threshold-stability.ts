@@ -30,7 +30,7 @@ const quantile = (xs: number[], q: number) => {
   if (foldsArg) useWriterFolds(Number(foldsArg));
   const corpus = loadCorpus(dirArg ? path.resolve(dirArg) : defaultCorpusDir(projectRoot()));
   const train = corpus.messages.filter((m) => m.split === 'train');
-  const config = loadConfigOrExit(process.env);
+  const config = loadConfigOrExit();
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
   const index = buildLexicalIndex(chunks);
   const started = Date.now();
@@ -38,7 +38,11 @@ const quantile = (xs: number[], q: number) => {
   const questions = report.scored.filter((s) => !s.followUp);
   const chosen = chooseThresholds(questions).answer;
   const byWriter = new Map<string, Scored[]>();
-  for (const s of questions) byWriter.set(s.writer, [...(byWriter.get(s.writer) ?? []), s]);
+  for (const s of questions) {
+    const own = byWriter.get(s.writer);
+    if (own) own.push(s);
+    else byWriter.set(s.writer, [s]);
+  }
   const writers = [...byWriter.keys()].sort();
   const rand = prng(17);
   const picks: number[] = [];

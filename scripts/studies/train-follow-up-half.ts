@@ -34,7 +34,7 @@ if (!base || !outArg) {
   const out = path.resolve(outArg);
   fs.mkdirSync(out, { recursive: true });
   const train = corpus.messages.filter((m) => m.split === 'train');
-  const { chunks } = await loadFolderChunks(path.resolve(loadConfigOrExit(process.env).guidanceDir));
+  const { chunks } = await loadFolderChunks(path.resolve(loadConfigOrExit().guidanceDir));
   const { followUp, report } = trainFollowUpHalf(train, buildLexicalIndex(chunks), corpus.hash);
   const ranker = JSON.parse(fs.readFileSync(path.join(base, 'ranker.json'), 'utf8')) as RankerArtefact;
   ranker.followUp = followUp;

@@ -11,11 +11,11 @@
  * and the point where a stated share of non-urgent messages is flagged (README Quality, twenty-first session).
  */
 import * as fs from 'node:fs';
-import { recallFirstThreshold } from '../../src/knowledge/understand/train';
+import { falseAlarmPoint, recallFirstThreshold } from '../../src/knowledge/understand/train';
 
 type Rule = (pos: number[], neg: number[]) => number;
-/** pos ascending, neg descending. */
-const flaggedPoint = (share: number): Rule => (_p, n) => n[Math.floor(share * n.length)] + 1e-9;
+/** pos ascending (the k-th lowest is pos[k - 1]). */
+const flaggedPoint = (share: number): Rule => (_p, n) => falseAlarmPoint(n, share);
 const RULES: [string, Rule][] = [
   ['shipped (recallFirstThreshold)', (p, n) => recallFirstThreshold(p, n).threshold],
   ['2nd lowest urgent', (p) => p[1]],

@@ -142,14 +142,21 @@ export const URGENT_FALSE_ALARM_BUDGET = 0.02;
  * (With `keepAllBut` at or past the number of urgent messages the highest score is used; the threshold is never
  * below 0.01.)
  */
+/**
+ * The lowest threshold that flags at most `share` of the non-urgent scores: just above the first one beyond that
+ * share, so exactly floor(share × n) of them reach it (0 when the share covers them all).
+ */
+export function falseAlarmPoint(neg: number[], share: number): number {
+  const negatives = [...neg].sort((a, b) => b - a);
+  const allowed = Math.floor(share * negatives.length);
+  return allowed < negatives.length ? negatives[allowed] + 1e-9 : 0;
+}
+
 export function recallFirstThreshold(pos: number[], neg: number[], keepAllBut = 1, margin = 1, falseAlarmBudget = URGENT_FALSE_ALARM_BUDGET): ThresholdReport {
   if (!Number.isInteger(keepAllBut) || keepAllBut < 0) throw new Error(`keepAllBut must be a whole number from 0, not ${keepAllBut}`);
   const sorted = [...pos].sort((a, b) => a - b);
   const byRecall = (sorted[Math.min(keepAllBut, sorted.length - 1)] ?? 0.5) * margin;
-  const negatives = [...neg].sort((a, b) => b - a);
-  const allowed = Math.floor(falseAlarmBudget * negatives.length);
-  // Just above the first non-urgent score beyond the budget, so exactly `allowed` of them reach it.
-  const byBudget = allowed < negatives.length ? negatives[allowed] + 1e-9 : 0;
+  const byBudget = falseAlarmPoint(neg, falseAlarmBudget);
   const threshold = Math.max(0.01, Math.min(byRecall, byBudget));
   return {
     threshold,
