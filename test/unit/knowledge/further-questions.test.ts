@@ -32,3 +32,20 @@ describe('further questions after an answer', () => {
     expect(a.followUps.filter((f) => /Independent scrutiny|Board meetings/.test(f))).toEqual([]);
   });
 });
+
+describe('further questions from dated sections', () => {
+  const DATED: Chunk[] = [
+    chunk(0, ['STAG', 'January 2025'], 'The STAG session included a workshop delivered by the NSPCC and a presentation around the Early Help System.'),
+    chunk(1, ['STAG', 'April 2025'], 'The STAG included a workshop on bereavement support for children and an overview of private fostering.'),
+    chunk(2, ['Spring 2025'], 'A learning event on fabricated illness was attended by 92 practitioners.'),
+  ];
+
+  it('names the heading above a date, and never offers a bare date or season as a subject', () => {
+    const engine = createKnowledgeEngine(DATED, { safety: testConfig().safety, clock: new ManualClock('2026-03-01T10:00:00Z') });
+    const a = engine.askExtractive('which STAG session had the NSPCC workshop and the early help system presentation?');
+    expect(a.notFound).toBe(false);
+    expect(a.sources[0].chunkId).toBe('report#0');
+    expect(a.followUps).toContain('What does the guidance say about STAG (April 2025)?');
+    expect(a.followUps.filter((f) => /about (?:April|Spring) 2025\?/.test(f))).toEqual([]);
+  });
+});
