@@ -6,8 +6,9 @@
  *
  *   node scripts/run-ts.js scripts/studies/urgent-threshold-rules.ts DUMP.json [DUMP.json …]
  *
- * Rules: the shipped one (`recallFirstThreshold`: the second-lowest urgent score, lowered to the 2 % false-alarm
- * point when that is lower), the k-th lowest urgent score, a low quantile of the urgent scores with a 0.5 margin,
+ * Rules: the shipped one (`recallFirstThreshold`: the second-lowest urgent score, lowered to the
+ * `URGENT_FALSE_ALARM_BUDGET` point — 3 % since the twenty-second session — when that is lower), the same with the
+ * 2 % cap it had before, the k-th lowest urgent score, a low quantile of the urgent scores with a 0.5 margin,
  * and the point where a stated share of non-urgent messages is flagged (README Quality, twenty-first session).
  */
 import * as fs from 'node:fs';
@@ -18,6 +19,7 @@ type Rule = (pos: number[], neg: number[]) => number;
 const flaggedPoint = (share: number): Rule => (_p, n) => falseAlarmPoint(n, share);
 const RULES: [string, Rule][] = [
   ['shipped (recallFirstThreshold)', (p, n) => recallFirstThreshold(p, n).threshold],
+  ['2nd lowest, 2 % cap (until 22nd)', (p, n) => recallFirstThreshold(p, n, 1, 1, 0.02).threshold],
   ['2nd lowest urgent', (p) => p[1]],
   ['3rd lowest urgent', (p) => p[2]],
   ['5th lowest urgent', (p) => p[4]],
