@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { deadline, within } from '../time-limits';
-import { composeAnswer, isOutdated, passageLabel, quotePassage, toSource } from './answer/compose';
+import { composeAnswer, isOutdated, passageLabel, quotePassage, sectionName, toSource } from './answer/compose';
 import type { AnswerGenerator } from './answer/answer-generator';
 import { escapeForEcho, guardInput } from './input-guard';
 import type { AnswerResult, AnswerSource, Chunk, Intent } from './knowledge.types';
@@ -90,13 +90,6 @@ const INTENT_TEXT: Record<Intent, string> = {
   'my-escalations': 'Here are the escalations you have raised.',
 };
 
-const GENERIC_HEADING = /^(?:what'?s working well|areas for development|background|outcome|the outcome|what went well|support process|introduction|overview|summary|conclusion|what support was offered|purpose)\??:?$/i;
-/**
- * A heading that is only a date or a season ("April 2025", "Spring 2025", "2024-25"): the time of the section, not
- * its subject, so a further question names the heading above it too ("STAG (April 2025)").
- */
-const DATED_HEADING = /^(?:(?:\d{1,2}(?:st|nd|rd|th)? )?(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter)(?:,? \d{4})?|\d{4}(?:\s*[-–/]\s*\d{2,4})?)$/i;
-
 /** The part of a long message that asks: its sentences with a question mark, else its last sentences. */
 export function questionPart(text: string, max = 400): string {
   if (text.length <= max) return text;
@@ -161,12 +154,8 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       const key = c.headingPath.join(' › ');
       if (!c.headingPath.length || seen.has(key) || here.startsWith(`${key} › `)) continue;
       seen.add(key);
-      const leaf = c.headingPath[c.headingPath.length - 1];
-      const parent = c.headingPath.length > 1 ? c.headingPath[c.headingPath.length - 2] : undefined;
-      const dated = DATED_HEADING.test(leaf.trim());
-      if (dated && !parent) continue;
-      const label = parent && GENERIC_HEADING.test(leaf) ? `${parent} (${leaf.replace(/\?$/, '').toLowerCase()})` : parent && dated ? `${parent} (${leaf.trim()})` : leaf;
-      if (label.length < 4 || GENERIC_HEADING.test(label)) continue;
+      const label = sectionName(c.headingPath);
+      if (!label || label.length < 4) continue;
       out.push(`What does the guidance say about ${label.replace(/[?:]$/, '')}?`);
       if (out.length === 3) break;
     }

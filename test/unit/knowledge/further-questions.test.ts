@@ -7,6 +7,7 @@ import type { Chunk } from '../../../src/knowledge/knowledge.types';
 import { createKnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { testConfig } from '../../../src/config';
 import { ManualClock } from '../../../src/clock';
+import { passageLabel, sectionName } from '../../../src/knowledge/answer/compose';
 
 const base = { docId: 'report', title: 'Annual report', url: '', published: '2025-09-01', kind: 'report' } as const;
 function chunk(ordinal: number, headingPath: string[], text: string): Chunk {
@@ -47,5 +48,20 @@ describe('further questions from dated sections', () => {
     expect(a.sources[0].chunkId).toBe('report#0');
     expect(a.followUps).toContain('What does the guidance say about STAG (April 2025)?');
     expect(a.followUps.filter((f) => /about (?:April|Spring) 2025\?/.test(f))).toEqual([]);
+  });
+});
+
+describe('how a section is named to a person', () => {
+  it('names a generic or dated heading with the heading above it, in further questions and in an answer\'s labels', () => {
+    expect(sectionName(['Exploitation', "What's working well?"])).toBe("Exploitation (what's working well)");
+    expect(sectionName(['Engaging frontline practitioners', 'April 2025'])).toBe('Engaging frontline practitioners (April 2025)');
+    expect(sectionName(['Training', 'Spring 2025'])).toBe('Training (Spring 2025)');
+    expect(sectionName(['Funding', '2024-25'])).toBe('Funding (2024-25)');
+    expect(sectionName(['April 2025'])).toBeUndefined();
+    expect(sectionName(['Lead Safeguarding Partners'])).toBe('Lead Safeguarding Partners');
+    // A heading that only mentions a date is a subject.
+    expect(sectionName(['Events', '16 April 2025 learning event on fabricated illness'])).toBe('16 April 2025 learning event on fabricated illness');
+    const c = { ...chunk(7, ['Engaging frontline practitioners', 'April 2025'], 'The STAG included a workshop.'), title: 'CSCP Annual Report 2024-2025' } as Chunk;
+    expect(passageLabel(c, false)).toBe('From the CSCP Annual Report 2024-2025 — Engaging frontline practitioners (April 2025)');
   });
 });
