@@ -28,7 +28,7 @@ for (const split of ['train', 'heldback']) {
   const topic = short('topic');
   const out = [`${split}: short urgent ${urgent.length}, topic ${topic.length}; alone: urgent missed ${count(urgent, (m) => !flagged(m))}`];
   for (const kind of ['mixed', 'past', 'present', 'doc']) {
-    const topics = kind === 'doc' ? '' : `, topic flagged ${count(topic, (m) => flagged(pad(kind, m)))}`;
+    const topics = `, topic flagged ${count(topic, (m) => flagged(pad(kind, m)))}`;
     out.push(`${kind}: background alone flagged ${flagged(pad(kind, ''))}; urgent missed ${count(urgent, (m) => !flagged(pad(kind, m)))}${topics}`);
   }
   console.log(out.join('\n  '));

@@ -6,7 +6,7 @@
 import type { CorpusMessage } from './corpus';
 import { expectedIntent, isUrgent } from './corpus';
 import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
-import { featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
+import { cuesOfPart, featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
 import { averageProbabilities, commandFeatures, gateFeatures, likeliestCommand } from './intent-decision';
@@ -86,7 +86,7 @@ const isRawFeature = (f: string) => f.startsWith('w:') || f.startsWith('b:') || 
 function urgentSample(m: CorpusMessage, o: UrgentTrainOptions): Sample {
   const view = viewOf(m.message);
   const cues = messageCues(view.stems);
-  return { parts: partsOf(view).map((w) => partFeatures(w, o.features, cues)), long: view.tokens.length > LONG_TOKENS, positive: isUrgent(m) };
+  return { parts: partsOf(view).map((w) => partFeatures(w, o.features, cuesOfPart(w, cues))), long: view.tokens.length > LONG_TOKENS, positive: isUrgent(m) };
 }
 
 function fitUrgent(samples: Sample[], o: UrgentTrainOptions): LinearModelJson {

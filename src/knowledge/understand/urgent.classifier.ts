@@ -7,7 +7,7 @@
  * scores (each corpus writer held out in turn) to miss none; a false alarm costs a line.
  */
 import { logit, predict, type LinearModelJson } from './linear-model';
-import { featuresOf, messageCues, partFeatures, partsOfView, viewOf, type FeatureOptions, type MessagePart, type MessageView } from './message-features';
+import { cuesOfPart, featuresOf, messageCues, partFeatures, partsOfView, viewOf, type FeatureOptions, type MessagePart, type MessageView } from './message-features';
 
 /** Messages longer than this (in words) are read window by window. */
 export const LONG_TOKENS = 120;
@@ -95,7 +95,7 @@ export function checkUrgentView(a: UrgentArtefact, view: MessageView): UrgentChe
   if (view.tokens.length === 0) return { urgent: false, score: 0 };
   const cues = messageCues(view.stems);
   const options = unionOptions(a);
-  const features = partsOf(view).map((w) => partFeatures(w, options, cues));
+  const features = partsOf(view).map((w) => partFeatures(w, options, cuesOfPart(w, cues)));
   const best = a.members.map(() => ({ score: 0, part: 0 }));
   const { bias, weights } = membersAtOnce(a);
   const z = new Float64Array(bias.length);

@@ -220,6 +220,22 @@ describe('urgent messages', () => {
     }
     expect(led).toBe(urgent.length);
   });
+
+  it('read a pasted procedure document sentence by sentence, each with its own stance, not the document\'s', () => {
+    // Procedure wording ("should", "practitioners", "review") says "general" all through a document; read with the
+    // whole document's cues, these sentences were missed inside it (each leads with 999 on its own).
+    const procedure =
+      'The partnership procedures set out how agencies share information. Practitioners should record concerns promptly and discuss them with their designated lead. Multi-agency meetings review progress against the plan. ';
+    const inside = (m: string) => `${procedure.repeat(200)} ${m} ${procedure.repeat(20)}`;
+    for (const m of ["mum's boyfriend choking her right now, kids watching", 'lad on the roof of the flats, says he will jump', 'toddler found not breathing in the bath', '5yo wandered off at the canal, cant find him']) {
+      expect(engine.askExtractive(m).urgent).toBe(true);
+      const r = engine.askExtractive(inside(m));
+      expect(r.urgent).toBe(true);
+      expect(r.answer.startsWith('If a child is in immediate danger, call 999.')).toBe(true);
+    }
+    expect(engine.askExtractive(inside('')).urgent).toBe(false);
+    expect(engine.askExtractive(inside('We ran a training session on county lines last term and 40 staff attended.')).urgent).toBe(false);
+  });
 });
 
 describe('bad input', () => {
