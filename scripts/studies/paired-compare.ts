@@ -1,0 +1,84 @@
+/**
+ * Two sets of models on the same held-back messages, message by message (README Quality, twenty-second session):
+ * for each kind of failure, how many messages fail with A only, with B only, and with both, and the exact two-sided
+ * sign test on the messages where they differ — so a keep rule can ask whether a count moved by more than two
+ * equally good models would differ by. Prints counts only, never a message: the held-back split is measured, not
+ * read.
+ *
+ *   node scripts/run-ts.js scripts/studies/paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B
+ *
+ * Each CORPUS is the corpus its MODELS were trained on (`npm run train -- --corpus DIR --out MODELS`; for the
+ * committed models, test/fixtures/messages and models); both must hold the same held-back messages.
+ */
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/** The kind of each failure line `eval:corpus --misses` prints (corpus-eval.ts), by message id. */
+export function failures(lines: string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (kind: string, id: string) => (out.get(kind) ?? out.set(kind, new Set()).get(kind)!).add(id);
+  for (const line of lines) {
+    const m = line.match(/^\s*(\S+) (.*)$/);
+    if (!m) continue;
+    const [, id, rest] = m;
+    if (rest.startsWith('urgent missed')) add('urgent missed', id);
+    else if (rest.startsWith('false urgent')) add('non-urgent flagged', id);
+    else if (rest.startsWith('question routed to')) add('question routed to a command', id);
+    else if (rest.startsWith('intent ')) add('command not routed', id);
+    else if (rest.startsWith('out-of-scope answered')) add('near miss answered', id);
+    else if (rest.startsWith('followup out-of-scope answered')) add('out-of-scope follow-up answered', id);
+    else if (rest.startsWith('followup rank=')) add('follow-up not right', id);
+    else if (rest.startsWith('answerable rank=')) {
+      const a = rest.match(/^answerable rank=(-?\d+) facts=(\d+)\/(\d+)( NOT-FOUND)?/);
+      if (!a) continue;
+      if (a[4]) add('answerable refused', id);
+      if (a[1] !== '0') add('right passage not first', id);
+      if (Number(a[2]) < Number(a[3])) add('facts missing', id);
+    }
+  }
+  return out;
+}
+
+/** Exact two-sided sign test: the chance of a split at least this uneven among n differing messages. */
+export function signTest(onlyA: number, onlyB: number): number {
+  const n = onlyA + onlyB;
+  if (n === 0) return 1;
+  const k = Math.min(onlyA, onlyB);
+  let tail = 0;
+  let c = 1; // C(n, 0)
+  for (let i = 0; i <= k; i++) {
+    tail += c;
+    c = (c * (n - i)) / (i + 1);
+  }
+  return Math.min(1, (2 * tail) / 2 ** n);
+}
+
+function heldBackMisses(corpus: string, models: string): string[] {
+  const root = path.resolve(__dirname, '..', '..');
+  const out = execFileSync(process.execPath, [path.join(root, 'scripts', 'run-ts.js'), path.join(root, 'src', 'cli', 'eval-corpus.cli.ts'), '--corpus', corpus, '--models', models, '--split', 'heldback', '--misses', '1000000'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const at = out.indexOf('\nheldback misses');
+  return at < 0 ? [] : out.slice(at).split('\n').slice(2);
+}
+
+if (require.main === module) {
+  const [corpusA, modelsA, corpusB, modelsB] = process.argv.slice(2);
+  if (!modelsB) {
+    process.stderr.write('usage: paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B\n');
+    process.exit(2);
+  }
+  const a = failures(heldBackMisses(path.resolve(corpusA), path.resolve(modelsA)));
+  const b = failures(heldBackMisses(path.resolve(corpusB), path.resolve(modelsB)));
+  console.log(`held back, failures by kind: A = ${modelsA}, B = ${modelsB}`);
+  console.log(`${'kind'.padEnd(34)}${'A'.padStart(6)}${'B'.padStart(6)}${'A only'.padStart(8)}${'B only'.padStart(8)}${'both'.padStart(6)}  sign test p`);
+  for (const kind of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+    const sa = a.get(kind) ?? new Set<string>();
+    const sb = b.get(kind) ?? new Set<string>();
+    const onlyA = [...sa].filter((id) => !sb.has(id)).length;
+    const onlyB = [...sb].filter((id) => !sa.has(id)).length;
+    console.log(`${kind.padEnd(34)}${String(sa.size).padStart(6)}${String(sb.size).padStart(6)}${String(onlyA).padStart(8)}${String(onlyB).padStart(8)}${String(sa.size - onlyA).padStart(6)}  ${signTest(onlyA, onlyB).toFixed(3)}`);
+  }
+}
