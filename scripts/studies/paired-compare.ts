@@ -44,24 +44,27 @@ export function signTest(onlyA: number, onlyB: number): number {
   const n = onlyA + onlyB;
   if (n === 0) return 1;
   const k = Math.min(onlyA, onlyB);
+  // Binomial(n, 1/2) probabilities built in log space, so no power of two overflows however many messages differ.
+  let logTerm = -n * Math.LN2; // log P(X = 0)
   let tail = 0;
-  let c = 1; // C(n, 0)
   for (let i = 0; i <= k; i++) {
-    tail += c;
-    c = (c * (n - i)) / (i + 1);
+    tail += Math.exp(logTerm);
+    logTerm += Math.log(n - i) - Math.log(i + 1);
   }
-  return Math.min(1, (2 * tail) / 2 ** n);
+  return Math.min(1, 2 * tail);
 }
 
-function heldBackMisses(corpus: string, models: string): string[] {
+/** The held-back messages' count line and failure lines of `eval:corpus --misses` for these models. */
+function heldBackMisses(corpus: string, models: string): { messages: string; lines: string[] } {
   const root = path.resolve(__dirname, '..', '..');
   const out = execFileSync(process.execPath, [path.join(root, 'scripts', 'run-ts.js'), path.join(root, 'src', 'cli', 'eval-corpus.cli.ts'), '--corpus', corpus, '--models', models, '--split', 'heldback', '--misses', '1000000'], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
+  const messages = out.match(/^messages\s+.*$/m)?.[0] ?? '';
   const at = out.indexOf('\nheldback misses');
-  return at < 0 ? [] : out.slice(at).split('\n').slice(2);
+  return { messages, lines: at < 0 ? [] : out.slice(at).split('\n').slice(2) };
 }
 
 if (require.main === module) {
@@ -70,8 +73,17 @@ if (require.main === module) {
     process.stderr.write('usage: paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B\n');
     process.exit(2);
   }
-  const a = failures(heldBackMisses(path.resolve(corpusA), path.resolve(modelsA)));
-  const b = failures(heldBackMisses(path.resolve(corpusB), path.resolve(modelsB)));
+  const runA = heldBackMisses(path.resolve(corpusA), path.resolve(modelsA));
+  const runB = heldBackMisses(path.resolve(corpusB), path.resolve(modelsB));
+  // The two corpora must hold the same held-back messages (the extra batches of a retraining are train batches).
+  const heldA = runA.messages.trim().split(/\s+/).pop();
+  const heldB = runB.messages.trim().split(/\s+/).pop();
+  if (!heldA || heldA !== heldB) {
+    process.stderr.write(`the two corpora hold different held-back splits (${heldA ?? '?'} and ${heldB ?? '?'} messages)\n`);
+    process.exit(1);
+  }
+  const a = failures(runA.lines);
+  const b = failures(runB.lines);
   console.log(`held back, failures by kind: A = ${modelsA}, B = ${modelsB}`);
   console.log(`${'kind'.padEnd(34)}${'A'.padStart(6)}${'B'.padStart(6)}${'A only'.padStart(8)}${'B only'.padStart(8)}${'both'.padStart(6)}  sign test p`);
   for (const kind of [...new Set([...a.keys(), ...b.keys()])].sort()) {

@@ -270,24 +270,29 @@ export function compactTitle(title: string): string {
 
 /** A heading that names a part of any report, not its subject ("What's working well?", "Background"). */
 const GENERIC_HEADING = /^(?:what'?s working well|areas for development|background|outcome|the outcome|what went well|support process|introduction|overview|summary|conclusion|what support was offered|purpose)\??:?$/i;
-/** A heading that is only a date or a season ("April 2025", "Spring 2025", "2024-25"): when, not what. */
-const DATED_HEADING = /^(?:(?:\d{1,2}(?:st|nd|rd|th)? )?(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|winter)(?:,? \d{4})?|\d{4}(?:\s*[-–/]\s*\d{2,4})?)$/i;
+/** A heading that is only a date, a season or a range of them ("April 2025", "Spring term 2024", "2024-25"): when, not what. */
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const WHEN = `(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\\s+)?(?:\\d{1,2}(?:st|nd|rd|th)?\\s+)?(?:${MONTH}|(?:spring|summer|autumn|winter)(?:\\s+term)?)(?:\\s+\\d{1,2}(?:st|nd|rd|th)?)?(?:,?\\s+\\d{4})?|\\d{4}`;
+const DATED_HEADING = new RegExp(`^(?:${WHEN})(?:\\s*(?:[-–/]|to)\\s*(?:${WHEN}|\\d{2}))?[.:]?$`, 'i');
 
 /**
  * What a section is called where it is named to a person (a passage's label, a further question): its own
- * heading, or, when that only says which part of a report or which date it is, the heading above it with it
- * ("Exploitation (what's working well)", "STAG (April 2025)"); nothing when a generic or dated heading has none
- * above it.
+ * heading, or, when that only says which part of a report or which date it is, the nearest heading above it that
+ * names a subject, with it ("Exploitation (what's working well)", "STAG (April 2025)"); nothing when there is
+ * none.
  */
 export function sectionName(headingPath: string[]): string | undefined {
   const leaf = headingPath[headingPath.length - 1]?.trim();
   if (!leaf) return undefined;
-  const parent = headingPath.length > 1 ? headingPath[headingPath.length - 2].trim() : undefined;
   const generic = GENERIC_HEADING.test(leaf);
-  const dated = DATED_HEADING.test(leaf);
-  if (!generic && !dated) return leaf.replace(/[:]$/, '');
-  if (!parent) return undefined;
-  return `${parent.replace(/[:]$/, '')} (${generic ? leaf.replace(/[?:]$/, '').toLowerCase() : leaf})`;
+  if (!generic && !DATED_HEADING.test(leaf)) return leaf.replace(/:+$/, '');
+  const subject = headingPath
+    .slice(0, -1)
+    .map((h) => h.trim())
+    .reverse()
+    .find((h) => h && !GENERIC_HEADING.test(h) && !DATED_HEADING.test(h));
+  if (!subject) return undefined;
+  return `${subject.replace(/[?:.]+$/, '')} (${generic ? leaf.replace(/[?:.]+$/, '').toLowerCase() : leaf.replace(/[.:]+$/, '')})`;
 }
 
 /** How a passage is introduced: its document and section ("From the CSCP practitioner newsletter (spring 2025) — Effective support…"). */

@@ -77,14 +77,21 @@ const led999 = (r: AnswerResult) => r.urgent && r.answer.slice(0, 400).includes(
 /** Scores one message into the figures of its split. */
 function score(f: SplitFigures, m: CorpusMessage, asker: Asker): void {
   f.messages++;
-  const short = (s: string) => (s.length > 140 ? `${s.slice(0, 140)}…` : s);
+  // One line per failure, whatever the message's own line breaks.
+  const short = (raw: string) => {
+    const s = raw.replace(/\s+/g, ' ');
+    return s.length > 140 ? `${s.slice(0, 140)}…` : s;
+  };
   if (m.kind === 'followup') {
     const [t1, t2] = m.turns ?? [];
     if (!t1 || !t2) return;
     const first = asker.ask(t1.message);
     const second = asker.ask(t2.message, first.context).result;
     f.nonUrgent.n++;
-    if (second.urgent) f.nonUrgent.flagged++;
+    if (second.urgent) {
+      f.nonUrgent.flagged++;
+      f.misses.push(`${m.id} false urgent [followup]: ${short(t1.message)} → ${short(t2.message)}`);
+    }
     f.questions++;
     if (second.offeredCommand) f.questionsOffered++;
     if (t2.out_of_scope) {

@@ -69,7 +69,7 @@ export interface FeatureOptions {
   lexicon?: boolean;
   /** Word pairs as well as words (default on). */
   bigrams?: boolean;
-  /** Stance cues of the whole message added to each window's features ("msg:past"…). */
+  /** Stance cues of the whole message (of a pasted document's sentence, its own) added to each window's features ("msg:past"…). */
   messageCues?: boolean;
   /** The request lexicon and its pairs (for the command classifier). */
   requests?: boolean;
@@ -144,7 +144,11 @@ export function featuresOf(stems: string[], tokens: string[], opts: FeatureOptio
   return f;
 }
 
-/** Beyond this many sentences a message is read in groups of sentences (see partsOfView). */
+/**
+ * Beyond this many sentences a message is taken for a pasted document and read one sentence at a time, each with
+ * its own stance cues (see partsOfView). At or under it, a long message is read in sentences and runs of three with
+ * the whole message's cues, as the corpus's long messages were in training.
+ */
 const MAX_SENTENCES = 150;
 
 /** A part of a message read on its own; `run` marks a run of sentences (read without character n-grams). */

@@ -2,7 +2,8 @@
  * Urgent risk, recall first: a message describing a child in danger now — in any words, at any length —
  * must lead with 999. Logistic models over words, word pairs, character n-grams and risk/stance lexicon
  * features (trained by `npm run train` on the message corpus) score a short message whole and a long one
- * window by window (up to three sentences, with the whole message's stance cues), the most urgent window
+ * window by window (up to three sentences, with the whole message's stance cues; a pasted document of over 150
+ * sentences sentence by sentence, each with its own), the most urgent window
  * counting, so danger late in a long message is not diluted. The threshold is chosen on out-of-fold
  * scores (each corpus writer held out in turn) to miss none; a false alarm costs a line.
  */

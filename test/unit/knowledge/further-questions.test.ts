@@ -58,6 +58,15 @@ describe('how a section is named to a person', () => {
     expect(sectionName(['Training', 'Spring 2025'])).toBe('Training (Spring 2025)');
     expect(sectionName(['Funding', '2024-25'])).toBe('Funding (2024-25)');
     expect(sectionName(['April 2025'])).toBeUndefined();
+    for (const when of ['April 2025:', 'Jan 2025', 'Sept 2024', 'Tuesday 16 April 2025', 'April 1, 2025', 'April–June 2025', 'April 2024 – March 2025', 'Autumn term 2024', 'Spring/Summer 2025', '2024 to 2025', 'April  2025'])
+      expect(sectionName(['STAG', when])).toBe(`STAG (${when.replace(/:$/, '')})`);
+    // The nearest heading above that names a subject, never another date or report part.
+    expect(sectionName(['Neglect', 'May 2024', 'Background'])).toBe('Neglect (background)');
+    expect(sectionName(['STAG', 'Summary', 'April 2025'])).toBe('STAG (April 2025)');
+    expect(sectionName(['Summary', 'April 2025'])).toBeUndefined();
+    expect(sectionName(['What is CSE?', "What's working well?:"])).toBe("What is CSE (what's working well)");
+    for (const subject of ['Summer holiday activities', '2024 Annual Conference', 'Mayor of Coventry'])
+      expect(sectionName(['Events', subject])).toBe(subject);
     expect(sectionName(['Lead Safeguarding Partners'])).toBe('Lead Safeguarding Partners');
     // A heading that only mentions a date is a subject.
     expect(sectionName(['Events', '16 April 2025 learning event on fabricated illness'])).toBe('16 April 2025 learning event on fabricated illness');

@@ -10,6 +10,7 @@ describe('paired comparison of two models', () => {
     const f = failures([
       '  a-1 urgent missed [weapon]: …',
       '  a-2 false urgent [topic]: …',
+      '  a-10 false urgent [followup]: … → …',
       '  a-3 question routed to training [answerable]: …',
       '  a-4 intent none (offered subscribe) != subscribe: …',
       '  a-5 answerable rank=2 facts=0/1 NOT-FOUND: …',
@@ -19,7 +20,7 @@ describe('paired comparison of two models', () => {
       '  a-9 followup out-of-scope answered: … → …',
     ]);
     expect(f.get('urgent missed')).toEqual(new Set(['a-1']));
-    expect(f.get('non-urgent flagged')).toEqual(new Set(['a-2']));
+    expect(f.get('non-urgent flagged')).toEqual(new Set(['a-2', 'a-10']));
     expect(f.get('question routed to a command')).toEqual(new Set(['a-3']));
     expect(f.get('command not routed')).toEqual(new Set(['a-4']));
     expect(f.get('answerable refused')).toEqual(new Set(['a-5']));
@@ -36,5 +37,11 @@ describe('paired comparison of two models', () => {
     expect(signTest(0, 5)).toBeCloseTo(2 / 32, 10);
     expect(signTest(6, 2)).toBeCloseTo((2 * (1 + 8 + 28)) / 256, 10);
     expect(signTest(1, 9)).toBeCloseTo(signTest(9, 1), 12);
+    // Past 1,023 differing messages 2^n overflows a double; the log-space sum does not.
+    expect(signTest(600, 600)).toBeCloseTo(1, 6);
+    const p = signTest(480, 520);
+    expect(p).toBeGreaterThan(0.2);
+    expect(p).toBeLessThan(0.25);
+    expect(signTest(0, 2000)).toBe(0);
   });
 });

@@ -11,6 +11,10 @@ const range = (n: number, f: (i: number) => number) => Array.from({ length: n },
 const shuffled = (xs: number[]) => xs.map((x, i) => ({ x, k: (i * 7919) % 1009 })).sort((a, b) => a.k - b.k).map((e) => e.x);
 
 describe('urgent threshold', () => {
+  it('spends a false-alarm allowance of 3 % of non-urgent messages (README Quality, twenty-second session)', () => {
+    expect(URGENT_FALSE_ALARM_BUDGET).toBe(0.03);
+  });
+
   it('keeps every urgent message but the lowest one, whatever the false alarms cost', () => {
     // 1,000 urgent messages scoring 0.5–1.0, one outlier at 0.05 and one at 0.1; a fifth of the non-urgent
     // messages score between 0.1 and 0.2, far beyond the budget: the threshold still keeps the 0.1 one.
