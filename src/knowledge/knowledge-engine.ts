@@ -135,11 +135,12 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
   /** A passage suggested as a further question must be at least this likely, against the answer's passage. */
   const RELATED_SHARE = 0.2;
 
-  function followUps(ranking: Ranking): string[] {
+  /** Further questions, never about a section the answer already quotes (`quoted`: the quoted passages' ids). */
+  function followUps(ranking: Ranking, quoted: Set<string>): string[] {
     const top = ranking.candidates[0]?.chunk;
     if (!top) return [];
     const here = top.headingPath.join(' › ');
-    const seen = new Set<string>([here]);
+    const seen = new Set<string>([here, ...ranking.candidates.filter((c) => quoted.has(c.chunk.id)).map((c) => c.chunk.headingPath.join(' › '))]);
     const out: string[] = [];
     const list = index.byDoc.get(top.docId) ?? [];
     const at = list.indexOf(index.position(top) ?? -1);
@@ -278,7 +279,7 @@ export function createKnowledgeEngine(chunks: Chunk[], opts: EngineOptions): Kno
       notFound: outcome !== 'answer' && !urgent.urgent,
       urgent: urgent.urgent,
       sources,
-      followUps: outcome === 'answer' && (!urgent.urgent || quoteAfter999) ? followUps(ranking) : [],
+      followUps: outcome === 'answer' && (!urgent.urgent || quoteAfter999) ? followUps(ranking, new Set(cites)) : [],
       mode: 'extractive',
       ...(urgent.risk ? { risk: urgent.risk } : {}),
       // A question that may have been a command ("anything on county lines next month?") keeps its answer and is

@@ -8,6 +8,7 @@ import { createKnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { testConfig } from '../../../src/config';
 import { ManualClock } from '../../../src/clock';
 import { passageLabel, sectionName } from '../../../src/knowledge/answer/compose';
+import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
 
 const base = { docId: 'report', title: 'Annual report', url: '', published: '2025-09-01', kind: 'report' } as const;
 function chunk(ordinal: number, headingPath: string[], text: string): Chunk {
@@ -72,5 +73,18 @@ describe('how a section is named to a person', () => {
     expect(sectionName(['Events', '16 April 2025 learning event on fabricated illness'])).toBe('16 April 2025 learning event on fabricated illness');
     const c = { ...chunk(7, ['Engaging frontline practitioners', 'April 2025'], 'The STAG included a workshop.'), title: 'CSCP Annual Report 2024-2025' } as Chunk;
     expect(passageLabel(c, false)).toBe('From the CSCP Annual Report 2024-2025 — Engaging frontline practitioners (April 2025)');
+  });
+});
+
+describe('further questions on the bundled guidance', () => {
+  it('never suggest a section the answer already quotes', async () => {
+    const engine = await bundledGuidanceEngine();
+    // Its answer quotes two STAG sessions of the annual report (January and April 2025); the April one was also
+    // offered as a further question before.
+    const a = engine.askExtractive('any sessions on exploitation this term');
+    const quoted = [...a.answer.matchAll(/\[(\d)\]/g)].map((m) => a.sources[Number(m[1]) - 1]);
+    expect(new Set(quoted.map((s) => s.chunkId)).size).toBeGreaterThan(1);
+    expect(a.followUps.length).toBeGreaterThan(0);
+    for (const s of quoted) expect(a.followUps.filter((f) => f.includes(s.section.split(' › ').pop()!))).toEqual([]);
   });
 });
