@@ -156,16 +156,13 @@ export interface MessagePart {
   stems: string[];
   tokens: string[];
   run?: boolean;
-  /**
-   * The stretch whose stance cues this part is read with, when not the whole message: a pasted document's
-   * sentence is read with its own (see partsOfView).
-   */
-  cueStems?: string[];
+  /** Read with its own stance cues instead of the whole message's (a pasted document's sentence; see partsOfView). */
+  ownCues?: boolean;
 }
 
-/** The stance cues a part is read with: its own stretch's, or the whole message's (`whole`). */
+/** The stance cues a part is read with: its own, or the whole message's (`whole`). */
 export function cuesOfPart(part: MessagePart, whole: Map<string, number>): Map<string, number> {
-  return part.cueStems ? messageCues(part.cueStems) : whole;
+  return part.ownCues ? messageCues(part.stems) : whole;
 }
 
 /**
@@ -184,11 +181,7 @@ export function partsOfView(view: MessageView, wholeMax = 120, maxTokens = 80): 
   // procedure wording — "should", "practitioners" — says "general" for every sentence in it: 106 of 259 short
   // held-back urgent messages were missed inside 47 KB of it, 37 this way; README Quality, twenty-second session).
   if (sents.length > MAX_SENTENCES)
-    return sents.map((t) => {
-      const tokens = t.slice(0, maxTokens);
-      const stems = tokens.map(stemToken);
-      return { tokens, stems, cueStems: stems };
-    });
+    return sents.map((t) => t.slice(0, maxTokens)).map((tokens) => ({ tokens, stems: tokens.map(stemToken), ownCues: true }));
   if (sents.length <= 1 && out.length) return out;
   const stemmed = sents.map((t) => t.slice(0, maxTokens).map(stemToken));
   for (let i = 0; i < sents.length; i++) {
