@@ -3,7 +3,8 @@
  * for each kind of failure, how many messages fail with A only, with B only, and with both, and the exact two-sided
  * sign test on the messages where they differ — so a keep rule can ask whether a count moved by more than two
  * equally good models would differ by. Prints counts only, never a message: the held-back split is measured, not
- * read.
+ * read. The last column is each kind's p adjusted by Holm's step-down method over all the kinds printed, so that a
+ * keep rule reading ten kinds at once does not find a "significant" change by looking at ten.
  *
  *   node scripts/run-ts.js scripts/studies/paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B
  *
@@ -54,6 +55,22 @@ export function signTest(onlyA: number, onlyB: number): number {
   return Math.min(1, 2 * tail);
 }
 
+/**
+ * Holm's step-down adjustment of several p-values (same order as given): the i-th smallest is multiplied by
+ * (m − i + 1), and no adjusted value is smaller than the one before it in that order; capped at 1.
+ */
+export function holm(ps: number[]): number[] {
+  const m = ps.length;
+  const order = ps.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+  const out = new Array<number>(m);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (m - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
 /** The held-back messages' count line and failure lines of `eval:corpus --misses` for these models. */
 function heldBackMisses(corpus: string, models: string): { messages: string; lines: string[] } {
   const root = path.resolve(__dirname, '..', '..');
@@ -85,12 +102,16 @@ if (require.main === module) {
   const a = failures(runA.lines);
   const b = failures(runB.lines);
   console.log(`held back, failures by kind: A = ${modelsA}, B = ${modelsB}`);
-  console.log(`${'kind'.padEnd(34)}${'A'.padStart(6)}${'B'.padStart(6)}${'A only'.padStart(8)}${'B only'.padStart(8)}${'both'.padStart(6)}  sign test p`);
-  for (const kind of [...new Set([...a.keys(), ...b.keys()])].sort()) {
+  console.log(`${'kind'.padEnd(34)}${'A'.padStart(6)}${'B'.padStart(6)}${'A only'.padStart(8)}${'B only'.padStart(8)}${'both'.padStart(6)}  sign test p  Holm p`);
+  const rows = [...new Set([...a.keys(), ...b.keys()])].sort().map((kind) => {
     const sa = a.get(kind) ?? new Set<string>();
     const sb = b.get(kind) ?? new Set<string>();
     const onlyA = [...sa].filter((id) => !sb.has(id)).length;
     const onlyB = [...sb].filter((id) => !sa.has(id)).length;
-    console.log(`${kind.padEnd(34)}${String(sa.size).padStart(6)}${String(sb.size).padStart(6)}${String(onlyA).padStart(8)}${String(onlyB).padStart(8)}${String(sa.size - onlyA).padStart(6)}  ${signTest(onlyA, onlyB).toFixed(3)}`);
-  }
+    return { kind, sa, sb, onlyA, onlyB, p: signTest(onlyA, onlyB) };
+  });
+  const adjusted = holm(rows.map((r) => r.p));
+  rows.forEach(({ kind, sa, sb, onlyA, onlyB, p }, i) => {
+    console.log(`${kind.padEnd(34)}${String(sa.size).padStart(6)}${String(sb.size).padStart(6)}${String(onlyA).padStart(8)}${String(onlyB).padStart(8)}${String(sa.size - onlyA).padStart(6)}  ${p.toFixed(3).padStart(11)}  ${adjusted[i].toFixed(3)}`);
+  });
 }

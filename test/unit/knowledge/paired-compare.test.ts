@@ -3,7 +3,7 @@
  * `eval:corpus --misses` sorted into kinds by message id, and the exact sign test on the messages where two models
  * differ.
  */
-import { failures, signTest } from '../../../scripts/studies/paired-compare';
+import { failures, holm, signTest } from '../../../scripts/studies/paired-compare';
 
 describe('paired comparison of two models', () => {
   it('sorts eval:corpus failure lines into kinds, an answerable line into each failure it reports', () => {
@@ -43,5 +43,16 @@ describe('paired comparison of two models', () => {
     expect(p).toBeGreaterThan(0.2);
     expect(p).toBeLessThan(0.25);
     expect(signTest(0, 2000)).toBe(0);
+  });
+
+  it('adjusts several p-values by Holm\'s step-down method, in the order given', () => {
+    // Sorted 0.01, 0.02, 0.04, 0.5 → ×4, ×3, ×2, ×1 = 0.04, 0.06, 0.08, 0.5 (each at least the one before).
+    const adj = holm([0.04, 0.5, 0.01, 0.02]);
+    [0.08, 0.5, 0.04, 0.06].forEach((want, i) => expect(adj[i]).toBeCloseTo(want, 12));
+    // Monotone: a larger p never gets a smaller adjusted value; capped at 1.
+    holm([0.3, 0.01, 0.3]).forEach((p, i) => expect(p).toBeCloseTo([0.6, 0.03, 0.6][i], 12));
+    expect(holm([0.9, 0.8])).toEqual([1, 1]);
+    expect(holm([0.9, 0.2])).toEqual([0.9, 0.4]);
+    expect(holm([])).toEqual([]);
   });
 });
