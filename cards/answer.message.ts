@@ -166,10 +166,20 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
     text: body,
     textFormat: 'markdown',
     summary,
-    entities: [cited.length ? citationEntity(cited) : citationEntityWithout()],
+    entities: [withoutAiLabelIfUrgent(result, cited.length ? citationEntity(cited) : citationEntityWithout())],
     ...(opts.feedbackLoop ? { channelData: { feedbackLoopEnabled: true } } : {}),
     ...(withSources ? { attachments: [cardAttachment(buildSourcesCard(result))] } : {}),
   };
+}
+
+/**
+ * An urgent reply leads with the partnership's own emergency instructions (999, MASH, out of hours), fixed text and
+ * not generated: it carries no "AI generated" label, so nobody reads "call 999" as a machine's suggestion. Its
+ * citations (a passage quoted under the instructions) still open as pop-ups.
+ */
+function withoutAiLabelIfUrgent(result: AnswerResult, entity: Record<string, unknown>): Record<string, unknown> {
+  if (result.urgent) delete entity.additionalType;
+  return entity;
 }
 
 function citationEntityWithout(): Record<string, unknown> {

@@ -97,6 +97,10 @@ describe('guidance Q&A over HTTP', () => {
     expect(reply.text.slice(0, 60)).toContain('If a child is in immediate danger, call 999');
     expect(reply.text.slice(0, 400)).toContain('MASH test line 000 0000 0000');
     expect(reply.channelData).toBeUndefined();
+    // The emergency instructions are the partnership's fixed text: no "AI generated" label on them.
+    const entity = reply.entities.find((e: any) => e.type === 'https://schema.org/Message');
+    expect(entity).toBeDefined();
+    expect(entity.additionalType).toBeUndefined();
   });
 
   it('does not treat a topic question as urgent', async () => {
