@@ -112,6 +112,6 @@ if (require.main === module) {
   });
   const adjusted = holm(rows.map((r) => r.p));
   rows.forEach(({ kind, sa, sb, onlyA, onlyB, p }, i) => {
-    console.log(`${kind.padEnd(34)}${String(sa.size).padStart(6)}${String(sb.size).padStart(6)}${String(onlyA).padStart(8)}${String(onlyB).padStart(8)}${String(sa.size - onlyA).padStart(6)}  ${p.toFixed(3).padStart(11)}  ${adjusted[i].toFixed(3)}`);
+    console.log(`${kind.padEnd(34)}${String(sa.size).padStart(6)}${String(sb.size).padStart(6)}${String(onlyA).padStart(8)}${String(onlyB).padStart(8)}${String(sa.size - onlyA).padStart(6)}  ${p.toFixed(3).padStart(11)}  ${adjusted[i].toFixed(3).padStart(6)}`);
   });
 }
