@@ -20,27 +20,36 @@ export function formatPublished(published: string): string {
   return m && month ? `${month} ${m[1]}` : published;
 }
 
-/** The schema.org Message entity Teams reads for numbered citation pop-ups and the "AI generated" label. */
-export function citationEntity(sources: AnswerSource[]): Record<string, unknown> {
+/**
+ * The schema.org Message entity Teams reads for numbered citation pop-ups (none when nothing is cited) and the
+ * "AI generated" label. An urgent reply goes without the label: it leads with the partnership's own emergency
+ * instructions (999, MASH, out of hours), fixed text, so nobody reads "call 999" as a machine's suggestion; a
+ * passage quoted under them still opens as a pop-up.
+ */
+export function citationEntity(sources: AnswerSource[], aiGenerated = true): Record<string, unknown> {
   return {
     type: 'https://schema.org/Message',
     '@type': 'Message',
     '@context': 'https://schema.org',
     '@id': '',
-    additionalType: ['AIGeneratedContent'],
-    citation: sources.map((s) => ({
-      '@type': 'Claim',
-      position: s.n,
-      appearance: {
-        '@type': 'DigitalDocument',
-        name: snippet(`${compactTitle(s.title)}${s.section ? ` — ${s.section.split(' › ').pop()}` : ''}`, 80),
-        abstract: snippet(s.text, ABSTRACT_MAX),
-        // Only a document's own link: a document without one links nowhere (never the partnership's home page).
-        ...(s.url ? { url: s.url } : {}),
-        keywords: [formatPublished(s.published), ...(s.outdated ? ['may be out of date'] : [])].map((k) => snippet(k, 28)).slice(0, 3),
-        image: { '@type': 'ImageObject', name: 'Text' },
-      },
-    })),
+    ...(aiGenerated ? { additionalType: ['AIGeneratedContent'] } : {}),
+    ...(sources.length ? { citation: sources.map(citationOf) } : {}),
+  };
+}
+
+function citationOf(s: AnswerSource): Record<string, unknown> {
+  return {
+    '@type': 'Claim',
+    position: s.n,
+    appearance: {
+      '@type': 'DigitalDocument',
+      name: snippet(`${compactTitle(s.title)}${s.section ? ` — ${s.section.split(' › ').pop()}` : ''}`, 80),
+      abstract: snippet(s.text, ABSTRACT_MAX),
+      // Only a document's own link: a document without one links nowhere (never the partnership's home page).
+      ...(s.url ? { url: s.url } : {}),
+      keywords: [formatPublished(s.published), ...(s.outdated ? ['may be out of date'] : [])].map((k) => snippet(k, 28)).slice(0, 3),
+      image: { '@type': 'ImageObject', name: 'Text' },
+    },
   };
 }
 
@@ -166,24 +175,9 @@ export function buildAnswerMessage(result: AnswerResult, opts: AnswerMessageOpti
     text: body,
     textFormat: 'markdown',
     summary,
-    entities: [withoutAiLabelIfUrgent(result, cited.length ? citationEntity(cited) : citationEntityWithout())],
+    entities: [citationEntity(cited, !result.urgent)],
     ...(opts.feedbackLoop ? { channelData: { feedbackLoopEnabled: true } } : {}),
     ...(withSources ? { attachments: [cardAttachment(buildSourcesCard(result))] } : {}),
   };
 }
 
-/**
- * An urgent reply leads with the partnership's own emergency instructions (999, MASH, out of hours), fixed text and
- * not generated: it carries no "AI generated" label, so nobody reads "call 999" as a machine's suggestion. Its
- * citations (a passage quoted under the instructions) still open as pop-ups.
- */
-function withoutAiLabelIfUrgent(result: AnswerResult, entity: Record<string, unknown>): Record<string, unknown> {
-  if (result.urgent) delete entity.additionalType;
-  return entity;
-}
-
-function citationEntityWithout(): Record<string, unknown> {
-  const e = citationEntity([]);
-  delete e.citation;
-  return e;
-}
