@@ -1,5 +1,6 @@
 /*
  * npm run train [-- --corpus DIR] [--validate WRITER,… --out DIR] [--part urgent|rest|intent|guidance] [--folds N]
+ *                 [--answer-model linear|boosted --out DIR]
  * Fits the language layer's models on the corpus's train split and writes models/*.json (with the corpus
  * hash they came from). Deterministic: the same corpus gives the same artefacts.
  * The urgent classifier (the longest part) and the other models are fitted by two child processes at once, one
@@ -15,6 +16,8 @@
  * into models/; `npm run eval:corpus -- --validate … --models DIR` then measures on their messages.
  * --folds N: cross-validates in N folds of writers instead of one writer at a time (about four times faster with
  * N = 10, for trials; the thresholds come out different, so the committed models use the default).
+ * --answer-model boosted: the questions' answer model as boosted trees instead of the committed linear model
+ * (train-ranker.ts `ANSWER_MODEL`; tried and not kept, README Quality, twenty-fourth session), into --out only.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,7 +25,7 @@ import * as path from 'node:path';
 import { modelsDir, projectRoot, saveArtefact } from '../knowledge/understand/artefacts';
 import { defaultCorpusDir, loadCorpus, validationSplit, writerList, type CorpusMessage } from '../knowledge/understand/corpus';
 import { trainIntent, trainUrgent, useWriterFolds } from '../knowledge/understand/train';
-import { trainFollowUp, trainRankerWithFollowUps } from '../knowledge/understand/train-ranker';
+import { ANSWER_MODEL, trainFollowUp, trainRankerWithFollowUps, type AnswerModel } from '../knowledge/understand/train-ranker';
 import { trainUnits } from '../knowledge/understand/train-units';
 import { Ranker } from '../knowledge/understand/ranker';
 import { buildLexicalIndex } from '../knowledge/search/lexical-index';
@@ -56,7 +59,7 @@ function runParts(argv: string[]): Promise<number> {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const { opts } = parseArgs(argv, ['corpus', 'out', 'validate', 'part', 'folds']);
+  const { opts } = parseArgs(argv, ['corpus', 'out', 'validate', 'part', 'folds', 'answer-model']);
   if (opts.part !== undefined && !ONE_PART.includes(opts.part as Part)) throw new Error(`--part is one of ${ONE_PART.join(', ')}`);
   const out = typeof opts.out === 'string' ? path.resolve(opts.out) : modelsDir();
   /** Options that train models unlike the committed ones write them elsewhere. */
@@ -68,6 +71,9 @@ async function main(): Promise<number> {
     useWriterFolds(Number(opts.folds));
     notIntoModels('--folds trains models unlike the committed ones');
   }
+  const answerModel = (opts['answer-model'] ?? ANSWER_MODEL) as AnswerModel;
+  if (answerModel !== 'linear' && answerModel !== 'boosted') throw new Error('--answer-model is linear or boosted');
+  if (answerModel !== ANSWER_MODEL) notIntoModels(`--answer-model ${answerModel} trains an answer model unlike the committed one`);
   const part = opts.part as Part | undefined;
   const dir = typeof opts.corpus === 'string' ? path.resolve(opts.corpus) : defaultCorpusDir(projectRoot());
   let corpus = loadCorpus(dir);
@@ -84,9 +90,9 @@ async function main(): Promise<number> {
   }
   if (part === 'rest') {
     fitIntent(train, corpus.hash, out);
-    return trainOnGuidance(train, corpus.hash, out);
+    return trainOnGuidance(train, corpus.hash, out, answerModel);
   }
-  if (part === 'guidance') return trainOnGuidance(train, corpus.hash, out);
+  if (part === 'guidance') return trainOnGuidance(train, corpus.hash, out, answerModel);
   if (part === 'intent') {
     fitIntent(train, corpus.hash, out);
     return 0;
@@ -114,12 +120,12 @@ function fitIntent(train: CorpusMessage[], corpusHash: string, out: string): voi
 }
 
 /** The models that read the guidance's passages: the ranker and answer model, sentences, follow-ups. */
-async function trainOnGuidance(train: CorpusMessage[], corpusHash: string, out: string): Promise<number> {
+async function trainOnGuidance(train: CorpusMessage[], corpusHash: string, out: string, answerModel: AnswerModel): Promise<number> {
   // The ranker learns on the bundled guidance: the passages the corpus's gold snippets come from.
   const config = loadConfigOrExit(process.env);
   const { chunks } = await loadFolderChunks(path.resolve(config.guidanceDir));
   const index = buildLexicalIndex(chunks);
-  const ranker = trainRankerWithFollowUps(train, index, corpusHash);
+  const ranker = trainRankerWithFollowUps(train, index, corpusHash, answerModel);
   saveArtefact('ranker', ranker.artefact, out);
   saveArtefact('questions', { corpusHash, questions: ranker.questions, exchanges: ranker.exchanges }, out);
   const r = ranker.report;

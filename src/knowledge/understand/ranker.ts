@@ -16,6 +16,7 @@ import { factTypesAsked, factTypesHeld, holds, type FactType } from './fact-type
 import { splitSentences } from '../chunker';
 import { stemToken, tokenize } from './text';
 import { predict, type Features, type LinearModelJson } from './linear-model';
+import { predictBinary, type BinaryModelJson } from './boosted-trees';
 import type { ExchangeEvidence, ExchangeNeighbours, NeighbourEvidence, QuestionNeighbours } from './neighbours';
 import { contentStems } from './neighbours';
 import { PhraseMatcher, viewOf } from './message-features';
@@ -30,7 +31,8 @@ export type Outcome = 'answer' | 'closest' | 'none';
 export interface RankerArtefact {
   corpusHash: string;
   reranker: LinearModelJson;
-  answerability: LinearModelJson;
+  /** The questions' answer model: linear, or boosted trees (`ANSWER_MODEL` in train-ranker.ts). */
+  answerability: BinaryModelJson;
   /** Answerability probability at or above which the bot answers; below `closest` it shows signposts only. */
   /**
    * `answer` and `closest` for questions; `followUp` for a follow-up read with the previous answer's passages
@@ -48,7 +50,7 @@ export interface RankerArtefact {
    * `minCover` is the follow-ups' share of the query's weighted words the best passage must match to answer (or to
    * be shown as the closest), chosen with `answer` by the same stated cost; `MIN_ANSWER_COVER` when absent.
    */
-  followUp?: { reranker: LinearModelJson; answerability: LinearModelJson; answer: number; minCover?: number };
+  followUp?: { reranker: LinearModelJson; answerability: BinaryModelJson; answer: number; minCover?: number };
   /**
    * The training questions as they were typed (all their stems, not only the content words), each marked
    * answerable (`ans`) or out of scope (`oos`): how a new question is phrased against them is evidence for
@@ -415,7 +417,7 @@ export class Ranker {
     // A best passage added since training: judged on the words alone (see `knownPassages`).
     const fresh = candidates.length > 0 && !this.isKnownPassage(candidates[0].d);
     const answerFeatures = this.answerabilityFeatures(q, asked, candidates, evidence, phrasing, fresh, ranksWith);
-    const confidence = this.artefact ? predict(own?.answerability ?? this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
+    const confidence = this.artefact ? predictBinary(own?.answerability ?? this.artefact.answerability, answerFeatures)[1] : candidates.length ? 1 : 0;
     const th = this.artefact?.thresholds ?? { answer: 0.5, closest: 0.1 };
     // However confident the model, a passage that matches less than a tenth of what the question asks about
     // (its words weighted by rarity, an unknown word counting as rare) does not answer it, nor is it shown as

@@ -5,7 +5,7 @@
  */
 import type { CorpusMessage } from './corpus';
 import { expectedIntent, isUrgent } from './corpus';
-import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample } from './linear-model';
+import { predict, prng, trainLinear, type Features, type LinearModelJson, type TrainExample, type TrainOptions } from './linear-model';
 import { cuesOfPart, featuresOf, messageCues, partFeatures, viewOf, type FeatureOptions } from './message-features';
 import { combine, LONG_TOKENS, partsOf, type UrgentArtefact } from './urgent.classifier';
 import { intentView, type IntentArtefact } from './intent.classifier';
@@ -207,7 +207,7 @@ export function trainUrgent(train: CorpusMessage[], corpusHash: string, members:
 }
 
 const INTENT_FEATURES: FeatureOptions = { charGrams: true, lexicon: false, requests: true };
-const INTENT_MAX_TOKENS = 40;
+export const INTENT_MAX_TOKENS = 40;
 /** Raw words weigh less than the request lexicon's categories, which carry across writers. */
 const INTENT_WORD_PENALTY = 10;
 /**
@@ -229,8 +229,7 @@ const INTENT_MAX_THRESHOLD = 0.99;
  */
 export const INTENT_MAX_OFFERED = 0.05;
 /** The command gate's training: a handful of features, so more regularised than the classifier. */
-const INTENT_GATE_EPOCHS = 30;
-const INTENT_GATE_L2 = 1e-3;
+export const INTENT_GATE_TRAINING: TrainOptions = { epochs: 30, l2: 1e-3 };
 
 /**
  * The routing and offer thresholds from the gate's out-of-fold scores of questions (highest first): routing at
@@ -283,6 +282,11 @@ export interface IntentReport {
   questionsOffered: number;
 }
 
+/** How a member of the command classifier is fitted (raw word, pair and character features penalised by its `wordPenalty`). */
+export function intentMemberTraining(o: IntentMemberOptions): TrainOptions {
+  return { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? o.wordPenalty : 1) };
+}
+
 /** The command classifier (`memberOptions`: its members, the first stored as `model`; a study may pass others). */
 export function trainIntent(train: CorpusMessage[], corpusHash: string, memberOptions: IntentMemberOptions[] = INTENT_MEMBERS): { artefact: IntentArtefact; report: IntentReport } {
   if (memberOptions.length === 0) throw new Error('the command classifier needs at least one member');
@@ -304,7 +308,7 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string, memberOp
       weight: labels[i].y ? 3 : 1,
       writer: labels[i].writer,
     }));
-    const fit = (ex: typeof examples) => trainLinear(classes, ex, { epochs: 25, l2: 2e-4, prune: 0.01, l2Scale: (f) => (isRawFeature(f) ? o.wordPenalty : 1) });
+    const fit = (ex: typeof examples) => trainLinear(classes, ex, intentMemberTraining(o));
     return { o, examples, fit, oof: outOfFold(examples, fit, (model, e) => predict(model, e.x)) };
   });
   const memberPs = train.map((_, i) => members.map((m) => m.oof[i]));
@@ -312,7 +316,7 @@ export function trainIntent(train: CorpusMessage[], corpusHash: string, memberOp
   // The gate: a second model over the members' out-of-fold probabilities and the message's shape, itself
   // scored out of fold on the same writer folds; the thresholds are set on its scores.
   const gateExamples = labels.map((l, i) => ({ x: gateFeatures(oof[i].p, classes, neighbourFeatures[i], views[i], memberPs[i]), y: l.y === 0 ? 0 : 1, weight: 1, writer: l.writer }));
-  const fitGate = (ex: typeof gateExamples) => trainLinear(['question', 'command'], ex, { epochs: INTENT_GATE_EPOCHS, l2: INTENT_GATE_L2 });
+  const fitGate = (ex: typeof gateExamples) => trainLinear(['question', 'command'], ex, INTENT_GATE_TRAINING);
   const score = outOfFold(gateExamples, fitGate, (gate, e) => predict(gate, e.x)[1]);
   // Urgent messages never reach the command classifier (999 comes first), so they do not set the threshold.
   const questions = oof.flatMap((o, i) => (o.y === 0 && !labels[i].urgent ? [score[i]] : []));

@@ -4,6 +4,7 @@
  */
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import { predict } from '../../../src/knowledge/understand/linear-model';
+import { predictBinary } from '../../../src/knowledge/understand/boosted-trees';
 import { defaultCorpusDir, loadCorpus } from '../../../src/knowledge/understand/corpus';
 import { bundledGuidanceEngine, norm } from '../../helpers/guidance-engine';
 import { languageModels } from '../../../src/knowledge/understand/language-model';
@@ -117,10 +118,10 @@ describe('answering a follow-up', () => {
     try {
       const r = engine.ranker.rank(question, undefined, undefined, [ctx]);
       // Judged by the follow-up answer model, ranked by the follow-up reranker.
-      expect(r.confidence).toBeCloseTo(predict(own.answerability, r.answerFeatures)[1], 12);
+      expect(r.confidence).toBeCloseTo(predictBinary(own.answerability, r.answerFeatures)[1], 12);
       for (const c of r.candidates) expect(c.p).toBeCloseTo(predict(own.reranker, c.features)[1], 12);
       const alone = engine.ranker.rank(question);
-      expect(alone.confidence).toBeCloseTo(predict(artefact.answerability, alone.answerFeatures)[1], 12);
+      expect(alone.confidence).toBeCloseTo(predictBinary(artefact.answerability, alone.answerFeatures)[1], 12);
       for (const c of alone.candidates) expect(c.p).toBeCloseTo(predict(artefact.reranker, c.features)[1], 12);
       const confidence = r.confidence;
       // Only the follow-up threshold sits below this confidence: the follow-up is answered, the same words alone are not.

@@ -11,6 +11,7 @@ import { buildLexicalIndex } from '../../../src/knowledge/search/lexical-index';
 import { loadFolderChunks } from '../../../src/knowledge/local-corpus';
 import { Ranker } from '../../../src/knowledge/understand/ranker';
 import { defaultCorpusDir, loadCorpus } from '../../../src/knowledge/understand/corpus';
+import { featuresRead } from '../../../src/knowledge/understand/boosted-trees';
 
 const stems = (s: string) => viewOf(s).stems;
 
@@ -132,7 +133,7 @@ describe('answerability with the phrasing of earlier questions', () => {
     const root = path.join(__dirname, '..', '..', '..');
     const a = languageModels().ranker;
     expect(a.phrasing?.length).toBeGreaterThan(1000);
-    expect(Object.keys(a.answerability.weights).some((k) => k.startsWith('phr:knn_top:'))).toBe(true);
+    expect(featuresRead(a.answerability).some((k) => k.startsWith('phr:knn_top:'))).toBe(true);
     const index = buildLexicalIndex((await loadFolderChunks(path.join(root, 'guidance'))).chunks);
     const withPhrasing = new Ranker(index, undefined, a);
     const without = new Ranker(index, undefined, { ...a, phrasing: [] });

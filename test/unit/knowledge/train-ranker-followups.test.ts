@@ -5,8 +5,10 @@
  */
 import type { KnowledgeEngine } from '../../../src/knowledge/knowledge-engine';
 import type { CorpusMessage } from '../../../src/knowledge/understand/corpus';
-import { chooseFollowUpFloor, FOLLOW_UP_FLOORS, prepareRankerData, trainRanker, trainRankerWithFollowUps } from '../../../src/knowledge/understand/train-ranker';
+import { ANSWER_MODEL, chooseFollowUpFloor, FOLLOW_UP_FLOORS, prepareRankerData, trainRanker, trainRankerWithFollowUps } from '../../../src/knowledge/understand/train-ranker';
 import { bundledGuidanceEngine } from '../../helpers/guidance-engine';
+import { featuresRead, isBoosted, predictBoosted, type BoostedModelJson } from '../../../src/knowledge/understand/boosted-trees';
+import { Ranker } from '../../../src/knowledge/understand/ranker';
 
 let engine: KnowledgeEngine;
 beforeAll(async () => {
@@ -115,7 +117,16 @@ describe('ranker training data from follow-ups', () => {
     expect(FOLLOW_UP_FLOORS).toContain(choice.minCover);
     expect(Object.keys(followUp!.reranker.weights)).toContain('ctx:fknn');
     expect(Object.keys(questions.reranker.weights)).not.toContain('ctx:fknn');
-    expect(Object.keys(followUp!.answerability.weights)).toContain('fu_knn_ans');
+    expect(featuresRead(followUp!.answerability)).toContain('fu_knn_ans');
+    expect(isBoosted(questions.answerability)).toBe(ANSWER_MODEL === 'boosted');
+    // With boosted trees for the questions' answer model (`--answer-model boosted`), the follow-up half stays
+    // linear and is the same as with the linear one; the ranker judges a question by the trees.
+    const trees = trainRankerWithFollowUps(train, engine.index, 'h', 'boosted').artefact;
+    expect(isBoosted(trees.answerability)).toBe(true);
+    expect(trees.followUp).toEqual(followUp);
+    expect(trees.reranker).toEqual(questions.reranker);
+    const ranked = new Ranker(engine.index, undefined, trees).rank('who chairs the delegated safeguarding partners meeting?');
+    expect(ranked.confidence).toBeCloseTo(predictBoosted(trees.answerability as BoostedModelJson, ranked.answerFeatures)[1], 12);
   });
 
   it("chooses the follow-ups' cover floor with their threshold, by the stated cost", () => {
