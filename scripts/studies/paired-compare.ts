@@ -6,10 +6,12 @@
  * read. The last column is each kind's p adjusted by Holm's step-down method over all the kinds printed, so that a
  * keep rule reading ten kinds at once does not find a "significant" change by looking at ten.
  *
- *   node scripts/run-ts.js scripts/studies/paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B
+ *   node scripts/run-ts.js scripts/studies/paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B [--code-a DIR]
  *
  * Each CORPUS is the corpus its MODELS were trained on (`npm run train -- --corpus DIR --out MODELS`; for the
- * committed models, test/fixtures/messages and models); both must hold the same held-back messages.
+ * committed models, test/fixtures/messages and models); both must hold the same held-back messages. A change to
+ * the code that serves (not only trains) is compared with `--code-a DIR`: side A is scored by the checkout in DIR
+ * (for example `git worktree add DIR HEAD`, with its node_modules linked), side B by this one.
  */
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -72,8 +74,7 @@ export function holm(ps: number[]): number[] {
 }
 
 /** The held-back messages' count line and failure lines of `eval:corpus --misses` for these models. */
-function heldBackMisses(corpus: string, models: string): { messages: string; lines: string[] } {
-  const root = path.resolve(__dirname, '..', '..');
+function heldBackMisses(corpus: string, models: string, root = path.resolve(__dirname, '..', '..')): { messages: string; lines: string[] } {
   const out = execFileSync(process.execPath, [path.join(root, 'scripts', 'run-ts.js'), path.join(root, 'src', 'cli', 'eval-corpus.cli.ts'), '--corpus', corpus, '--models', models, '--split', 'heldback', '--misses', '1000000'], {
     cwd: root,
     encoding: 'utf8',
@@ -85,12 +86,15 @@ function heldBackMisses(corpus: string, models: string): { messages: string; lin
 }
 
 if (require.main === module) {
-  const [corpusA, modelsA, corpusB, modelsB] = process.argv.slice(2);
-  if (!modelsB) {
-    process.stderr.write('usage: paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B\n');
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--code-a');
+  const codeA = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  const [corpusA, modelsA, corpusB, modelsB] = args;
+  if (!modelsB || (at >= 0 && !codeA)) {
+    process.stderr.write('usage: paired-compare.ts CORPUS_A MODELS_A CORPUS_B MODELS_B [--code-a DIR]\n');
     process.exit(2);
   }
-  const runA = heldBackMisses(path.resolve(corpusA), path.resolve(modelsA));
+  const runA = heldBackMisses(path.resolve(corpusA), path.resolve(modelsA), codeA ? path.resolve(codeA) : undefined);
   const runB = heldBackMisses(path.resolve(corpusB), path.resolve(modelsB));
   // The two corpora must hold the same held-back messages (the extra batches of a retraining are train batches).
   const heldA = runA.messages.trim().split(/\s+/).pop();
@@ -101,7 +105,7 @@ if (require.main === module) {
   }
   const a = failures(runA.lines);
   const b = failures(runB.lines);
-  console.log(`held back, failures by kind: A = ${modelsA}, B = ${modelsB}`);
+  console.log(`held back, failures by kind: A = ${modelsA}${codeA ? ` (code in ${codeA})` : ''}, B = ${modelsB}`);
   console.log(`${'kind'.padEnd(34)}${'A'.padStart(6)}${'B'.padStart(6)}${'A only'.padStart(8)}${'B only'.padStart(8)}${'both'.padStart(6)}  sign test p  Holm p`);
   const rows = [...new Set([...a.keys(), ...b.keys()])].sort().map((kind) => {
     const sa = a.get(kind) ?? new Set<string>();
