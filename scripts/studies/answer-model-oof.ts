@@ -7,20 +7,20 @@
  * With `--exchanges` the examples are the follow-up half's (trained reading the earlier exchanges). Training split
  * only: never the held-back one.
  *
- *   node scripts/run-ts.js scripts/studies/answer-model-oof.ts [CORPUS_DIR|-] [--exchanges] [--folds N] LEARNER…
+ *   node scripts/run-ts.js scripts/studies/answer-model-oof.ts CORPUS_DIR|- [--exchanges] [--folds N] LEARNER…
  *
- * LEARNER is `linear` (as committed) or `boosted:TREES:DEPTH:RATE[:MINLEAF]`, for example boosted:300:3:0.05.
+ * `-` is the committed corpus. LEARNER is `linear` (as committed), `boosted` (the trees `--answer-model boosted`
+ * trains: `ANSWER_TREES`) or `boosted:TREES:DEPTH:RATE[:MINLEAF]`, for example boosted:100:3:0.1.
  */
 import * as path from 'node:path';
 import { loadConfigOrExit } from '../../src/config';
 import { loadFolderChunks } from '../../src/knowledge/local-corpus';
 import { buildLexicalIndex } from '../../src/knowledge/search/lexical-index';
 import { projectRoot } from '../../src/knowledge/understand/artefacts';
-import { predictBinary, trainBoosted, type BinaryModelJson } from '../../src/knowledge/understand/boosted-trees';
+import { predictBinary, type BinaryModelJson } from '../../src/knowledge/understand/boosted-trees';
 import { defaultCorpusDir, loadCorpus } from '../../src/knowledge/understand/corpus';
-import { trainLinear } from '../../src/knowledge/understand/linear-model';
 import { useWriterFolds, writerFolds } from '../../src/knowledge/understand/train';
-import { chooseThresholds, costSensitive, outcomesAt, prepareRankerData, statedCost, type Scored } from '../../src/knowledge/understand/train-ranker';
+import { answerExamples, chooseThresholds, costSensitive, fitAnswerModel, outcomesAt, prepareRankerData, statedCost, type Scored } from '../../src/knowledge/understand/train-ranker';
 import { parseArgs } from '../../src/cli/cli-engine';
 
 const { opts, rest } = parseArgs(process.argv.slice(2), ['folds']);
@@ -32,10 +32,10 @@ if (!dirArg || !learners.length) {
 if (typeof opts.folds === 'string') useWriterFolds(Number(opts.folds));
 
 function fitter(learner: string): (ex: ReturnType<typeof costSensitive>[]) => BinaryModelJson {
-  if (learner === 'linear') return (ex) => trainLinear(['decline', 'answer'], ex, { epochs: 40, l2: 1e-3, learningRate: 0.2 });
+  if (learner === 'linear' || learner === 'boosted') return (ex) => fitAnswerModel(learner, ex);
   const [kind, trees, depth, rate, minLeaf] = learner.split(':');
   if (kind !== 'boosted' || !trees || !depth || !rate) throw new Error(`unknown learner ${learner}`);
-  return (ex) => trainBoosted(['decline', 'answer'], ex, { trees: Number(trees), depth: Number(depth), learningRate: Number(rate), minLeaf: Number(minLeaf ?? 2) });
+  return (ex) => fitAnswerModel('boosted', ex, { trees: Number(trees), depth: Number(depth), learningRate: Number(rate), minLeaf: Number(minLeaf ?? 2) });
 }
 
 (async () => {
@@ -44,12 +44,7 @@ function fitter(learner: string): (ex: ReturnType<typeof costSensitive>[]) => Bi
   const { chunks } = await loadFolderChunks(path.resolve(loadConfigOrExit().guidanceDir));
   const index = buildLexicalIndex(chunks);
   const { ranker, items, oof, dropKnn, unasked } = prepareRankerData(train, index, opts.exchanges === true);
-  const examples = items.map((it) => {
-    const cands = oof.get(it.id)!;
-    const k = cands.findIndex((c) => it.gold.has(c.d));
-    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, it.ranking.evidence, it.ranking.phrasing, unasked.has(it.id), it.ranking.exchange);
-    return { it, x, y: it.answerable ? 1 : 0, correct: k >= 0 && k < 2 };
-  });
+  const examples = answerExamples(ranker, items, oof, unasked);
   const oosShare = examples.filter((e) => !e.y).length / examples.length;
   const { fold, k: K } = writerFolds(examples.map((e) => e.it.writer));
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

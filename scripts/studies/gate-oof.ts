@@ -5,9 +5,10 @@
  * and prints the routing threshold `intentThresholds` sets on the questions' scores, the commands routed there, and
  * the commands routed when 0.2, 1 and 2 % of questions are taken. Training split only.
  *
- *   node scripts/run-ts.js scripts/studies/gate-oof.ts [CORPUS_DIR|-] [--folds N] LEARNER…
+ *   node scripts/run-ts.js scripts/studies/gate-oof.ts CORPUS_DIR|- [--folds N] LEARNER…
  *
- * LEARNER is `linear` (as committed) or `boosted:TREES:DEPTH:RATE[:MINLEAF]`.
+ * `-` is the committed corpus. LEARNER is `linear` (as committed) or `boosted:TREES:DEPTH:RATE[:MINLEAF]`. Written
+ * for the committed one-member classifier (`INTENT_MEMBERS`); it refuses to run with more members.
  */
 import * as path from 'node:path';
 import { parseArgs } from '../../src/cli/cli-engine';
@@ -27,6 +28,10 @@ if (!dirArg || !learners.length) {
   process.exit(2);
 }
 if (typeof opts.folds === 'string') useWriterFolds(Number(opts.folds));
+if (INTENT_MEMBERS.length !== 1) {
+  process.stderr.write('gate-oof.ts builds the gate inputs of a one-member command classifier; INTENT_MEMBERS has more\n');
+  process.exit(2);
+}
 
 function fitter(learner: string): (ex: TrainExample[]) => BinaryModelJson {
   if (learner === 'linear') return (ex) => trainLinear(['question', 'command'], ex, INTENT_GATE_TRAINING);

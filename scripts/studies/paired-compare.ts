@@ -87,6 +87,8 @@ function heldBackMisses(corpus: string, models: string, root = path.resolve(__di
 
 if (require.main === module) {
   const args = process.argv.slice(2);
+  const inline = args.findIndex((a) => a.startsWith('--code-a='));
+  if (inline >= 0) args.splice(inline, 1, '--code-a', args[inline].slice('--code-a='.length));
   const at = args.indexOf('--code-a');
   const codeA = at >= 0 ? args.splice(at, 2)[1] : undefined;
   const [corpusA, modelsA, corpusB, modelsB] = args;

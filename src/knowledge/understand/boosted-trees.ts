@@ -27,7 +27,10 @@ export interface BoostOptions {
   lambda?: number;
   /** Smallest summed hessian (weighted p(1-p)) a leaf may hold. */
   minLeaf?: number;
-  /** Candidate split points per feature (quantiles of its values). */
+  /**
+   * Candidate split points per feature (quantiles of its values, at most 255). A feature that is non-zero in fewer
+   * than 1/bins of the examples gets one cut, between 0 and its largest value: a sparse feature splits on present or not.
+   */
   bins?: number;
 }
 
@@ -49,8 +52,9 @@ function cutsOf(values: Float64Array, bins: number): number[] {
 }
 
 /** Fits the model: class 1 is `classes[1]`. */
-export function trainBoosted(classes: [string, string], examples: TrainExample[], opts: BoostOptions = {}, offset?: ArrayLike<number>): BoostedModelJson {
+export function trainBoosted(classes: [string, string], examples: TrainExample[], opts: BoostOptions = {}): BoostedModelJson {
   const o = { ...DEFAULTS, ...opts };
+  if (!Number.isInteger(o.bins) || o.bins < 1 || o.bins > 255) throw new Error(`bins is a whole number from 1 to 255 (got ${o.bins})`);
   const names = [...new Set(examples.flatMap((e) => [...e.x.keys()]))].sort();
   const col = new Map(names.map((n, i) => [n, i]));
   const n = examples.length;
@@ -83,7 +87,6 @@ export function trainBoosted(classes: [string, string], examples: TrainExample[]
   const prior = Math.min(Math.max(wPos / Math.max(wAll, 1e-12), 1e-6), 1 - 1e-6);
   const base = Math.log(prior / (1 - prior));
   const z = new Float64Array(n).fill(base);
-  if (offset) for (let i = 0; i < n; i++) z[i] = offset[i];
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const trees: TreeNode[] = [];
@@ -148,8 +151,8 @@ function leafOf(node: TreeNode, value: (f: number) => number): number {
 }
 
 /** Class probabilities of one example, as `predict` gives them for a linear model. */
-export function predictBoosted(model: BoostedModelJson, x: Features, offset?: number): number[] {
-  let z = offset ?? model.base;
+export function predictBoosted(model: BoostedModelJson, x: Features): number[] {
+  let z = model.base;
   for (const tree of model.trees) z += leafOf(tree, (f) => x.get(model.features[f]) ?? 0);
   const p = sigmoid(z);
   return [1 - p, p];

@@ -5,7 +5,7 @@
  */
 import type { Chunk } from '../knowledge.types';
 import { foldText, leaningSecondTurn, passagesHolding, type CorpusMessage } from './corpus';
-import { predict, prng, trainLinear, trainScorer, type Features, type LinearModelJson, type RankGroup, type TrainExample } from './linear-model';
+import { predict, prng, trainLinear, trainScorer, type Features, type LinearModelJson, type RankGroup, type TrainExample, type TrainOptions } from './linear-model';
 import { ExchangeNeighbours, QuestionNeighbours, contentStems, type StoredExchange, type StoredQuestion } from './neighbours';
 import { MIN_ANSWER_COVER, Ranker, passageKey, type Candidate, type RankerArtefact, type Ranking } from './ranker';
 import { followUpFeatures, type FollowUpArtefact } from './follow-up';
@@ -140,7 +140,27 @@ export const RANKER_READS_EXCHANGES = false;
  */
 export type AnswerModel = 'linear' | 'boosted';
 export const ANSWER_MODEL: AnswerModel = 'linear';
-export const ANSWER_TREES: BoostOptions = { trees: 300, depth: 3, learningRate: 0.05, lambda: 1, minLeaf: 2, bins: 32 };
+/** How the linear answer model is fitted. */
+export const ANSWER_LINEAR: Readonly<TrainOptions> = { epochs: 40, l2: 1e-3, learningRate: 0.2 };
+
+/** Fits an answer model of either kind on cost-sensitive examples (`costSensitive`). */
+export function fitAnswerModel(kind: AnswerModel, examples: TrainExample[], trees: BoostOptions = ANSWER_TREES): BinaryModelJson {
+  return kind === 'boosted' ? trainBoosted(['decline', 'answer'], examples, trees) : trainLinear(['decline', 'answer'], examples, ANSWER_LINEAR);
+}
+
+/**
+ * The answer-or-decline examples of prepared training items: each question's evidence over its out-of-fold
+ * candidates, answerable or not, and whether its right passage is among the best two (`costSensitive` reads both).
+ */
+export function answerExamples(ranker: Ranker, items: RankerData['items'], oof: RankerData['oof'], unasked: Set<string>) {
+  return items.map((it) => {
+    const cands = oof.get(it.id)!;
+    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, it.ranking.evidence, it.ranking.phrasing, unasked.has(it.id), it.ranking.exchange);
+    const k = cands.findIndex((c) => it.gold.has(c.d));
+    return { it, x, y: it.answerable ? 1 : 0, correct: k >= 0 && k < 2 };
+  });
+}
+export const ANSWER_TREES: Readonly<BoostOptions> = { trees: 300, depth: 3, learningRate: 0.05, lambda: 1, minLeaf: 2, bins: 32 };
 
 export function prepareRankerData(
   train: CorpusMessage[],
@@ -242,20 +262,9 @@ export function trainRanker(
   // Answerability: answer when the best passages hold the answer (gold in the top two), decline otherwise;
   // learned as the choice that costs least (`costSensitive`), so an in-scope question the reranker gets wrong
   // is a reason to decline too, not only an out-of-scope one.
-  const ansExamples = items.map((it) => {
-    const cands = oofP.get(it.id)!;
-    const x = ranker.answerabilityFeatures(it.ranking.query, it.ranking.asked, cands, it.ranking.evidence, it.ranking.phrasing, unasked.has(it.id), it.ranking.exchange);
-    const k = cands.findIndex((c) => it.gold.has(c.d));
-    const y = it.answerable ? 1 : 0;
-    return { it, x, y, correct: k >= 0 && k < 2 };
-  });
+  const ansExamples = answerExamples(ranker, items, oofP, unasked);
   const oosShare = ansExamples.filter((e) => !e.y).length / Math.max(ansExamples.length, 1);
-  // The questions' answer model by `answerModel`; the follow-up half (trained reading the exchanges) stays linear.
-  const learner = readExchanges ? 'linear' : answerModel;
-  const fitAnswerability = (ex: typeof ansExamples): BinaryModelJson =>
-    learner === 'boosted'
-      ? trainBoosted(['decline', 'answer'], ex.map((e) => costSensitive(e, oosShare)), ANSWER_TREES)
-      : trainLinear(['decline', 'answer'], ex.map((e) => costSensitive(e, oosShare)), { epochs: 40, l2: 1e-3, learningRate: 0.2 });
+  const fitAnswerability = (ex: typeof ansExamples): BinaryModelJson => fitAnswerModel(answerModel, ex.map((e) => costSensitive(e, oosShare)));
   const { fold: aFold, k: AK } = writerFolds(ansExamples.map((e) => e.it.writer));
   const oofA = new Array<number>(ansExamples.length);
   for (let k = 0; k < AK; k++) {
@@ -336,7 +345,8 @@ export function trainRankerWithFollowUps(
  * exchanges, at the follow-ups' own threshold and cover floor, with the report at them.
  */
 export function trainFollowUpHalf(train: CorpusMessage[], index: LexicalIndex, corpusHash: string): { followUp: NonNullable<RankerArtefact['followUp']>; report: RankerTrainReport } {
-  const followUps = trainRanker(train, index, corpusHash, true);
+  // Linear whichever learner the questions use: out of fold the trees cost more here (ANSWER_MODEL).
+  const followUps = trainRanker(train, index, corpusHash, true, 'linear');
   const f = followUps.artefact;
   const choice = followUps.followUpChoice ?? { answer: f.thresholds.followUp ?? f.thresholds.answer, minCover: MIN_ANSWER_COVER, at: followUps.report.atFollowUp };
   return {

@@ -229,7 +229,7 @@ const INTENT_MAX_THRESHOLD = 0.99;
  */
 export const INTENT_MAX_OFFERED = 0.05;
 /** The command gate's training: a handful of features, so more regularised than the classifier. */
-export const INTENT_GATE_TRAINING: TrainOptions = { epochs: 30, l2: 1e-3 };
+export const INTENT_GATE_TRAINING: Readonly<TrainOptions> = { epochs: 30, l2: 1e-3 };
 
 /**
  * The routing and offer thresholds from the gate's out-of-fold scores of questions (highest first): routing at

@@ -52,6 +52,25 @@ describe('boosted trees', () => {
   });
 });
 
+describe('a boosted model as stored', () => {
+  test('reloaded from JSON it predicts as before, and a value exactly on a split point goes left as in training', () => {
+    const data: TrainExample[] = [];
+    for (let i = 0; i < 200; i++) data.push({ x: new Map([['v', i % 4]]), y: i % 4 >= 2 ? 1 : 0 });
+    const m = trainBoosted(['no', 'yes'], data, { trees: 20, depth: 1, learningRate: 0.5 });
+    const again = JSON.parse(JSON.stringify(m)) as typeof m;
+    for (const v of [0, 1, 1.5, 2, 3, 7]) expect(predictBoosted(again, new Map([['v', v]]))).toEqual(predictBoosted(m, new Map([['v', v]])));
+    // The first split falls between 1 and 2 (at 1.5): 1.5 itself is on the left, with the values the model saw there.
+    const first = m.trees[0] as { f: number; t: number };
+    expect(first.t).toBe(1.5);
+    expect(predictBoosted(m, new Map([['v', 1.5]]))[1]).toBeCloseTo(predictBoosted(m, new Map([['v', 1]]))[1], 12);
+    expect(predictBoosted(m, new Map([['v', 1.5]]))[1]).toBeLessThan(0.2);
+  });
+
+  test('refuses more split points than it can store', () => {
+    expect(() => trainBoosted(['no', 'yes'], [{ x: new Map([['v', 1]]), y: 1 }], { bins: 256 })).toThrow(/bins/);
+  });
+});
+
 describe('either kind of two-class model', () => {
   test('predictBinary reads a linear model as predict does, and featuresRead names what each reads', () => {
     const data = interactionData();

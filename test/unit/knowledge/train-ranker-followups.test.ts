@@ -123,6 +123,7 @@ describe('ranker training data from follow-ups', () => {
     // linear and is the same as with the linear one; the ranker judges a question by the trees.
     const trees = trainRankerWithFollowUps(train, engine.index, 'h', 'boosted').artefact;
     expect(isBoosted(trees.answerability)).toBe(true);
+    expect(featuresRead(trees.answerability).length).toBeGreaterThan(0);
     expect(trees.followUp).toEqual(followUp);
     expect(trees.reranker).toEqual(questions.reranker);
     const ranked = new Ranker(engine.index, undefined, trees).rank('who chairs the delegated safeguarding partners meeting?');
